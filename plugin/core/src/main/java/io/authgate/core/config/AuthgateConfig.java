@@ -1,0 +1,53 @@
+package io.authgate.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One validated configuration: a route's plugin value in APISIX, or the adapter's file. Built once by
+ * {@link ConfigParser}, never per request. Immutable.
+ *
+ * @param issuer               the Authgear origin, exactly as tokens carry it in {@code iss}
+ * @param jwksUri              where the keys are; {@code null} means discover it from the issuer
+ * @param audiences            a token must name at least one of these in {@code aud}
+ * @param clockSkew            leeway for {@code exp}, {@code iat}, {@code nbf}; Authgear's own is zero
+ * @param algorithms           JWS algorithms accepted (asymmetric signatures only)
+ * @param cookiePrefix         Authgear's {@code http.cookie_prefix}
+ * @param mode                 what to do with the resolution
+ * @param jwks                 JWKS fetching and caching
+ * @param tokenCacheMaxEntries bound on the verified-token cache
+ */
+public record AuthgateConfig(
+        String issuer,
+        URI jwksUri,
+        Set<String> audiences,
+        Duration clockSkew,
+        Set<String> algorithms,
+        String cookiePrefix,
+        Mode mode,
+        JwksSettings jwks,
+        int tokenCacheMaxEntries) {
+
+    public AuthgateConfig {
+        Objects.requireNonNull(issuer, "issuer");
+        audiences = Set.copyOf(audiences);
+        algorithms = Set.copyOf(algorithms);
+        Objects.requireNonNull(clockSkew, "clockSkew");
+        Objects.requireNonNull(cookiePrefix, "cookiePrefix");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(jwks, "jwks");
+    }
+
+    /** The discovery document Authgear publishes for this issuer. */
+    public URI discoveryUri() {
+        return URI.create(issuer + "/.well-known/openid-configuration");
+    }
+
+    /** The cookies that carry an Authgear session, in the order Authgear tries them. */
+    public List<String> sessionCookieNames() {
+        return List.of(cookiePrefix + "app_session", cookiePrefix + "app_access_token", cookiePrefix + "session");
+    }
+}

@@ -1,0 +1,233 @@
+package io.authgate.core.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns a configuration tree (the APISIX route's JSON value, or the adapter's YAML) into an
+ * {@link AuthgateConfig}, or fails with the key and the reason. Strict: unknown keys, wrong types and
+ * out-of-range values are errors, because a typo in a security setting must not silently mean
+ * "default".
+ */
+public final class ConfigParser {
+
+    /** Algorithms a config may list: asymmetric signatures whose keys can only verify. */
+    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of(
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of(
+            "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
+            "mode", "jwks", "token_cache_max_entries");
+
+    private static final Set<String> JWKS_KEYS = Set.of(
+            "ttl_seconds", "min_ttl_seconds", "max_ttl_seconds", "stale_if_error_seconds",
+            "unknown_kid_min_interval_seconds", "fetch_timeout_ms", "wait_timeout_ms");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private ConfigParser() {
+    }
+
+    /** Parses a JSON document, as APISIX hands the route's plugin value over. */
+    public static AuthgateConfig parseJson(String json) {
+        if (json == null || json.isBlank()) {
+            throw new ConfigException("authgear_endpoint", "is required (the configuration is empty)");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("(document)", "is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+        return parse(tree);
+    }
+
+    /** Parses an already-read tree (JSON or YAML). */
+    public static AuthgateConfig parse(JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException("(document)", "must be an object");
+        }
+        ObjectNode root = (ObjectNode) tree;
+        rejectUnknownKeys(root, TOP_LEVEL_KEYS, "");
+
+        URI endpoint = originUri(root, "authgear_endpoint");
+        String issuer = endpoint.toString();
+        URI jwksUri = root.has("jwks_uri") ? fetchableUri(root.get("jwks_uri"), "jwks_uri") : null;
+        Set<String> audiences = root.has("audience") ? audiences(root.get("audience")) : Set.of(issuer);
+        Duration skew = Duration.ofSeconds(integer(root, "clock_skew_seconds", 0, 0, 300));
+        Set<String> algorithms = root.has("algorithms") ? algorithms(root.get("algorithms")) : Set.of("RS256");
+        String cookiePrefix = root.has("cookie_prefix") ? cookiePrefix(root.get("cookie_prefix")) : "";
+        Mode mode = root.has("mode") ? mode(root.get("mode")) : Mode.RESOLVE;
+        JwksSettings jwks = root.has("jwks") ? jwksSettings(root.get("jwks")) : JwksSettings.DEFAULTS;
+        int tokenCacheMax = integer(root, "token_cache_max_entries", 100_000, 0, 10_000_000);
+
+        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, jwks, tokenCacheMax);
+    }
+
+    private static void rejectUnknownKeys(ObjectNode node, Set<String> known, String prefix) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new ConfigException(prefix + name, "is not a known key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    /** An Authgear origin: scheme, host and optional port, nothing else. */
+    private static URI originUri(ObjectNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            throw new ConfigException(key, "is required (the Authgear origin, e.g. https://myapp.authgear.cloud)");
+        }
+        URI uri = fetchableUri(node, key);
+        String path = uri.getRawPath();
+        if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new ConfigException(key, "must be an origin (scheme://host[:port]) with no path, query or fragment");
+        }
+        String origin = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        return URI.create(origin);
+    }
+
+    /** An absolute http(s) URI that authgate may fetch: https, or http only on a loopback host. */
+    private static URI fetchableUri(JsonNode node, String key) {
+        String text = text(node, key);
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key, "is not a valid URI: " + e.getReason());
+        }
+        return FetchableUris.require(uri, key);
+    }
+
+    private static Set<String> audiences(JsonNode node) {
+        Set<String> out = new LinkedHashSet<>();
+        if (node.isTextual()) {
+            out.add(nonEmpty(node.textValue(), "audience"));
+        } else if (node.isArray() && !node.isEmpty()) {
+            for (JsonNode item : node) {
+                out.add(nonEmpty(text(item, "audience[]"), "audience[]"));
+            }
+        } else {
+            throw new ConfigException("audience", "must be a string or a non-empty list of strings");
+        }
+        return out;
+    }
+
+    private static Set<String> algorithms(JsonNode node) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new ConfigException("algorithms", "must be a non-empty list, e.g. [\"RS256\"]");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode item : node) {
+            String alg = text(item, "algorithms[]");
+            if (!SUPPORTED_ALGORITHMS.contains(alg)) {
+                String why = alg.equalsIgnoreCase("none") || alg.toUpperCase(Locale.ROOT).startsWith("HS")
+                        ? " (unsigned and HMAC algorithms are never accepted: a public key must never verify a MAC)"
+                        : "";
+                throw new ConfigException("algorithms", "\"" + alg + "\" is not allowed" + why
+                        + "; allowed: " + String.join(", ", SUPPORTED_ALGORITHMS.stream().sorted().toList()));
+            }
+            out.add(alg);
+        }
+        return out;
+    }
+
+    private static String cookiePrefix(JsonNode node) {
+        String prefix = text(node, "cookie_prefix");
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            // RFC 6265 cookie-name is a token: no separators, controls or spaces.
+            if (c <= 0x20 || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                throw new ConfigException("cookie_prefix", "may only hold cookie-name characters (RFC 6265 token)");
+            }
+        }
+        return prefix;
+    }
+
+    private static Mode mode(JsonNode node) {
+        String value = text(node, "mode");
+        for (Mode mode : Mode.values()) {
+            if (mode.configName().equals(value)) {
+                return mode;
+            }
+        }
+        throw new ConfigException("mode", "\"" + value + "\" is not a known mode (known: resolve)");
+    }
+
+    private static JwksSettings jwksSettings(JsonNode node) {
+        if (!node.isObject()) {
+            throw new ConfigException("jwks", "must be an object");
+        }
+        ObjectNode jwks = (ObjectNode) node;
+        rejectUnknownKeys(jwks, JWKS_KEYS, "jwks.");
+        JwksSettings d = JwksSettings.DEFAULTS;
+        Function<String, String> k = name -> "jwks." + name;
+        Duration ttl = seconds(jwks, "ttl_seconds", d.defaultTtl(), 1, 7 * 86400);
+        Duration min = seconds(jwks, "min_ttl_seconds", d.minTtl(), 1, 7 * 86400);
+        Duration max = seconds(jwks, "max_ttl_seconds", d.maxTtl(), 1, 7 * 86400);
+        if (min.compareTo(max) > 0) {
+            throw new ConfigException(k.apply("min_ttl_seconds"), "must not exceed jwks.max_ttl_seconds");
+        }
+        Duration stale = seconds(jwks, "stale_if_error_seconds", d.staleIfError(), 0, 7 * 86400);
+        Duration unknownKid = seconds(jwks, "unknown_kid_min_interval_seconds", d.unknownKidMinInterval(), 1, 86400);
+        Duration fetchTimeout = Duration.ofMillis(integer(jwks, "fetch_timeout_ms", (int) d.fetchTimeout().toMillis(), 1, 60_000, "jwks."));
+        Duration waitTimeout = Duration.ofMillis(integer(jwks, "wait_timeout_ms", (int) d.waitTimeout().toMillis(), 0, 60_000, "jwks."));
+        return new JwksSettings(ttl, min, max, stale, unknownKid, fetchTimeout, waitTimeout);
+    }
+
+    private static Duration seconds(ObjectNode node, String key, Duration fallback, int min, int max) {
+        return Duration.ofSeconds(integer(node, key, (int) fallback.toSeconds(), min, max, "jwks."));
+    }
+
+    private static int integer(ObjectNode node, String key, int fallback, int min, int max) {
+        return integer(node, key, fallback, min, max, "");
+    }
+
+    private static int integer(ObjectNode node, String key, int fallback, int min, int max, String prefix) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            throw new ConfigException(prefix + key, "must be a whole number from " + min + " to " + max);
+        }
+        return value.intValue();
+    }
+
+    private static String text(JsonNode node, String key) {
+        if (node == null || !node.isTextual()) {
+            throw new ConfigException(key, "must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static String nonEmpty(String value, String key) {
+        if (value.isEmpty()) {
+            throw new ConfigException(key, "must not be empty");
+        }
+        return value;
+    }
+
+    /** For fronts that add keys of their own: the keys this parser knows at the top level. */
+    public static Set<String> topLevelKeys() {
+        return TOP_LEVEL_KEYS;
+    }
+
+}

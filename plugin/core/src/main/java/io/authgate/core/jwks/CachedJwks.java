@@ -1,0 +1,179 @@
+package io.authgate.core.jwks;
+
+import io.authgate.core.AuthgateEvents;
+import io.authgate.core.config.JwksSettings;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A JWKS kept fresh in memory.
+ *
+ * <ul>
+ *   <li>Lifetime from {@code Cache-Control: max-age} within [min, max] bounds, else the default.</li>
+ *   <li>Refreshed in the background once 80% of the lifetime has passed, so requests never wait
+ *       for a routine refresh.</li>
+ *   <li>Past its lifetime a request waits (bounded) for the refresh; if that fails, the old keys
+ *       still serve until the stale-if-error bound.</li>
+ *   <li>An unknown {@code kid} refreshes at most once per interval (key rotation is rare; a storm
+ *       of forged {@code kid}s must not become a storm of fetches).</li>
+ *   <li>Concurrent refreshes coalesce into one fetch; after a failed fetch no new fetch starts for
+ *       {@link #RETRY_BACKOFF}, so an outage is answered at once rather than waited on.</li>
+ * </ul>
+ */
+public final class CachedJwks implements KeySource {
+    static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    private final JwksFetcher fetcher;
+    private final JwksSettings settings;
+    private final Clock clock;
+    private final AuthgateEvents events;
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Snapshot>> inflight = new AtomicReference<>();
+    private final AtomicLong lastUnknownKidRefresh = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong noFetchBefore = new AtomicLong(Long.MIN_VALUE / 2);
+    private final List<Runnable> removalCallbacks = new CopyOnWriteArrayList<>();
+
+    /** One fetched key set and the instants (epoch millis) that govern it. */
+    private record Snapshot(KeySet keys, long refreshAt, long expiresAt, long staleUntil) {
+    }
+
+    public CachedJwks(JwksFetcher fetcher, JwksSettings settings, Clock clock, AuthgateEvents events) {
+        this.fetcher = fetcher;
+        this.settings = settings;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    @Override
+    public void onKeysRemoved(Runnable callback) {
+        removalCallbacks.add(callback);
+    }
+
+    @Override
+    public KeyLookup find(String kid) {
+        long now = clock.millis();
+        Snapshot current = snapshot.get();
+        if (current != null && now < current.expiresAt()) {
+            if (now >= current.refreshAt()) {
+                refresh(now);
+            }
+            VerificationKey key = current.keys().get(kid);
+            return key != null ? key : findUnknownKid(kid, now);
+        }
+        // Expired or never loaded: wait (bounded) for fresh keys, fall back to stale ones.
+        Snapshot fresh = await(refresh(now));
+        if (fresh != null) {
+            return lookup(fresh, kid);
+        }
+        if (current != null && now < current.staleUntil()) {
+            return lookup(current, kid);
+        }
+        return KeyLookup.Miss.UNAVAILABLE;
+    }
+
+    /** Fetches now, for start-up and readiness: true when keys are loaded. */
+    public boolean preload() {
+        return await(refresh(clock.millis())) != null || snapshot.get() != null;
+    }
+
+    /** True when keys are cached and within their stale-if-error bound. */
+    public boolean hasKeys() {
+        Snapshot s = snapshot.get();
+        return s != null && clock.millis() < s.staleUntil();
+    }
+
+    private KeyLookup findUnknownKid(String kid, long now) {
+        CompletableFuture<Snapshot> running = inflight.get();
+        if (running == null) {
+            long last = lastUnknownKidRefresh.get();
+            if (now - last < settings.unknownKidMinInterval().toMillis() || !lastUnknownKidRefresh.compareAndSet(last, now)) {
+                return KeyLookup.Miss.UNKNOWN_KID;
+            }
+            running = refresh(now);
+        }
+        Snapshot fresh = await(running);
+        return fresh == null ? KeyLookup.Miss.UNKNOWN_KID : lookup(fresh, kid);
+    }
+
+    private static KeyLookup lookup(Snapshot s, String kid) {
+        VerificationKey key = s.keys().get(kid);
+        return key != null ? key : KeyLookup.Miss.UNKNOWN_KID;
+    }
+
+    /** Starts a fetch unless one is running or a failure is too recent; returns the running one or null. */
+    private CompletableFuture<Snapshot> refresh(long now) {
+        CompletableFuture<Snapshot> running = inflight.get();
+        if (running != null) {
+            return running;
+        }
+        if (now < noFetchBefore.get()) {
+            return null;
+        }
+        CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+        if (!inflight.compareAndSet(null, mine)) {
+            return inflight.get();
+        }
+        CompletableFuture<FetchedKeys> fetch;
+        try {
+            fetch = fetcher.fetch();
+        } catch (RuntimeException e) {
+            fetch = CompletableFuture.failedFuture(e);
+        }
+        fetch.whenComplete((fetched, error) -> {
+            long done = clock.millis();
+            Snapshot next = null;
+            if (error == null) {
+                next = install(fetched, done);
+            } else {
+                noFetchBefore.set(done + RETRY_BACKOFF.toMillis());
+                events.jwksFetchFailed(fetcher.source(), HttpJwksFetcher.describe(error));
+            }
+            inflight.set(null);
+            mine.complete(next);
+        });
+        return mine;
+    }
+
+    private Snapshot install(FetchedKeys fetched, long now) {
+        Duration ttl = fetched.maxAge() == null ? settings.defaultTtl() : fetched.maxAge();
+        ttl = clamp(ttl, settings.minTtl(), settings.maxTtl());
+        long ttlMillis = ttl.toMillis();
+        long expiresAt = now + ttlMillis;
+        Snapshot next = new Snapshot(fetched.keys(), now + ttlMillis * 8 / 10, expiresAt,
+                expiresAt + settings.staleIfError().toMillis());
+        Snapshot previous = snapshot.getAndSet(next);
+        events.jwksFetched(fetcher.source(), fetched.keys().size(), fetched.keys().skipped(), ttl);
+        if (previous != null && !fetched.keys().keyIds().containsAll(previous.keys().keyIds())) {
+            removalCallbacks.forEach(Runnable::run);
+        }
+        return next;
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+    }
+
+    /** Waits for a refresh at most the configured time; null when there is none or it failed. */
+    private Snapshot await(CompletableFuture<Snapshot> refresh) {
+        if (refresh == null) {
+            return null;
+        }
+        try {
+            return refresh.get(settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.authgate.core.jwks;
+
+/** Where verification keys come from. Implementations are thread-safe. */
+public interface KeySource {
+    /**
+     * Finds the key for a {@code kid}. May wait, bounded, for keys that are being fetched; never
+     * longer than the configured wait timeout.
+     */
+    KeyLookup find(String kid);
+
+    /** Registers a callback run when a refresh removes a key, so caches of verified tokens can drop. */
+    default void onKeysRemoved(Runnable callback) {
+    }
+}

@@ -1,0 +1,156 @@
+package io.authgate.core.jwt;
+
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.authgate.core.headers.IdentityHeaders;
+import io.authgate.core.headers.SessionClaims;
+
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a compact JWS into an {@link AccessToken}, without trusting any of it yet. Structural rules
+ * live here (size cap first, three segments, a {@code kid}); everything that compares values with
+ * the configuration is a {@link TokenValidator}. Header parameters that name keys ({@code jwk},
+ * {@code jku}, {@code x5u}, {@code x5c}) are never read: keys come from the JWKS only.
+ */
+public final class AccessTokenParser {
+    /** Authgear's access tokens are about 1 KiB; anything near this cap is not one. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    static final String CLAIM_ANONYMOUS = "https://authgear.com/claims/user/is_anonymous";
+    static final String CLAIM_VERIFIED = "https://authgear.com/claims/user/is_verified";
+    static final String CLAIM_CAN_REAUTHENTICATE = "https://authgear.com/claims/user/can_reauthenticate";
+    static final String CLAIM_ROLES = "https://authgear.com/claims/user/roles";
+
+    private AccessTokenParser() {
+    }
+
+    /** A token read but not yet verified: the JWS (for the signature check) and its contents. */
+    public record Parsed(SignedJWT jws, AccessToken token) {
+    }
+
+    /** @throws RejectedTokenException when the token is too large, malformed or has no {@code kid} */
+    public static Parsed parse(String compact) {
+        if (compact.length() > MAX_TOKEN_LENGTH) {
+            throw new RejectedTokenException(TokenRejection.TOO_LARGE);
+        }
+        if (countDots(compact) != 2) {
+            throw new RejectedTokenException(TokenRejection.MALFORMED);
+        }
+        SignedJWT jws;
+        AccessToken token;
+        try {
+            jws = SignedJWT.parse(compact);
+            token = read(jws.getHeader(), jws.getJWTClaimsSet());
+        } catch (ParseException | RuntimeException e) {
+            // Nimbus reports malformed input as ParseException; anything else thrown while reading
+            // attacker-controlled bytes is malformed input too, never an error of ours to surface.
+            throw new RejectedTokenException(TokenRejection.MALFORMED);
+        }
+        if (token.keyId() == null || token.keyId().isEmpty()) {
+            throw new RejectedTokenException(TokenRejection.MISSING_KEY_ID);
+        }
+        return new Parsed(jws, token);
+    }
+
+    private static AccessToken read(JWSHeader header, JWTClaimsSet claims) throws ParseException {
+        Map<String, Object> all = claims.getClaims();
+        String subject = string(all, "sub");
+        long authTime = seconds(all, "auth_time", 0);
+        SessionClaims session = new SessionClaims(
+                subject == null ? "" : subject,
+                bool(all, CLAIM_ANONYMOUS),
+                bool(all, CLAIM_VERIFIED),
+                bool(all, CLAIM_CAN_REAUTHENTICATE),
+                strings(all, CLAIM_ROLES),
+                strings(all, "amr"),
+                authTime);
+        long exp = seconds(all, "exp", AccessToken.ABSENT);
+        if (exp == AccessToken.ABSENT) {
+            throw new ParseException("exp is required", 0);
+        }
+        String scope = string(all, "scope");
+        return new AccessToken(
+                header.getAlgorithm().getName(),
+                header.getType() == null ? null : header.getType().toString(),
+                header.getKeyID(),
+                string(all, "iss"),
+                audience(all),
+                subject,
+                exp,
+                seconds(all, "iat", AccessToken.ABSENT),
+                seconds(all, "nbf", AccessToken.ABSENT),
+                string(all, "client_id"),
+                scope == null || scope.isEmpty() ? List.of() : List.of(scope.trim().split(" +")),
+                session,
+                IdentityHeaders.validSession(session));
+    }
+
+    private static int countDots(String s) {
+        int dots = 0;
+        for (int i = s.indexOf('.'); i >= 0; i = s.indexOf('.', i + 1)) {
+            dots++;
+        }
+        return dots;
+    }
+
+    private static String string(Map<String, Object> claims, String name) throws ParseException {
+        Object v = claims.get(name);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new ParseException(name + " must be a string", 0);
+    }
+
+    private static boolean bool(Map<String, Object> claims, String name) throws ParseException {
+        Object v = claims.get(name);
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new ParseException(name + " must be a boolean", 0);
+    }
+
+    private static long seconds(Map<String, Object> claims, String name, long absent) throws ParseException {
+        Object v = claims.get(name);
+        if (v == null) {
+            return absent;
+        }
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return (long) Math.floor(n.doubleValue());
+        }
+        throw new ParseException(name + " must be a number", 0);
+    }
+
+    private static List<String> strings(Map<String, Object> claims, String name) throws ParseException {
+        Object v = claims.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> list) {
+            List<String> out = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!(item instanceof String s)) {
+                    throw new ParseException(name + " must be an array of strings", 0);
+                }
+                out.add(s);
+            }
+            return out;
+        }
+        throw new ParseException(name + " must be an array of strings", 0);
+    }
+
+    private static List<String> audience(Map<String, Object> claims) throws ParseException {
+        Object v = claims.get("aud");
+        if (v instanceof String s) {
+            return List.of(s);
+        }
+        return strings(claims, "aud");
+    }
+}

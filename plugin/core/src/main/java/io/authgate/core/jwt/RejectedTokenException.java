@@ -1,0 +1,18 @@
+package io.authgate.core.jwt;
+
+/**
+ * Thrown inside the verifier to leave the cold path early; never escapes it. Stackless: a bad token
+ * is an everyday input, not an error, and must not cost a stack trace.
+ */
+public final class RejectedTokenException extends RuntimeException {
+    private final TokenRejection rejection;
+
+    RejectedTokenException(TokenRejection rejection) {
+        super(rejection.name(), null, false, false);
+        this.rejection = rejection;
+    }
+
+    public TokenRejection rejection() {
+        return rejection;
+    }
+}

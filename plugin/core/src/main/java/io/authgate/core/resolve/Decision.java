@@ -1,0 +1,25 @@
+package io.authgate.core.resolve;
+
+import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaders;
+
+import java.util.List;
+
+/**
+ * What the gateway does with a request: let it through with identity headers, or answer it itself.
+ * Either way, every client-sent {@code x-authgear-*} header is removed by the front.
+ */
+public sealed interface Decision permits Decision.Allow, Decision.Deny {
+
+    /** Continue to the upstream, with these headers set (none when there is no session). */
+    record Allow(IdentityHeaders headers) implements Decision {
+        public static final Allow NO_SESSION = new Allow(IdentityHeaders.NONE);
+    }
+
+    /** Answer the client now; nothing reaches the upstream. */
+    record Deny(int status, List<Header> headers, String body) implements Decision {
+        public Deny {
+            headers = List.copyOf(headers);
+        }
+    }
+}
