@@ -38,7 +38,7 @@ public final class AccessTokenParser {
         if (compact.length() > MAX_TOKEN_LENGTH) {
             throw new RejectedTokenException(TokenRejection.TOO_LARGE);
         }
-        if (countDots(compact) != 2) {
+        if (!isCompactJws(compact)) {
             throw new RejectedTokenException(TokenRejection.MALFORMED);
         }
         SignedJWT jws;
@@ -90,12 +90,29 @@ public final class AccessTokenParser {
                 IdentityHeaders.validSession(session));
     }
 
-    private static int countDots(String s) {
+    /**
+     * Three non-empty base64url segments (the signature may not be empty either: that is {@code alg:
+     * none}). Checked by hand because Nimbus's base64 decoder skips characters it does not know,
+     * and a token Authgear would refuse to parse must not verify here.
+     */
+    private static boolean isCompactJws(String s) {
         int dots = 0;
-        for (int i = s.indexOf('.'); i >= 0; i = s.indexOf('.', i + 1)) {
-            dots++;
+        int segmentLength = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                if (segmentLength == 0) {
+                    return false;
+                }
+                dots++;
+                segmentLength = 0;
+            } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                segmentLength++;
+            } else {
+                return false;
+            }
         }
-        return dots;
+        return dots == 2 && segmentLength > 0;
     }
 
     private static String string(Map<String, Object> claims, String name) throws ParseException {
@@ -121,6 +138,9 @@ public final class AccessTokenParser {
         Object v = claims.get(name);
         if (v == null) {
             return absent;
+        }
+        if (v instanceof java.util.Date d) {
+            return Math.floorDiv(d.getTime(), 1000); // Nimbus hands exp, iat and nbf over as Dates
         }
         if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
             return (long) Math.floor(n.doubleValue());

@@ -1,0 +1,110 @@
+package io.authgate.core.resolve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authgate.core.Authgate;
+import io.authgate.core.AuthgateEvents;
+import io.authgate.core.config.ConfigParser;
+import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaderNames;
+import io.authgate.core.jwt.TokenRejection;
+import io.authgate.testkit.ConformanceCase;
+import io.authgate.testkit.ConformanceTable;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TokenMinter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conformance table against the core itself, with keys fetched over real HTTP from the test
+ * issuer (discovery, then JWKS). The upstream view is what any front must produce: the client's
+ * headers minus every identity header, plus the decision's.
+ */
+class CoreConformanceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestIssuer issuer;
+    private static Authgate authgate;
+    /** The rejections reported while resolving, per test thread. */
+    private static final ThreadLocal<List<String>> REJECTIONS = ThreadLocal.withInitial(ArrayList::new);
+
+    @BeforeAll
+    static void start() {
+        issuer = TestIssuer.start();
+        authgate = Authgate.create(new AuthgateEvents() {
+            @Override
+            public void tokenRejected(TokenRejection reason) {
+                REJECTIONS.get().add(reason.name());
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        issuer.close();
+    }
+
+    static List<ConformanceCase> cases() {
+        return ConformanceTable.forFront("core");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conformance(ConformanceCase c) throws Exception {
+        Resolver resolver = authgate.resolverFor(ConfigParser.parseJson(JSON.writeValueAsString(c.configFor(issuer.issuer()))));
+        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
+        List<Map.Entry<String, String>> request = c.requestWith(token);
+
+        REJECTIONS.get().clear();
+        Decision decision = resolver.resolve(toGatewayRequest(request));
+
+        // A "no session" row must fail for the reason it names, not for any reason at all.
+        if (c.reason() == null || c.reason().equals("no_credential")) {
+            assertThat(REJECTIONS.get()).as("token rejections").isEmpty();
+        } else {
+            assertThat(REJECTIONS.get()).as("token rejections").containsExactly(c.reason());
+        }
+
+        if (c.status() == 200) {
+            assertThat(decision).isInstanceOf(Decision.Allow.class);
+            assertThat(upstreamIdentityHeaders(request, (Decision.Allow) decision)).isEqualTo(c.upstream());
+        } else {
+            assertThat(decision).isInstanceOf(Decision.Deny.class);
+            assertThat(((Decision.Deny) decision).status()).isEqualTo(c.status());
+        }
+    }
+
+    static GatewayRequest toGatewayRequest(List<Map.Entry<String, String>> headers) {
+        String authorization = null;
+        List<String> cookies = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase("authorization") && authorization == null) {
+                authorization = h.getValue();
+            } else if (h.getKey().equalsIgnoreCase("cookie")) {
+                cookies.add(h.getValue());
+            }
+        }
+        return new GatewayRequest(authorization, cookies);
+    }
+
+    /** The identity headers an upstream would see: client's identity headers dropped, decision's added. */
+    static Map<String, String> upstreamIdentityHeaders(List<Map.Entry<String, String>> client, Decision.Allow allow) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : client) {
+            if (h.getKey().toLowerCase().startsWith("x-authgear-") && !IdentityHeaderNames.isIdentityHeader(h.getKey())) {
+                seen.put(h.getKey().toLowerCase(), h.getValue());
+            }
+        }
+        for (Header h : allow.headers().asList()) {
+            seen.put(h.name(), h.value());
+        }
+        return seen;
+    }
+}

@@ -1,0 +1,71 @@
+package io.authgate.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row of the conformance table: the request a client sends and what must come of it, the same
+ * for every front.
+ *
+ * @param config       keys merged into the front's base configuration for this case
+ * @param token        the token to mint, or {@code null} when the request carries none
+ * @param request      the client's headers in order, original case; {@code {token}} stands for the token
+ * @param status       200 when the request must reach the upstream, otherwise the status the client gets
+ * @param upstream     exactly the {@code x-authgear-*} headers the upstream must see (lower-case names)
+ * @param reason       for the core, which can see it: the {@code TokenRejection} that decides, or
+ *                     {@code no_credential}; {@code null} for a valid session
+ * @param fronts       the fronts the case applies to; empty means all (a case some gateway cannot
+ *                     express names the others, and says why in {@code note})
+ */
+public record ConformanceCase(
+        String name,
+        Map<String, Object> config,
+        TokenRecipe token,
+        List<Map.Entry<String, String>> request,
+        int status,
+        Map<String, String> upstream,
+        String reason,
+        List<String> fronts,
+        String note) {
+
+    public boolean appliesTo(String front) {
+        return fronts.isEmpty() || fronts.contains(front);
+    }
+
+    /** The request headers with the minted token in place of {@code {token}}. */
+    public List<Map.Entry<String, String>> requestWith(String mintedToken) {
+        List<Map.Entry<String, String>> out = new ArrayList<>(request.size());
+        for (Map.Entry<String, String> h : request) {
+            String value = mintedToken == null ? h.getValue() : h.getValue().replace("{token}", mintedToken);
+            out.add(Map.entry(h.getKey(), value));
+        }
+        return out;
+    }
+
+    /**
+     * The configuration for this case: {@code authgear_endpoint} set to the issuer, then the case's
+     * keys, with {@code {issuer}} replaced in string values.
+     */
+    public Map<String, Object> configFor(String issuer) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("authgear_endpoint", issuer);
+        config.forEach((k, v) -> out.put(k, substitute(v, issuer)));
+        return out;
+    }
+
+    private static Object substitute(Object value, String issuer) {
+        if (value instanceof String s) {
+            return s.replace("{issuer}", issuer);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(v -> substitute(v, issuer)).toList();
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

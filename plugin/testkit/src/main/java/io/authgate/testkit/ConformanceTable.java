@@ -1,0 +1,107 @@
+package io.authgate.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The shared conformance table ({@code conformance/resolve.yaml} on the classpath): one list of
+ * request → expected outcome, run by the core's tests and by every front's tests, so the fronts cannot
+ * drift apart. Strictly read: a misspelt key in the table fails loudly rather than testing nothing.
+ */
+public final class ConformanceTable {
+    public static final String RESOURCE = "conformance/resolve.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> CASE_KEYS = Set.of("name", "config", "token", "request", "expect", "fronts", "note");
+    private static final Set<String> TOKEN_KEYS = Set.of("header", "claims", "signer", "raw", "pad_bytes");
+    private static final Set<String> EXPECT_KEYS = Set.of("status", "upstream", "reason");
+
+    private ConformanceTable() {
+    }
+
+    public static List<ConformanceCase> load() {
+        try (InputStream in = ConformanceTable.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is not on the classpath");
+            }
+            JsonNode root = YAML.readTree(in);
+            JsonNode sets = root.required("header_sets");
+            List<ConformanceCase> cases = new ArrayList<>();
+            for (JsonNode node : root.required("cases")) {
+                cases.add(read(node, sets));
+            }
+            return List.copyOf(cases);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The cases that apply to one front. */
+    public static List<ConformanceCase> forFront(String front) {
+        return load().stream().filter(c -> c.appliesTo(front)).toList();
+    }
+
+    private static ConformanceCase read(JsonNode node, JsonNode headerSets) {
+        String name = node.required("name").asText();
+        check(node, CASE_KEYS, name);
+        TokenRecipe token = node.has("token") ? token(node.get("token"), name) : null;
+        List<Map.Entry<String, String>> request = new ArrayList<>();
+        for (JsonNode pair : node.path("request")) {
+            if (!pair.isArray() || pair.size() != 2) {
+                throw new IllegalStateException(name + ": request entries are [name, value] pairs");
+            }
+            request.add(Map.entry(pair.get(0).asText(), pair.get(1).asText()));
+        }
+        JsonNode expect = node.required("expect");
+        check(expect, EXPECT_KEYS, name);
+        JsonNode upstreamNode = expect.required("upstream");
+        if (upstreamNode.isTextual()) {
+            String set = upstreamNode.asText();
+            upstreamNode = headerSets.get(set);
+            if (upstreamNode == null) {
+                throw new IllegalStateException(name + ": no header set named " + set);
+            }
+        }
+        Map<String, String> upstream = new LinkedHashMap<>();
+        upstreamNode.fields().forEachRemaining(e -> upstream.put(e.getKey(), e.getValue().asText()));
+        List<String> fronts = new ArrayList<>();
+        node.path("fronts").forEach(f -> fronts.add(f.asText()));
+        return new ConformanceCase(name, map(node.get("config")), token, List.copyOf(request),
+                expect.required("status").asInt(), upstream,
+                expect.has("reason") ? expect.get("reason").asText() : null, List.copyOf(fronts), node.path("note").asText(""));
+    }
+
+    private static TokenRecipe token(JsonNode node, String name) {
+        check(node, TOKEN_KEYS, name);
+        return new TokenRecipe(map(node.get("header")), map(node.get("claims")),
+                node.path("signer").asText("issuer"), node.has("raw") ? node.get("raw").asText() : null,
+                node.path("pad_bytes").asInt(0));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        return YAML.convertValue(node, LinkedHashMap.class);
+    }
+
+    private static void check(JsonNode node, Set<String> known, String name) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                throw new IllegalStateException(name + ": unknown key " + key + " in the conformance table");
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.authgate.testkit;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for an Authgear project's public key endpoints, over real HTTP on loopback: the
+ * discovery document at {@code /.well-known/openid-configuration} and the JWKS at
+ * {@code /oauth2/jwks}, as Authgear serves them. Its origin is the issuer. The keys, the
+ * {@code Cache-Control} header, a delay and failures can be changed while it runs; it counts fetches.
+ * (Authgear itself cannot run here; this follows the contract file's description of it.)
+ */
+public final class TestIssuer implements AutoCloseable {
+    public static final String CURRENT_KID = "2f1f0d52-4c5e-4c43-9a48-6d1e1a1f0b01";
+    public static final String PREVIOUS_KID = "7c7a9e36-5f5e-4f6e-8d7d-3f0c6f2a9b02";
+
+    private final HttpServer server;
+    private final String issuer;
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private volatile List<JWK> keys;
+    private volatile String cacheControl;
+    private volatile int failWithStatus;
+    private volatile Duration delay = Duration.ZERO;
+
+    private TestIssuer(HttpServer server) {
+        this.server = server;
+        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.keys = List.of(TestKeys.rsa(CURRENT_KID), TestKeys.rsa(PREVIOUS_KID));
+    }
+
+    /** Starts on an ephemeral loopback port, publishing the current and the previous key. */
+    public static TestIssuer start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "test-issuer");
+                t.setDaemon(true);
+                return t;
+            }));
+            TestIssuer issuer = new TestIssuer(server);
+            server.createContext("/.well-known/openid-configuration", issuer::discovery);
+            server.createContext("/oauth2/jwks", issuer::jwks);
+            server.start();
+            return issuer;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public String jwksUri() {
+        return issuer + "/oauth2/jwks";
+    }
+
+    /** Replaces the published keys (public parts only are ever served). */
+    public void publish(JWK... keys) {
+        this.keys = List.of(keys);
+    }
+
+    public void cacheControl(String value) {
+        this.cacheControl = value;
+    }
+
+    /** Every request answers this status from now on (0: serve normally). */
+    public void failWith(int status) {
+        this.failWithStatus = status;
+    }
+
+    public void delay(Duration delay) {
+        this.delay = delay;
+    }
+
+    public int jwksFetches() {
+        return hits.getOrDefault("/oauth2/jwks", new AtomicInteger()).get();
+    }
+
+    public int discoveryFetches() {
+        return hits.getOrDefault("/.well-known/openid-configuration", new AtomicInteger()).get();
+    }
+
+    private void discovery(HttpExchange exchange) throws IOException {
+        String body = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + jwksUri() + "\","
+                + "\"authorization_endpoint\":\"" + issuer + "/oauth2/authorize\","
+                + "\"token_endpoint\":\"" + issuer + "/oauth2/token\"}";
+        answer(exchange, body);
+    }
+
+    private void jwks(HttpExchange exchange) throws IOException {
+        answer(exchange, new JWKSet(keys).toPublicJWKSet().toString());
+    }
+
+    private void answer(HttpExchange exchange, String body) throws IOException {
+        try (exchange) {
+            hits.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger()).incrementAndGet();
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            int status = failWithStatus;
+            if (status != 0) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (cacheControl != null) {
+                exchange.getResponseHeaders().set("Cache-Control", cacheControl);
+            }
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

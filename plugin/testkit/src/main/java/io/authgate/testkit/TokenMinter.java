@@ -1,0 +1,166 @@
+package io.authgate.testkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.text.ParseException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Makes test tokens from {@link TokenRecipe}s. Tokens are assembled by hand (Jackson for the JSON,
+ * {@code java.security.Signature} for RS256), not with the library the code under test uses, so a
+ * bug there cannot hide in both; one signer ({@code nimbus}) uses Nimbus to show the two agree.
+ */
+public final class TokenMinter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    public static final String ATTACKER_KID = "attacker-key";
+
+    private final String issuer;
+
+    public TokenMinter(String issuer) {
+        this.issuer = issuer;
+    }
+
+    public String mint(TokenRecipe recipe, long nowSeconds) {
+        if (recipe.raw() != null) {
+            return recipe.raw();
+        }
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", "RS256");
+        header.put("kid", TestIssuer.CURRENT_KID);
+        header.put("typ", "at+jwt");
+        merge(header, recipe.header(), nowSeconds);
+        Map<String, Object> claims = AuthgearClaims.user(issuer, nowSeconds);
+        merge(claims, recipe.claims(), nowSeconds);
+        if (recipe.padBytes() > 0) {
+            claims.put("pad", "x".repeat(recipe.padBytes()));
+        }
+        if ("attacker".equals(header.get("jwk"))) {
+            header.put("jwk", TestKeys.rsa(ATTACKER_KID).toPublicJWK().toJSONObject());
+        }
+        try {
+            return sign(recipe.signer(), header, claims);
+        } catch (GeneralSecurityException | JOSEException | ParseException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot mint test token", e);
+        }
+    }
+
+    private void merge(Map<String, Object> target, Map<String, Object> changes, long now) {
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                target.remove(name);
+            } else {
+                target.put(name, expand(value, now));
+            }
+        });
+    }
+
+    /** Relative times ({@code now}, {@code now+N}, {@code now-N}) and {@code {issuer}}, also inside lists. */
+    private Object expand(Object value, long now) {
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(v -> expand(v, now)).toList();
+        }
+        if (value instanceof String s) {
+            if (s.matches("now([+-][0-9]+)?")) {
+                return s.length() == 3 ? now : now + Long.parseLong(s.substring(3).replace("+", ""));
+            }
+            return s.replace("{issuer}", issuer);
+        }
+        return value;
+    }
+
+    private String sign(String signer, Map<String, Object> header, Map<String, Object> claims)
+            throws GeneralSecurityException, JOSEException, ParseException, JsonProcessingException {
+        switch (signer) {
+            case "issuer":
+                return rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
+            case "previous":
+                if (TestIssuer.CURRENT_KID.equals(header.get("kid"))) {
+                    header.put("kid", TestIssuer.PREVIOUS_KID);
+                }
+                return rs256(header, claims, TestKeys.rsa(TestIssuer.PREVIOUS_KID));
+            case "attacker":
+                return rs256(header, claims, TestKeys.rsa(ATTACKER_KID));
+            case "nimbus":
+                return nimbus(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
+            case "none": {
+                header.put("alg", "none");
+                return signingInput(header, claims) + ".";
+            }
+            case "hs256_public_key": {
+                header.put("alg", "HS256");
+                String input = signingInput(header, claims);
+                Mac mac = Mac.getInstance("HmacSHA256");
+                byte[] secret = TestKeys.rsa(TestIssuer.CURRENT_KID).toRSAPublicKey().getEncoded();
+                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+                return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+            }
+            case "tamper": {
+                String valid = rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
+                Map<String, Object> changed = new LinkedHashMap<>(claims);
+                changed.put("sub", "00000000-0000-0000-0000-000000000000");
+                changed.put(AuthgearClaims.ROLES, java.util.List.of("superuser"));
+                String[] parts = valid.split("\\.");
+                return parts[0] + "." + b64json(changed) + "." + parts[2];
+            }
+            default:
+                throw new IllegalArgumentException("unknown signer " + signer);
+        }
+    }
+
+    private static String rs256(Map<String, Object> header, Map<String, Object> claims, RSAKey key)
+            throws GeneralSecurityException, JOSEException, JsonProcessingException {
+        String input = signingInput(header, claims);
+        String jdkAlg = switch (String.valueOf(header.get("alg"))) {
+            case "RS384" -> "SHA384withRSA";
+            case "RS512" -> "SHA512withRSA";
+            default -> "SHA256withRSA";
+        };
+        Signature signature = Signature.getInstance(jdkAlg);
+        signature.initSign(key.toRSAPrivateKey());
+        signature.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + B64.encodeToString(signature.sign());
+    }
+
+    private static String nimbus(Map<String, Object> header, Map<String, Object> claims, RSAKey key)
+            throws JOSEException, ParseException {
+        JWSHeader.Builder h = new JWSHeader.Builder(JWSAlgorithm.parse(String.valueOf(header.get("alg"))));
+        if (header.get("kid") != null) {
+            h.keyID(String.valueOf(header.get("kid")));
+        }
+        if (header.get("typ") != null) {
+            h.type(new JOSEObjectType(String.valueOf(header.get("typ"))));
+        }
+        SignedJWT jwt = new SignedJWT(h.build(), JWTClaimsSet.parse(claims));
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static String signingInput(Map<String, Object> header, Map<String, Object> claims) throws JsonProcessingException {
+        return b64json(header) + "." + b64json(claims);
+    }
+
+    private static String b64json(Map<String, Object> value) {
+        try {
+            return B64.encodeToString(JSON.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.authgate.testkit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to make one test token: start from a valid Authgear access token, then change header
+ * parameters and claims (a {@code null} value removes one), and choose who signs it.
+ *
+ * <p>Claim values may be relative times, {@code "now"}, {@code "now+60"} or {@code "now-60"}, turned
+ * into unix seconds when the token is minted.
+ *
+ * @param signer   {@code issuer} (the current key), {@code previous} (the older published key),
+ *                 {@code nimbus} (the current key, signed by Nimbus rather than by hand),
+ *                 {@code attacker} (a key not in the JWKS), {@code none} (no signature),
+ *                 {@code hs256_public_key} (HMAC keyed with the issuer's public key),
+ *                 {@code tamper} (a valid token whose payload is changed afterwards)
+ * @param raw      when set, this exact string is the token and everything else is ignored
+ * @param padBytes when positive, a claim of that many characters makes the token large
+ */
+public record TokenRecipe(Map<String, Object> header, Map<String, Object> claims, String signer, String raw, int padBytes) {
+    public static final TokenRecipe VALID = new TokenRecipe(Map.of(), Map.of(), "issuer", null, 0);
+
+    public TokenRecipe {
+        header = copy(header);
+        claims = copy(claims);
+        Objects.requireNonNull(signer, "signer");
+    }
+
+    private static Map<String, Object> copy(Map<String, Object> map) {
+        // LinkedHashMap, not Map.copyOf: null values mean "remove" and order is kept.
+        return map == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    public static TokenRecipe withClaims(Map<String, Object> claims) {
+        return new TokenRecipe(Map.of(), claims, "issuer", null, 0);
+    }
+
+    public TokenRecipe signedBy(String signer) {
+        return new TokenRecipe(header, claims, signer, raw, padBytes);
+    }
+
+    public TokenRecipe withHeader(Map<String, Object> header) {
+        return new TokenRecipe(header, claims, signer, raw, padBytes);
+    }
+}
