@@ -80,6 +80,15 @@ public final class CachedJwks implements KeySource {
         return KeyLookup.Miss.UNAVAILABLE;
     }
 
+    /** Starts a fetch in the background unless keys are fresh or one is running; never waits. */
+    public void prefetch() {
+        long now = clock.millis();
+        Snapshot current = snapshot.get();
+        if (current == null || now >= current.refreshAt()) {
+            refresh(now);
+        }
+    }
+
     /** Fetches now, for start-up and readiness: true when keys are loaded. */
     public boolean preload() {
         return await(refresh(clock.millis())) != null || snapshot.get() != null;

@@ -14,6 +14,10 @@ public final class Denials {
             List.of(new Header("content-type", "application/json"), new Header("retry-after", "1")),
             "{\"error\":\"temporarily_unavailable\",\"error_description\":\"signing keys cannot be fetched\"}");
 
+    /** A fault of authgate's own: fail closed, say nothing more. */
+    public static final Decision.Deny INTERNAL_ERROR = new Decision.Deny(500, JSON,
+            "{\"error\":\"server_error\",\"error_description\":\"authgate could not resolve the request\"}");
+
     private Denials() {
     }
 

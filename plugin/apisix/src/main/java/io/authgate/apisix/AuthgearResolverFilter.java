@@ -1,0 +1,86 @@
+package io.authgate.apisix;
+
+import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaderNames;
+import io.authgate.core.resolve.Decision;
+import io.authgate.core.resolve.Denials;
+import io.authgate.core.resolve.GatewayRequest;
+import org.apache.apisix.plugin.runner.HttpRequest;
+import org.apache.apisix.plugin.runner.HttpResponse;
+import org.apache.apisix.plugin.runner.filter.PluginFilter;
+import org.apache.apisix.plugin.runner.filter.PluginFilterChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code AuthgearResolver} filter: Authgear's resolver, in the APISIX Java Plugin Runner. A thin
+ * adapter: it reads the credentials from the runner's request, asks the core for a decision, and
+ * writes the decision back in the runner's terms.
+ *
+ * <p>Runner 0.4.0 facts this relies on: header names arrive lower-cased; repeated headers collapse to
+ * the last value; {@code request.setHeader(name, null)} deletes an upstream header; the last setter
+ * called decides the action, so a denial calls only response setters and stops the chain.
+ */
+public final class AuthgearResolverFilter implements PluginFilter {
+    public static final String NAME = "AuthgearResolver";
+    private static final Logger LOG = LoggerFactory.getLogger(AuthgearResolverFilter.class);
+
+    private final RouteResolvers routes;
+
+    AuthgearResolverFilter(RouteResolvers routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void filter(HttpRequest request, HttpResponse response, PluginFilterChain chain) {
+        Map<String, String> headers = request.getHeaders();
+        Decision decision;
+        try {
+            GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie"));
+            decision = routes.forValue(request.getConfig(this)).resolve(credentials);
+        } catch (RuntimeException e) {
+            // The core never throws for any input; if it ever does, fail closed without a stack
+            // trace reaching the client, and without the request (which may hold a token) in the log.
+            LOG.error("authgate: internal error resolving a request: {}", e.toString());
+            decision = Denials.INTERNAL_ERROR;
+        }
+        if (decision instanceof Decision.Allow allow) {
+            continueWith(allow, headers, request);
+            chain.filter(request, response);
+        } else {
+            stop((Decision.Deny) decision, response);
+        }
+    }
+
+    private static void continueWith(Decision.Allow allow, Map<String, String> clientHeaders, HttpRequest request) {
+        // Delete every identity header the client sent, whatever its spelling; APISIX deletes by exact
+        // name (any case), and x_authgear_* is a different name from x-authgear-* to nginx.
+        for (String name : clientHeaders.keySet()) {
+            if (IdentityHeaderNames.isIdentityHeader(name)) {
+                request.setHeader(name, null);
+            }
+        }
+        // Then set ours; setting a name replaces all of a client's values of it.
+        List<Header> identity = allow.headers().asList();
+        for (int i = 0; i < identity.size(); i++) {
+            Header h = identity.get(i);
+            request.setHeader(h.name(), h.value());
+        }
+    }
+
+    private static void stop(Decision.Deny deny, HttpResponse response) {
+        response.setStatusCode(deny.status());
+        for (Header h : deny.headers()) {
+            response.setHeader(h.name(), h.value());
+        }
+        response.setBody(deny.body());
+    }
+}

@@ -1,0 +1,35 @@
+package io.authgate.apisix;
+
+import io.authgate.core.config.ConfigException;
+import io.authgate.core.resolve.Decision;
+import io.authgate.core.resolve.Denials;
+import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.resolve.Resolver;
+
+/**
+ * What one route's plugin value turned into: a resolver, or the configuration error that stops every
+ * request on that route. Built once per distinct value, never per request.
+ */
+sealed interface RouteResolver permits RouteResolver.Configured, RouteResolver.Misconfigured {
+
+    Decision resolve(GatewayRequest request);
+
+    record Configured(Resolver resolver) implements RouteResolver {
+        @Override
+        public Decision resolve(GatewayRequest request) {
+            return resolver.resolve(request);
+        }
+    }
+
+    /** An invalid configuration never lets a request through unauthenticated. */
+    record Misconfigured(ConfigException error, Decision.Deny denial) implements RouteResolver {
+        Misconfigured(ConfigException error) {
+            this(error, Denials.invalidConfig(error));
+        }
+
+        @Override
+        public Decision resolve(GatewayRequest request) {
+            return denial;
+        }
+    }
+}

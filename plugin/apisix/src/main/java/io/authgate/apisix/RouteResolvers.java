@@ -1,0 +1,48 @@
+package io.authgate.apisix;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.authgate.core.Authgate;
+import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.ConfigException;
+import io.authgate.core.config.ConfigParser;
+import io.authgate.core.resolve.Denials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Route values to resolvers. The runner hands the filter the route's raw value on every request;
+ * parsing it each time would put JSON parsing on the hot path, so each distinct value is parsed and
+ * validated once and kept (bounded: a runner serves at most its conf cache's capacity of routes).
+ * The runner keeps the same String instance for a route, so a lookup hashes nothing new.
+ */
+final class RouteResolvers {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteResolvers.class);
+
+    private final Authgate authgate;
+    private final Cache<String, RouteResolver> byValue = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    RouteResolvers(Authgate authgate) {
+        this.authgate = authgate;
+    }
+
+    /** @param value the route's plugin value; {@code null} when the route names the filter without one */
+    RouteResolver forValue(String value) {
+        String key = value == null ? "" : value;
+        return byValue.get(key, this::build);
+    }
+
+    private RouteResolver build(String value) {
+        try {
+            AuthgateConfig config = ConfigParser.parseJson(value);
+            // Start fetching keys now, so the route's first request finds them.
+            authgate.issuer(config).keys().prefetch();
+            LOG.info("authgate: route configured for issuer {} (mode {})", config.issuer(), config.mode().configName());
+            return new RouteResolver.Configured(authgate.resolverFor(config));
+        } catch (ConfigException e) {
+            // Logged once per distinct value: the cache keeps the failure too.
+            LOG.error("{}; every request on this route is answered 500 until it is fixed", Denials.invalidConfigMessage(e));
+            return new RouteResolver.Misconfigured(e);
+        }
+    }
+}

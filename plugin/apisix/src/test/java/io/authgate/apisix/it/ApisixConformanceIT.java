@@ -1,0 +1,67 @@
+package io.authgate.apisix.it;
+
+import io.authgate.testkit.ConformanceCase;
+import io.authgate.testkit.ConformanceTable;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TokenMinter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole conformance table through the real APISIX Java Plugin Runner 0.4.0, with the built
+ * plugin jar in its {@code loader.path}, driven over its Unix socket as APISIX's ext-plugin does, and
+ * keys served over HTTP by the test issuer. What is asserted is what the upstream would receive.
+ */
+class ApisixConformanceIT {
+    private static TestIssuer issuer;
+    private static ApisixHarness apisix;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuer = TestIssuer.start();
+        apisix = ApisixHarness.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (apisix != null) {
+            apisix.close();
+        }
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    static List<ConformanceCase> cases() {
+        return ConformanceTable.forFront("apisix");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conformance(ConformanceCase c) throws Exception {
+        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
+        HttpRequestSpec.Builder request = HttpRequestSpec.get("/api/orders").header("Host", "api.example.com");
+        for (Map.Entry<String, String> h : c.requestWith(token)) {
+            request.header(h.getKey(), h.getValue());
+        }
+        HttpRequestSpec spec = request.build();
+
+        ReqCallResult result = apisix.call(ApisixHarness.json(c.configFor(issuer.issuer())), spec);
+
+        if (c.status() == 200) {
+            assertThat(result.action()).as("action").isIn(ReqCallResult.Action.NONE, ReqCallResult.Action.REWRITE);
+            assertThat(ApisixHarness.identityHeadersAtUpstream(spec, result))
+                    .isEqualTo(ApisixHarness.expectedBehindNginx(c.upstream()));
+        } else {
+            assertThat(result.action()).as("action").isEqualTo(ReqCallResult.Action.STOP);
+            assertThat(result.status()).isEqualTo(c.status());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.authgate.apisix.it;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The real runner with the built plugin jar, driven as APISIX drives it: one PrepareConf per distinct
+ * route value (remembered, as APISIX keeps conf tokens), then HTTPReqCalls.
+ */
+final class ApisixHarness implements AutoCloseable {
+    static final String FILTER = "AuthgearResolver";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunnerProcess runner;
+    private final ApisixExtPluginClient client;
+    private final Map<String, Long> confTokens = new HashMap<>();
+
+    private ApisixHarness(RunnerProcess runner) {
+        this.runner = runner;
+        this.client = new ApisixExtPluginClient(runner.socket());
+    }
+
+    static ApisixHarness start() throws IOException {
+        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), Map.of(), List.of()));
+    }
+
+    static String json(Map<String, Object> config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a request on a route whose AuthgearResolver value is {@code routeValue}. */
+    ReqCallResult call(String routeValue, HttpRequestSpec request) throws IOException {
+        Long token = confTokens.get(routeValue);
+        if (token == null) {
+            token = client.prepareConf("route-" + confTokens.size(), List.of(Map.entry(FILTER, routeValue)));
+            confTokens.put(routeValue, token);
+        }
+        return client.call(token, request);
+    }
+
+    String log() {
+        return runner.log();
+    }
+
+    /**
+     * The identity-looking headers (x-authgear-* or x_authgear_*, any case) the upstream receives,
+     * by lower-case name; each must have exactly one value.
+     */
+    static Map<String, String> identityHeadersAtUpstream(HttpRequestSpec request, ReqCallResult result) {
+        UpstreamRequest upstream = UpstreamRequest.of(request, result)
+                .orElseThrow(() -> new AssertionError("the request did not reach the upstream: " + result));
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, List<String>> e : upstream.byLowerName().entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("x-authgear") || name.startsWith("x_authgear")) {
+                if (e.getValue().size() != 1) {
+                    throw new AssertionError(name + " reaches the upstream with " + e.getValue().size() + " values: " + e.getValue());
+                }
+                out.put(name, e.getValue().get(0));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the table expects, as nginx can carry it: nginx deletes a request header that a plugin sets
+     * to an empty value (lua-nginx-module's set_header), so an empty header is absent behind APISIX.
+     */
+    static Map<String, String> expectedBehindNginx(Map<String, String> expected) {
+        Map<String, String> out = new TreeMap<>();
+        expected.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    static Set<String> names(Map<String, String> headers) {
+        return new LinkedHashMap<>(headers).keySet();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        runner.close();
+    }
+}
