@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,20 @@ final class ApisixHarness implements AutoCloseable {
     }
 
     static ApisixHarness start() throws IOException {
-        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), Map.of(), List.of()));
+        // The shipped log configuration, so the tests read the log an operator would get.
+        String logConfig = "-Dlogging.config=" + repoFile("runner-config/log4j2.xml");
+        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), Map.of(), List.of(logConfig)));
+    }
+
+    /** A file of this repository, found from the working directory (the module's, or the root's). */
+    static Path repoFile(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(relative);
+            if (java.nio.file.Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 
     static String json(Map<String, Object> config) {
