@@ -27,8 +27,10 @@ final class CacheControl {
                 try {
                     maxAge = Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
                 } catch (NumberFormatException e) {
-                    // RFC 9111 §4.2.1: an invalid max-age makes the response stale; let bounds decide.
-                    maxAge = Duration.ZERO;
+                    // RFC 9111 §1.2.2: delta-seconds too large to represent count as 2^31; the upper
+                    // bound then applies. §4.2.1: any other invalid max-age makes the response stale.
+                    maxAge = !value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')
+                            ? Duration.ofSeconds(1L << 31) : Duration.ZERO;
                 }
             }
         }

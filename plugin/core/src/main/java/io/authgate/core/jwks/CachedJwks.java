@@ -140,31 +140,45 @@ public final class CachedJwks implements KeySource {
         fetch.whenComplete((fetched, error) -> {
             long done = clock.millis();
             Snapshot next = null;
-            if (error == null) {
-                next = install(fetched, done);
-            } else {
-                noFetchBefore.set(done + RETRY_BACKOFF.toMillis());
-                events.jwksFetchFailed(fetcher.source(), HttpJwksFetcher.describe(error));
+            try {
+                if (error == null) {
+                    next = snapshotOf(fetched, done);
+                    install(next, fetched);
+                } else {
+                    noFetchBefore.set(done + RETRY_BACKOFF.toMillis());
+                    events.jwksFetchFailed(fetcher.source(), HttpJwksFetcher.describe(error));
+                }
+            } finally {
+                // Whatever a listener or callback throws, the fetch is over: never leave it in flight.
+                inflight.set(null);
+                mine.complete(next);
             }
-            inflight.set(null);
-            mine.complete(next);
         });
         return mine;
     }
 
-    private Snapshot install(FetchedKeys fetched, long now) {
-        Duration ttl = fetched.maxAge() == null ? settings.defaultTtl() : fetched.maxAge();
-        ttl = clamp(ttl, settings.minTtl(), settings.maxTtl());
-        long ttlMillis = ttl.toMillis();
+    private Snapshot snapshotOf(FetchedKeys fetched, long now) {
+        long ttlMillis = ttlOf(fetched).toMillis();
         long expiresAt = now + ttlMillis;
-        Snapshot next = new Snapshot(fetched.keys(), now + ttlMillis * 8 / 10, expiresAt,
+        return new Snapshot(fetched.keys(), now + ttlMillis * 8 / 10, expiresAt,
                 expiresAt + settings.staleIfError().toMillis());
+    }
+
+    private Duration ttlOf(FetchedKeys fetched) {
+        Duration ttl = fetched.maxAge() == null ? settings.defaultTtl() : fetched.maxAge();
+        return clamp(ttl, settings.minTtl(), settings.maxTtl());
+    }
+
+    private void install(Snapshot next, FetchedKeys fetched) {
         Snapshot previous = snapshot.getAndSet(next);
-        events.jwksFetched(fetcher.source(), fetched.keys().size(), fetched.keys().skipped(), ttl);
-        if (previous != null && !fetched.keys().keyIds().containsAll(previous.keys().keyIds())) {
-            removalCallbacks.forEach(Runnable::run);
+        try {
+            // Removal first: dropping tokens verified with a removed key must not depend on a listener.
+            if (previous != null && !fetched.keys().keyIds().containsAll(previous.keys().keyIds())) {
+                removalCallbacks.forEach(Runnable::run);
+            }
+        } finally {
+            events.jwksFetched(fetcher.source(), fetched.keys().size(), fetched.keys().skipped(), ttlOf(fetched));
         }
-        return next;
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {

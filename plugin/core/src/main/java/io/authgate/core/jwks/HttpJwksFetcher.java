@@ -44,7 +44,8 @@ public final class HttpJwksFetcher implements JwksFetcher {
 
     @Override
     public URI source() {
-        return configuredJwksUri != null ? configuredJwksUri : discoveryUri;
+        URI discovered = discoveredJwksUri;
+        return configuredJwksUri != null ? configuredJwksUri : discovered != null ? discovered : discoveryUri;
     }
 
     @Override

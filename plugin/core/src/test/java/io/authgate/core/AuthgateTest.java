@@ -1,0 +1,144 @@
+package io.authgate.core;
+
+import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.ConfigParser;
+import io.authgate.core.jwks.HttpJwksFetcher;
+import io.authgate.core.resolve.Decision;
+import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.resolve.Resolver;
+import io.authgate.testkit.MutableClock;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TestKeys;
+import io.authgate.testkit.TokenMinter;
+import io.authgate.testkit.TokenRecipe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The process-wide runtime: which configurations share keys and cache, and how the two are wired. */
+class AuthgateTest {
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final TestIssuer issuer = TestIssuer.start();
+    private final MutableClock clock = MutableClock.now();
+    private final Authgate authgate = new Authgate(clock, AuthgateEvents.NONE, config -> new HttpJwksFetcher(
+            CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
+
+    @AfterEach
+    void stop() {
+        issuer.close();
+    }
+
+    private AuthgateConfig config(String extra) {
+        return ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"" + extra + "}");
+    }
+
+    private String token(TokenRecipe recipe) {
+        return new TokenMinter(issuer.issuer()).mint(recipe, clock.epochSeconds());
+    }
+
+    private String freshToken() {
+        return token(TokenRecipe.withClaims(Map.of("jti", UUID.randomUUID().toString())));
+    }
+
+    private static boolean validSession(Decision decision) {
+        return decision instanceof Decision.Allow allow && "true".equals(allow.headers().get("x-authgear-session-valid"));
+    }
+
+    private static Decision bearer(Resolver resolver, String token) {
+        return resolver.resolve(GatewayRequest.of("Bearer " + token, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {",\"audience\":\"https://api.example.com\"", ",\"clock_skew_seconds\":30",
+            ",\"algorithms\":[\"RS256\",\"ES256\"]", ",\"cookie_prefix\":\"my_\"", ",\"mode\":\"resolve\""})
+    void configurationsThatDifferOnlyInPerRouteRulesShareOneIssuer(String extra) {
+        assertThat(authgate.issuer(config(extra))).isSameAs(authgate.issuer(config("")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {",\"jwks\":{\"ttl_seconds\":60}", ",\"token_cache_max_entries\":10",
+            ",\"jwks_uri\":\"http://127.0.0.1:1/oauth2/jwks\""})
+    void configurationsWithOtherKeySettingsGetTheirOwnIssuer(String extra) {
+        assertThat(authgate.issuer(config(extra))).isNotSameAs(authgate.issuer(config("")));
+    }
+
+    @Test
+    void anotherEndpointIsAnotherIssuer() {
+        AuthgateConfig other = ConfigParser.parseJson("{\"authgear_endpoint\":\"https://other.example.com\"}");
+        assertThat(authgate.issuer(other)).isNotSameAs(authgate.issuer(config("")));
+    }
+
+    @Test
+    void routesOfOneProjectFetchTheJwksOnce() {
+        Resolver a = authgate.resolverFor(config(""));
+        Resolver b = authgate.resolverFor(config(",\"audience\":[\"" + issuer.issuer() + "\",\"https://api.example.com\"]"));
+
+        assertThat(validSession(bearer(a, freshToken()))).isTrue();
+        assertThat(validSession(bearer(b, freshToken()))).isTrue();
+
+        assertThat(issuer.jwksFetches()).isEqualTo(1);
+    }
+
+    @Test
+    void aResolverKeepsItsConfiguration() {
+        AuthgateConfig config = config(",\"cookie_prefix\":\"my_\"");
+        assertThat(authgate.resolverFor(config).config()).isSameAs(config);
+    }
+
+    @Test
+    void theClockIsTheOneGiven() {
+        assertThat(authgate.clock()).isSameAs(clock);
+    }
+
+    @Test
+    void aKeyRemovedFromTheJwksStopsVerifyingItsCachedTokens() {
+        Resolver resolver = authgate.resolverFor(config(""));
+        Authgate.Issuer shared = authgate.issuer(config(""));
+        String signedByPrevious = token(TokenRecipe.VALID.signedBy("previous"));
+        assertThat(validSession(bearer(resolver, signedByPrevious))).isTrue();
+        assertThat(shared.tokens().size()).isEqualTo(1);
+
+        issuer.publish(TestKeys.rsa(TestIssuer.CURRENT_KID));
+        clock.advance(Duration.ofMinutes(5)); // the JWKS expires; the next cache miss refetches it
+        assertThat(validSession(bearer(resolver, freshToken()))).isTrue();
+
+        assertThat(bearer(resolver, signedByPrevious)).isSameAs(Decision.Allow.NO_SESSION);
+    }
+
+    @Test
+    void aRefreshThatKeepsEveryKeyKeepsCachedTokens() {
+        Resolver resolver = authgate.resolverFor(config(""));
+        Authgate.Issuer shared = authgate.issuer(config(""));
+        String signedByPrevious = token(TokenRecipe.VALID.signedBy("previous"));
+        bearer(resolver, signedByPrevious);
+
+        clock.advance(Duration.ofMinutes(5));
+        bearer(resolver, freshToken());
+
+        assertThat(issuer.jwksFetches()).isEqualTo(2);
+        assertThat(shared.tokens().size()).isEqualTo(2);
+        assertThat(validSession(bearer(resolver, signedByPrevious))).isTrue();
+    }
+
+    @Test
+    void createBuildsAWorkingRuntimeOnTheSystemClock() {
+        Authgate production = Authgate.create(AuthgateEvents.NONE);
+        Resolver resolver = production.resolverFor(config(""));
+        String token = new TokenMinter(issuer.issuer()).mint(TokenRecipe.VALID, System.currentTimeMillis() / 1000);
+
+        assertThat(validSession(bearer(resolver, token))).isTrue();
+        assertThat(production.issuer(config("")).keys().hasKeys()).isTrue();
+    }
+}

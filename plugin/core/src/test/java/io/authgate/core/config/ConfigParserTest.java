@@ -1,0 +1,643 @@
+package io.authgate.core.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Every key of the configuration: accepted values, defaults, and the key and reason of each refusal. */
+class ConfigParserTest {
+    private static final String ENDPOINT = "https://auth.example.com";
+
+    /** A document with a valid endpoint plus the given members (JSON text, without braces). */
+    private static AuthgateConfig parseWith(String members) {
+        return ConfigParser.parseJson("{\"authgear_endpoint\":\"" + ENDPOINT + "\"" + (members.isEmpty() ? "" : "," + members) + "}");
+    }
+
+    private static ConfigException rejectionOf(String json) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parseJson(json));
+        assertThat(e).as("a ConfigException for %s", json).isNotNull();
+        assertThat(e.reason()).as("reason").isNotBlank();
+        assertThat(e.getMessage()).isEqualTo(e.key() + ": " + e.reason());
+        return e;
+    }
+
+    private static ConfigException rejectionWith(String members) {
+        return rejectionOf("{\"authgear_endpoint\":\"" + ENDPOINT + "\"," + members + "}");
+    }
+
+    private static String endpoint(String value) {
+        return "{\"authgear_endpoint\":\"" + value + "\"}";
+    }
+
+    @Nested
+    class Defaults {
+        @Test
+        void minimalConfigurationGetsEveryDefault() {
+            AuthgateConfig c = ConfigParser.parseJson(endpoint(ENDPOINT));
+
+            assertThat(c.issuer()).isEqualTo(ENDPOINT);
+            assertThat(c.jwksUri()).isNull();
+            assertThat(c.audiences()).containsExactly(ENDPOINT);
+            assertThat(c.clockSkew()).isEqualTo(Duration.ZERO);
+            assertThat(c.algorithms()).containsExactly("RS256");
+            assertThat(c.cookiePrefix()).isEmpty();
+            assertThat(c.mode()).isEqualTo(Mode.RESOLVE);
+            assertThat(c.jwks()).isEqualTo(JwksSettings.DEFAULTS);
+            assertThat(c.tokenCacheMaxEntries()).isEqualTo(100_000);
+        }
+
+        @Test
+        void discoveryUriIsTheWellKnownDocumentOfTheIssuer() {
+            assertThat(ConfigParser.parseJson(endpoint(ENDPOINT)).discoveryUri())
+                    .isEqualTo(URI.create(ENDPOINT + "/.well-known/openid-configuration"));
+        }
+
+        @Test
+        void topLevelKeysListsEveryKnownKey() {
+            assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
+                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "jwks", "token_cache_max_entries");
+        }
+    }
+
+    @Nested
+    class AuthgearEndpoint {
+        @Test
+        void isRequired() {
+            ConfigException e = rejectionOf("{\"audience\":\"x\"}");
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("required");
+        }
+
+        @Test
+        void nullIsTreatedAsMissing() {
+            ConfigException e = rejectionOf("{\"authgear_endpoint\":null}");
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("required");
+        }
+
+        @Test
+        void emptyDocumentTextReportsTheMissingEndpoint() {
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parseJson("  "));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("required");
+        }
+
+        @Test
+        void nullDocumentTextReportsTheMissingEndpoint() {
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parseJson(null));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+        }
+
+        @Test
+        void mustBeAString() {
+            ConfigException e = rejectionOf("{\"authgear_endpoint\":42}");
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("string");
+        }
+
+        @Test
+        void httpsOriginIsAccepted() {
+            assertThat(ConfigParser.parseJson(endpoint("https://myapp.authgear.cloud")).issuer())
+                    .isEqualTo("https://myapp.authgear.cloud");
+        }
+
+        @Test
+        void originWithPortKeepsThePort() {
+            assertThat(ConfigParser.parseJson(endpoint("https://auth.example.com:8443")).issuer())
+                    .isEqualTo("https://auth.example.com:8443");
+        }
+
+        @Test
+        void aSingleTrailingSlashIsDropped() {
+            assertThat(ConfigParser.parseJson(endpoint("https://auth.example.com/")).issuer()).isEqualTo(ENDPOINT);
+        }
+
+        @Test
+        void schemeAndHostAreLowerCased() {
+            assertThat(ConfigParser.parseJson(endpoint("HTTPS://Auth.Example.COM")).issuer()).isEqualTo(ENDPOINT);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"https://auth.example.com/path", "https://auth.example.com/oauth2/jwks",
+                "https://auth.example.com?x=1", "https://auth.example.com/?x=1", "https://auth.example.com#frag",
+                "https://auth.example.com?", "https://auth.example.com//"})
+        void mustBeAnOriginOnly(String value) {
+            ConfigException e = rejectionOf(endpoint(value));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("origin");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"http://auth.example.com", "http://128.0.0.1", "http://10.0.0.1:3000",
+                "http://localhost.example.com", "http://127.0.0.1.nip.io", "http://[::2]", "http://[::ffff:127.0.0.1]"})
+        void plainHttpToANonLoopbackHostIsRejected(String value) {
+            ConfigException e = rejectionOf(endpoint(value));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("https").contains("loopback");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"http://127.0.0.1", "http://127.0.0.1:3100", "http://127.255.255.254:80",
+                "http://127.1.2.3", "http://localhost", "http://localhost:3000", "http://LOCALHOST:3000",
+                "http://[::1]", "http://[::1]:3100"})
+        void plainHttpToALoopbackHostIsAccepted(String value) {
+            assertThat(ConfigParser.parseJson(endpoint(value)).issuer()).isEqualTo(value.toLowerCase());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"ftp://auth.example.com", "auth.example.com", "/relative", "", "https://",
+                "mailto:admin@example.com"})
+        void mustBeAnAbsoluteHttpsUriWithAHost(String value) {
+            ConfigException e = rejectionOf(endpoint(value));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).containsAnyOf("absolute", "valid URI");
+        }
+
+        @Test
+        void anIpv4LiteralWithAnOctetOver255IsRejected() {
+            assertThat(rejectionOf(endpoint("http://127.0.0.256")).key()).isEqualTo("authgear_endpoint");
+        }
+
+        @Test
+        void syntacticallyInvalidUriIsRejected() {
+            ConfigException e = rejectionOf(endpoint("https://auth example.com"));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("not a valid URI");
+        }
+
+        @Test
+        void userInfoIsRejected() {
+            ConfigException e = rejectionOf(endpoint("https://admin:secret@auth.example.com"));
+            assertThat(e.key()).isEqualTo("authgear_endpoint");
+            assertThat(e.reason()).contains("user info");
+        }
+    }
+
+    @Nested
+    class JwksUri {
+        @Test
+        void httpsUriWithAPathIsAccepted() {
+            assertThat(parseWith("\"jwks_uri\":\"https://keys.example.com/oauth2/jwks\"").jwksUri())
+                    .isEqualTo(URI.create("https://keys.example.com/oauth2/jwks"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"http://127.0.0.1:3100/oauth2/jwks", "http://localhost/jwks", "http://[::1]:8080/jwks"})
+        void plainHttpToLoopbackIsAccepted(String value) {
+            assertThat(parseWith("\"jwks_uri\":\"" + value + "\"").jwksUri()).isEqualTo(URI.create(value));
+        }
+
+        @Test
+        void plainHttpToANonLoopbackHostIsRejected() {
+            ConfigException e = rejectionWith("\"jwks_uri\":\"http://keys.example.com/oauth2/jwks\"");
+            assertThat(e.key()).isEqualTo("jwks_uri");
+            assertThat(e.reason()).contains("https");
+        }
+
+        @Test
+        void relativeUriIsRejected() {
+            ConfigException e = rejectionWith("\"jwks_uri\":\"/oauth2/jwks\"");
+            assertThat(e.key()).isEqualTo("jwks_uri");
+        }
+
+        @Test
+        void mustBeAString() {
+            ConfigException e = rejectionWith("\"jwks_uri\":[\"https://keys.example.com/jwks\"]");
+            assertThat(e.key()).isEqualTo("jwks_uri");
+            assertThat(e.reason()).contains("string");
+        }
+
+        @Test
+        void userInfoIsRejected() {
+            ConfigException e = rejectionWith("\"jwks_uri\":\"https://u:p@keys.example.com/jwks\"");
+            assertThat(e.key()).isEqualTo("jwks_uri");
+        }
+    }
+
+    @Nested
+    class Audience {
+        @Test
+        void aStringIsOneAudience() {
+            assertThat(parseWith("\"audience\":\"https://api.example.com\"").audiences())
+                    .containsExactly("https://api.example.com");
+        }
+
+        @Test
+        void aListGivesEveryAudience() {
+            assertThat(parseWith("\"audience\":[\"https://a.example.com\",\"https://b.example.com\"]").audiences())
+                    .containsExactlyInAnyOrder("https://a.example.com", "https://b.example.com");
+        }
+
+        @Test
+        void aConfiguredAudienceReplacesTheIssuer() {
+            assertThat(parseWith("\"audience\":\"https://api.example.com\"").audiences()).doesNotContain(ENDPOINT);
+        }
+
+        @Test
+        void anEmptyListIsRejected() {
+            ConfigException e = rejectionWith("\"audience\":[]");
+            assertThat(e.key()).isEqualTo("audience");
+            assertThat(e.reason()).contains("non-empty");
+        }
+
+        @Test
+        void anEmptyStringIsRejected() {
+            ConfigException e = rejectionWith("\"audience\":\"\"");
+            assertThat(e.key()).isEqualTo("audience");
+            assertThat(e.reason()).contains("empty");
+        }
+
+        @Test
+        void anEmptyStringInTheListIsRejected() {
+            ConfigException e = rejectionWith("\"audience\":[\"https://a.example.com\",\"\"]");
+            assertThat(e.key()).isEqualTo("audience[]");
+            assertThat(e.reason()).contains("empty");
+        }
+
+        @Test
+        void aNonStringInTheListIsRejected() {
+            ConfigException e = rejectionWith("\"audience\":[\"https://a.example.com\",7]");
+            assertThat(e.key()).isEqualTo("audience[]");
+            assertThat(e.reason()).contains("string");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"42", "true", "{}", "null"})
+        void otherTypesAreRejected(String value) {
+            ConfigException e = rejectionWith("\"audience\":" + value);
+            assertThat(e.key()).isEqualTo("audience");
+            assertThat(e.reason()).contains("string or a non-empty list");
+        }
+    }
+
+    @Nested
+    class ClockSkew {
+        @ParameterizedTest
+        @ValueSource(ints = {0, 1, 60, 300})
+        void wholeSecondsFromZeroTo300AreAccepted(int seconds) {
+            assertThat(parseWith("\"clock_skew_seconds\":" + seconds).clockSkew()).isEqualTo(Duration.ofSeconds(seconds));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"-1", "301", "1.5", "\"60\"", "null", "true", "10000000000", "1e2"})
+        void anythingElseIsRejected(String value) {
+            ConfigException e = rejectionWith("\"clock_skew_seconds\":" + value);
+            assertThat(e.key()).isEqualTo("clock_skew_seconds");
+            assertThat(e.reason()).isEqualTo("must be a whole number from 0 to 300");
+        }
+    }
+
+    @Nested
+    class Algorithms {
+        @Test
+        void everySupportedAlgorithmIsAccepted() {
+            String all = String.join("\",\"", ConfigParser.SUPPORTED_ALGORITHMS);
+            assertThat(parseWith("\"algorithms\":[\"" + all + "\"]").algorithms())
+                    .containsExactlyInAnyOrderElementsOf(ConfigParser.SUPPORTED_ALGORITHMS);
+        }
+
+        @Test
+        void supportedAlgorithmsAreAsymmetricOnly() {
+            assertThat(ConfigParser.SUPPORTED_ALGORITHMS)
+                    .containsExactlyInAnyOrder("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                            "ES256", "ES384", "ES512", "EdDSA");
+        }
+
+        @Test
+        void aSubsetReplacesTheDefault() {
+            assertThat(parseWith("\"algorithms\":[\"ES256\",\"EdDSA\"]").algorithms()).containsExactlyInAnyOrder("ES256", "EdDSA");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"none", "NONE", "HS256", "HS384", "HS512", "hs256"})
+        void unsignedAndHmacAreRejectedWithTheReason(String alg) {
+            ConfigException e = rejectionWith("\"algorithms\":[\"RS256\",\"" + alg + "\"]");
+            assertThat(e.key()).isEqualTo("algorithms");
+            assertThat(e.reason()).contains("\"" + alg + "\" is not allowed")
+                    .contains("unsigned and HMAC algorithms are never accepted")
+                    .contains("allowed: ES256, ES384, ES512, EdDSA, PS256, PS384, PS512, RS256, RS384, RS512");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"rs256", "RS1", "Ed25519", "RSA-OAEP", ""})
+        void unknownAlgorithmsAreRejectedListingTheAllowedOnes(String alg) {
+            ConfigException e = rejectionWith("\"algorithms\":[\"" + alg + "\"]");
+            assertThat(e.key()).isEqualTo("algorithms");
+            assertThat(e.reason()).contains("is not allowed").contains("allowed: ")
+                    .doesNotContain("HMAC");
+        }
+
+        @Test
+        void anEmptyListIsRejected() {
+            ConfigException e = rejectionWith("\"algorithms\":[]");
+            assertThat(e.key()).isEqualTo("algorithms");
+            assertThat(e.reason()).contains("non-empty list");
+        }
+
+        @Test
+        void aStringInsteadOfAListIsRejected() {
+            ConfigException e = rejectionWith("\"algorithms\":\"RS256\"");
+            assertThat(e.key()).isEqualTo("algorithms");
+            assertThat(e.reason()).contains("list");
+        }
+
+        @Test
+        void aNonStringEntryIsRejected() {
+            ConfigException e = rejectionWith("\"algorithms\":[256]");
+            assertThat(e.key()).isEqualTo("algorithms[]");
+            assertThat(e.reason()).contains("string");
+        }
+    }
+
+    @Nested
+    class CookiePrefix {
+        @ParameterizedTest
+        @ValueSource(strings = {"", "my_", "app-", "A.b~1!#$%&'*+^`|"})
+        void cookieNameCharactersAreAccepted(String prefix) {
+            assertThat(parseWith("\"cookie_prefix\":\"" + prefix + "\"").cookiePrefix()).isEqualTo(prefix);
+        }
+
+        @Test
+        void thePrefixIsPutBeforeEverySessionCookieName() {
+            assertThat(parseWith("\"cookie_prefix\":\"my_\"").sessionCookieNames())
+                    .containsExactly("my_app_session", "my_app_access_token", "my_session");
+        }
+
+        @Test
+        void withoutAPrefixTheCookieNamesAreAuthgearsInItsOrder() {
+            assertThat(parseWith("").sessionCookieNames()).containsExactly("app_session", "app_access_token", "session");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"a b", "a;b", "a=b", "a,b", "a\\\"b", "a/b", "a(b", "a[b", "a{b", "a?b", "a@b", "a:b",
+                "a\\tb", "é", "a\\u007fb", "a\\u0000b"})
+        void separatorsControlsAndNonAsciiAreRejected(String prefix) {
+            ConfigException e = rejectionWith("\"cookie_prefix\":\"" + prefix + "\"");
+            assertThat(e.key()).isEqualTo("cookie_prefix");
+            assertThat(e.reason()).contains("cookie-name characters");
+        }
+
+        @Test
+        void mustBeAString() {
+            ConfigException e = rejectionWith("\"cookie_prefix\":1");
+            assertThat(e.key()).isEqualTo("cookie_prefix");
+            assertThat(e.reason()).contains("string");
+        }
+    }
+
+    @Nested
+    class ModeKey {
+        @Test
+        void resolveIsAccepted() {
+            assertThat(parseWith("\"mode\":\"resolve\"").mode()).isEqualTo(Mode.RESOLVE);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"enforce", "RESOLVE", "Resolve", "resolve ", ""})
+        void anyOtherValueIsRejected(String mode) {
+            ConfigException e = rejectionWith("\"mode\":\"" + mode + "\"");
+            assertThat(e.key()).isEqualTo("mode");
+            assertThat(e.reason()).isEqualTo("\"" + mode + "\" is not a known mode (known: resolve)");
+        }
+
+        @Test
+        void mustBeAString() {
+            ConfigException e = rejectionWith("\"mode\":0");
+            assertThat(e.key()).isEqualTo("mode");
+            assertThat(e.reason()).contains("string");
+        }
+    }
+
+    @Nested
+    class Jwks {
+        @Test
+        void everySubKeyIsRead() {
+            JwksSettings s = parseWith("\"jwks\":{\"ttl_seconds\":120,\"min_ttl_seconds\":10,\"max_ttl_seconds\":600,"
+                    + "\"stale_if_error_seconds\":900,\"unknown_kid_min_interval_seconds\":5,"
+                    + "\"fetch_timeout_ms\":1500,\"wait_timeout_ms\":250}").jwks();
+
+            assertThat(s).isEqualTo(new JwksSettings(Duration.ofSeconds(120), Duration.ofSeconds(10), Duration.ofSeconds(600),
+                    Duration.ofSeconds(900), Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofMillis(250)));
+        }
+
+        @Test
+        void absentSubKeysKeepTheirDefaults() {
+            JwksSettings s = parseWith("\"jwks\":{\"ttl_seconds\":120}").jwks();
+
+            assertThat(s).isEqualTo(new JwksSettings(Duration.ofSeconds(120), JwksSettings.DEFAULTS.minTtl(),
+                    JwksSettings.DEFAULTS.maxTtl(), JwksSettings.DEFAULTS.staleIfError(),
+                    JwksSettings.DEFAULTS.unknownKidMinInterval(), JwksSettings.DEFAULTS.fetchTimeout(),
+                    JwksSettings.DEFAULTS.waitTimeout()));
+        }
+
+        @Test
+        void anEmptyObjectIsTheDefaults() {
+            assertThat(parseWith("\"jwks\":{}").jwks()).isEqualTo(JwksSettings.DEFAULTS);
+        }
+
+        @Test
+        void theDefaultsAreThoseDocumented() {
+            assertThat(JwksSettings.DEFAULTS).isEqualTo(new JwksSettings(Duration.ofMinutes(5), Duration.ofSeconds(30),
+                    Duration.ofDays(1), Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "ttl_seconds:1", "ttl_seconds:604800",
+                "min_ttl_seconds:1", "max_ttl_seconds:604800",
+                "stale_if_error_seconds:0", "stale_if_error_seconds:604800",
+                "unknown_kid_min_interval_seconds:1", "unknown_kid_min_interval_seconds:86400",
+                "fetch_timeout_ms:1", "fetch_timeout_ms:60000",
+                "wait_timeout_ms:0", "wait_timeout_ms:60000"})
+        void boundsAreInclusive(String keyAndValue) {
+            String[] kv = keyAndValue.split(":");
+            // max_ttl must stay >= min_ttl (default 30 s), min_ttl <= max_ttl (default 1 day)
+            assertThat(parseWith("\"jwks\":{\"" + kv[0] + "\":" + kv[1] + "}").jwks()).isNotNull();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "ttl_seconds:0:1:604800", "ttl_seconds:604801:1:604800",
+                "min_ttl_seconds:0:1:604800", "max_ttl_seconds:604801:1:604800", "max_ttl_seconds:0:1:604800",
+                "stale_if_error_seconds:-1:0:604800", "stale_if_error_seconds:604801:0:604800",
+                "unknown_kid_min_interval_seconds:0:1:86400", "unknown_kid_min_interval_seconds:86401:1:86400",
+                "fetch_timeout_ms:0:1:60000", "fetch_timeout_ms:60001:1:60000",
+                "wait_timeout_ms:-1:0:60000", "wait_timeout_ms:60001:0:60000"})
+        void outOfRangeValuesNameTheSubKeyAndTheRange(String spec) {
+            String[] s = spec.split(":");
+            ConfigException e = rejectionWith("\"jwks\":{\"" + s[0] + "\":" + s[1] + "}");
+            assertThat(e.key()).isEqualTo("jwks." + s[0]);
+            assertThat(e.reason()).isEqualTo("must be a whole number from " + s[2] + " to " + s[3]);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\"60\"", "1.5", "null", "[60]"})
+        void nonIntegersAreRejected(String value) {
+            ConfigException e = rejectionWith("\"jwks\":{\"ttl_seconds\":" + value + "}");
+            assertThat(e.key()).isEqualTo("jwks.ttl_seconds");
+        }
+
+        @Test
+        void minTtlAboveMaxTtlIsRejected() {
+            ConfigException e = rejectionWith("\"jwks\":{\"min_ttl_seconds\":600,\"max_ttl_seconds\":300}");
+            assertThat(e.key()).isEqualTo("jwks.min_ttl_seconds");
+            assertThat(e.reason()).contains("must not exceed jwks.max_ttl_seconds");
+        }
+
+        @Test
+        void minTtlEqualToMaxTtlIsAccepted() {
+            JwksSettings s = parseWith("\"jwks\":{\"min_ttl_seconds\":300,\"max_ttl_seconds\":300}").jwks();
+            assertThat(s.minTtl()).isEqualTo(s.maxTtl());
+        }
+
+        @Test
+        void maxTtlBelowTheDefaultMinTtlIsRejected() {
+            ConfigException e = rejectionWith("\"jwks\":{\"max_ttl_seconds\":10}");
+            assertThat(e.key()).isEqualTo("jwks.min_ttl_seconds");
+        }
+
+        @Test
+        void unknownSubKeyIsNamedWithItsPath() {
+            ConfigException e = rejectionWith("\"jwks\":{\"ttl\":60}");
+            assertThat(e.key()).isEqualTo("jwks.ttl");
+            assertThat(e.reason()).contains("not a known key").contains("ttl_seconds").contains("wait_timeout_ms");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"[]", "\"fast\"", "5", "null"})
+        void mustBeAnObject(String value) {
+            ConfigException e = rejectionWith("\"jwks\":" + value);
+            assertThat(e.key()).isEqualTo("jwks");
+            assertThat(e.reason()).isEqualTo("must be an object");
+        }
+    }
+
+    @Nested
+    class TokenCacheMaxEntries {
+        @ParameterizedTest
+        @ValueSource(ints = {0, 1, 5000, 10_000_000})
+        void wholeNumbersFromZeroToTenMillionAreAccepted(int n) {
+            assertThat(parseWith("\"token_cache_max_entries\":" + n).tokenCacheMaxEntries()).isEqualTo(n);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"-1", "10000001", "\"100\"", "2.5"})
+        void anythingElseIsRejected(String value) {
+            ConfigException e = rejectionWith("\"token_cache_max_entries\":" + value);
+            assertThat(e.key()).isEqualTo("token_cache_max_entries");
+            assertThat(e.reason()).isEqualTo("must be a whole number from 0 to 10000000");
+        }
+    }
+
+    @Nested
+    class Document {
+        @Test
+        void unknownTopLevelKeyIsNamed() {
+            ConfigException e = rejectionWith("\"audiences\":[\"x\"]");
+            assertThat(e.key()).isEqualTo("audiences");
+            assertThat(e.reason()).startsWith("is not a known key (known: algorithms, audience, authgear_endpoint");
+        }
+
+        @Test
+        void unknownKeyIsReportedEvenWhenTheEndpointIsMissing() {
+            ConfigException e = rejectionOf("{\"authgear_endpiont\":\"https://auth.example.com\"}");
+            assertThat(e.key()).isEqualTo("authgear_endpiont");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"{", "{\"authgear_endpoint\":}", "{authgear_endpoint: \"x\"}", "not json",
+                "{\"authgear_endpoint\":\"https://auth.example.com\",}"})
+        void invalidJsonIsRejectedWithItsPosition(String json) {
+            ConfigException e = rejectionOf(json);
+            assertThat(e.key()).isEqualTo("(document)");
+            assertThat(e.reason()).contains("is not valid JSON").contains("line ").contains("column ");
+        }
+
+        @Test
+        void trailingContentAfterTheObjectIsInvalidJson() {
+            ConfigException e = rejectionOf(endpoint(ENDPOINT) + " {\"authgear_endpoint\":\"https://evil.example.com\"}");
+            assertThat(e.key()).isEqualTo("(document)");
+            assertThat(e.reason()).contains("is not valid JSON");
+        }
+
+        @Test
+        void duplicateTopLevelKeysAreRejected() {
+            ConfigException e = rejectionOf("{\"authgear_endpoint\":\"https://auth.example.com\","
+                    + "\"authgear_endpoint\":\"https://evil.example.com\"}");
+            assertThat(e.key()).isEqualTo("(document)");
+            assertThat(e.reason()).contains("Duplicate field 'authgear_endpoint'");
+        }
+
+        @Test
+        void duplicateNestedKeysAreRejected() {
+            ConfigException e = rejectionWith("\"jwks\":{\"ttl_seconds\":1,\"ttl_seconds\":2}");
+            assertThat(e.key()).isEqualTo("(document)");
+            assertThat(e.reason()).contains("Duplicate field 'ttl_seconds'");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"[]", "[{\"authgear_endpoint\":\"https://auth.example.com\"}]", "\"https://auth.example.com\"",
+                "42", "null", "true"})
+        void aDocumentThatIsNotAnObjectIsRejected(String json) {
+            ConfigException e = rejectionOf(json);
+            assertThat(e.key()).isEqualTo("(document)");
+            assertThat(e.reason()).isEqualTo("must be an object");
+        }
+
+        @Test
+        void aTreeThatIsNotAnObjectIsRejected() {
+            ConfigException e = catchThrowableOfType(ConfigException.class,
+                    () -> ConfigParser.parse(new ObjectMapper().createArrayNode()));
+            assertThat(e.key()).isEqualTo("(document)");
+        }
+
+        @Test
+        void aNullTreeIsRejected() {
+            assertThatThrownBy(() -> ConfigParser.parse(null)).isInstanceOf(ConfigException.class)
+                    .hasMessage("(document): must be an object");
+        }
+
+        @Test
+        void aTreeReadElsewhereIsParsedLikeJson() throws Exception {
+            AuthgateConfig c = ConfigParser.parse(new ObjectMapper().readTree(
+                    "{\"authgear_endpoint\":\"https://auth.example.com\",\"audience\":[\"a\",\"b\"],\"mode\":\"resolve\"}"));
+            assertThat(c.issuer()).isEqualTo(ENDPOINT);
+            assertThat(c.audiences()).isEqualTo(Set.of("a", "b"));
+        }
+
+        @Test
+        void aFullConfigurationParses() {
+            AuthgateConfig c = ConfigParser.parseJson("""
+                    {
+                      "authgear_endpoint": "https://myapp.authgear.cloud",
+                      "jwks_uri": "https://myapp.authgear.cloud/oauth2/jwks",
+                      "audience": ["https://myapp.authgear.cloud", "https://api.example.com"],
+                      "clock_skew_seconds": 30,
+                      "algorithms": ["RS256", "PS256"],
+                      "cookie_prefix": "my_",
+                      "mode": "resolve",
+                      "jwks": {"ttl_seconds": 600, "wait_timeout_ms": 500},
+                      "token_cache_max_entries": 5000
+                    }
+                    """);
+            assertThat(c).isEqualTo(new AuthgateConfig("https://myapp.authgear.cloud",
+                    URI.create("https://myapp.authgear.cloud/oauth2/jwks"),
+                    Set.of("https://myapp.authgear.cloud", "https://api.example.com"), Duration.ofSeconds(30),
+                    Set.of("RS256", "PS256"), "my_", Mode.RESOLVE,
+                    new JwksSettings(Duration.ofSeconds(600), JwksSettings.DEFAULTS.minTtl(), JwksSettings.DEFAULTS.maxTtl(),
+                            JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
+                            JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
+                    5000));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.authgate.core.headers;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Claims to headers, as the contract's mapping table says. */
+class IdentityHeadersTest {
+    private static final String USER = "c5a9c2e4-7d3b-4a45-9a42-0c6f6b5e2d11";
+
+    private static SessionClaims claims(List<String> roles, List<String> amr, long authTime) {
+        return new SessionClaims(USER, false, true, true, roles, amr, authTime);
+    }
+
+    private static List<String> names(IdentityHeaders h) {
+        return h.asList().stream().map(Header::name).toList();
+    }
+
+    @Test
+    void aFullSessionYieldsEveryHeaderInOrder() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("admin", "editor"), List.of("pwd", "mfa", "otp"), 1136171045L));
+
+        assertThat(h.asList()).containsExactly(
+                new Header("x-authgear-session-valid", "true"),
+                new Header("x-authgear-user-id", USER),
+                new Header("x-authgear-user-anonymous", "false"),
+                new Header("x-authgear-user-verified", "true"),
+                new Header("x-authgear-user-can-reauthenticate", "true"),
+                new Header("x-authgear-user-roles", "admin,editor"),
+                new Header("x-authgear-session-amr", "pwd mfa otp"),
+                new Header("x-authgear-session-authenticated-at", "1136171045"));
+    }
+
+    @Test
+    void headerNamesAreLowerCase() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("a"), List.of("pwd"), 1));
+        assertThat(names(h)).allSatisfy(n -> assertThat(n).isEqualTo(n.toLowerCase()).startsWith("x-authgear-"));
+    }
+
+    @Test
+    void rolesAreJoinedWithACommaAndNoSpace() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("a", "b", "c"), List.of(), 0));
+        assertThat(h.get(IdentityHeaderNames.USER_ROLES)).isEqualTo("a,b,c");
+    }
+
+    @Test
+    void oneRoleHasNoSeparator() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("viewer"), List.of(), 0));
+        assertThat(h.get(IdentityHeaderNames.USER_ROLES)).isEqualTo("viewer");
+    }
+
+    @Test
+    void rolesHeaderIsOmittedWhenThereAreNoRoles() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of(), List.of("pwd"), 1));
+        assertThat(names(h)).doesNotContain(IdentityHeaderNames.USER_ROLES);
+        assertThat(h.get(IdentityHeaderNames.USER_ROLES)).isNull();
+    }
+
+    @Test
+    void amrIsJoinedWithASingleSpace() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of(), List.of("pwd", "mfa", "otp"), 0));
+        assertThat(h.get(IdentityHeaderNames.SESSION_AMR)).isEqualTo("pwd mfa otp");
+    }
+
+    @Test
+    void amrHeaderIsPresentAndEmptyWhenThereIsNoAmr() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of(), List.of(), 0));
+        assertThat(names(h)).contains(IdentityHeaderNames.SESSION_AMR);
+        assertThat(h.get(IdentityHeaderNames.SESSION_AMR)).isEmpty();
+    }
+
+    @Test
+    void authenticatedAtIsOmittedWhenZero() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of(), List.of(), 0));
+        assertThat(names(h)).doesNotContain(IdentityHeaderNames.SESSION_AUTHENTICATED_AT);
+    }
+
+    @Test
+    void authenticatedAtIsADecimalInteger() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of(), List.of(), 4102444800L));
+        assertThat(h.get(IdentityHeaderNames.SESSION_AUTHENTICATED_AT)).isEqualTo("4102444800");
+    }
+
+    @Test
+    void booleansAreWrittenAsTrueOrFalse() {
+        IdentityHeaders h = IdentityHeaders.validSession(new SessionClaims(USER, true, false, false, List.of(), List.of(), 0));
+        assertThat(h.get(IdentityHeaderNames.USER_ANONYMOUS)).isEqualTo("true");
+        assertThat(h.get(IdentityHeaderNames.USER_VERIFIED)).isEqualTo("false");
+        assertThat(h.get(IdentityHeaderNames.USER_CAN_REAUTHENTICATE)).isEqualTo("false");
+    }
+
+    @Test
+    void aMinimalSessionHasExactlySixHeaders() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of(), List.of(), 0));
+        assertThat(names(h)).containsExactly("x-authgear-session-valid", "x-authgear-user-id", "x-authgear-user-anonymous",
+                "x-authgear-user-verified", "x-authgear-user-can-reauthenticate", "x-authgear-session-amr");
+    }
+
+    @Test
+    void noAcrHeaderIsEverWritten() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("a"), List.of("pwd"), 1));
+        assertThat(names(h)).noneMatch(n -> n.contains("acr"));
+    }
+
+    @Test
+    void theHeaderListIsImmutable() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("a"), List.of("pwd"), 1));
+        assertThatThrownBy(() -> h.asList().add(new Header("x-authgear-user-roles", "superuser")))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void noneHasNoHeaders() {
+        assertThat(IdentityHeaders.NONE.isEmpty()).isTrue();
+        assertThat(IdentityHeaders.NONE.asList()).isEmpty();
+    }
+
+    @Test
+    void sessionInvalidHasOnlySessionValidFalse() {
+        assertThat(IdentityHeaders.SESSION_INVALID.asList()).containsExactly(new Header("x-authgear-session-valid", "false"));
+    }
+
+    @Test
+    void ofAnEmptyListIsNone() {
+        assertThat(IdentityHeaders.of(List.of())).isSameAs(IdentityHeaders.NONE);
+    }
+
+    @Test
+    void ofCopiesTheGivenList() {
+        List<Header> given = new ArrayList<>(List.of(new Header("x-authgear-session-valid", "false")));
+        IdentityHeaders h = IdentityHeaders.of(given);
+        given.add(new Header("x-authgear-user-id", "attacker"));
+        assertThat(h.asList()).containsExactly(new Header("x-authgear-session-valid", "false"));
+    }
+
+    @Test
+    void getOfAnAbsentHeaderIsNull() {
+        assertThat(IdentityHeaders.NONE.get(IdentityHeaderNames.USER_ID)).isNull();
+    }
+
+    @Test
+    void sessionClaimsCopyTheirLists() {
+        List<String> roles = new ArrayList<>(List.of("a"));
+        SessionClaims c = claims(roles, List.of(), 0);
+        roles.add("superuser");
+        assertThat(c.roles()).containsExactly("a");
+    }
+}
