@@ -101,8 +101,11 @@ public final class ConfigParser {
                 || uri.getRawFragment() != null) {
             throw new ConfigException(key, "must be an origin (scheme://host[:port]) with no path, query or fragment");
         }
-        String origin = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        // Authgear's iss never carries a default port: https://x:443 must mean https://x.
+        boolean defaultPort = uri.getPort() == -1 || (scheme.equals("https") && uri.getPort() == 443)
+                || (scheme.equals("http") && uri.getPort() == 80);
+        String origin = scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + uri.getPort());
         return URI.create(origin);
     }
 

@@ -81,6 +81,7 @@ public final class CachedJwks implements KeySource {
     }
 
     /** Starts a fetch in the background unless keys are fresh or one is running; never waits. */
+    @Override
     public void prefetch() {
         long now = clock.millis();
         Snapshot current = snapshot.get();
@@ -104,10 +105,12 @@ public final class CachedJwks implements KeySource {
         CompletableFuture<Snapshot> running = inflight.get();
         if (running == null) {
             long last = lastUnknownKidRefresh.get();
-            if (now - last < settings.unknownKidMinInterval().toMillis() || !lastUnknownKidRefresh.compareAndSet(last, now)) {
+            if (now < noFetchBefore.get() // backing off after a failure: keep the slot for a real fetch
+                    || now - last < settings.unknownKidMinInterval().toMillis()
+                    || !lastUnknownKidRefresh.compareAndSet(last, now)) {
                 return KeyLookup.Miss.UNKNOWN_KID;
             }
-            running = refresh(now);
+            running = refresh(now, true);
         }
         Snapshot fresh = await(running);
         return fresh == null ? KeyLookup.Miss.UNKNOWN_KID : lookup(fresh, kid);
@@ -118,8 +121,16 @@ public final class CachedJwks implements KeySource {
         return key != null ? key : KeyLookup.Miss.UNKNOWN_KID;
     }
 
-    /** Starts a fetch unless one is running or a failure is too recent; returns the running one or null. */
     private CompletableFuture<Snapshot> refresh(long now) {
+        return refresh(now, false);
+    }
+
+    /**
+     * Starts a fetch unless one is running or a failure is too recent; returns the running one or
+     * null. Without {@code force}, keys that another fetch made fresh in the meantime are answered
+     * as they are, so threads that all saw "no keys" at once cause one fetch, not one each.
+     */
+    private CompletableFuture<Snapshot> refresh(long now, boolean force) {
         CompletableFuture<Snapshot> running = inflight.get();
         if (running != null) {
             return running;
@@ -129,7 +140,14 @@ public final class CachedJwks implements KeySource {
         }
         CompletableFuture<Snapshot> mine = new CompletableFuture<>();
         if (!inflight.compareAndSet(null, mine)) {
-            return inflight.get();
+            CompletableFuture<Snapshot> other = inflight.get();
+            return other != null ? other : refresh(now, force);
+        }
+        Snapshot current = snapshot.get();
+        if (!force && current != null && now < current.refreshAt()) {
+            inflight.set(null);
+            mine.complete(current);
+            return mine;
         }
         CompletableFuture<FetchedKeys> fetch;
         try {
@@ -174,7 +192,13 @@ public final class CachedJwks implements KeySource {
         try {
             // Removal first: dropping tokens verified with a removed key must not depend on a listener.
             if (previous != null && !fetched.keys().keyIds().containsAll(previous.keys().keyIds())) {
-                removalCallbacks.forEach(Runnable::run);
+                for (Runnable callback : removalCallbacks) {
+                    try {
+                        callback.run();
+                    } catch (RuntimeException e) {
+                        // One failing callback must not keep the others (token caches) from emptying.
+                    }
+                }
             }
         } finally {
             events.jwksFetched(fetcher.source(), fetched.keys().size(), fetched.keys().skipped(), ttlOf(fetched));

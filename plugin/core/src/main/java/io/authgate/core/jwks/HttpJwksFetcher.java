@@ -86,7 +86,10 @@ public final class HttpJwksFetcher implements JwksFetcher {
         try {
             Map<String, Object> doc = JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
             String docIssuer = JSONObjectUtils.getString(doc, "issuer");
-            if (docIssuer != null && !docIssuer.equals(issuer)) {
+            if (docIssuer == null) {
+                throw new JwksFetchException("discovery document at " + response.uri() + " has no issuer (OpenID Connect Discovery requires it)");
+            }
+            if (!docIssuer.equals(issuer)) {
                 throw new JwksFetchException("discovery document at " + response.uri() + " names issuer " + docIssuer
                         + ", expected " + issuer);
             }

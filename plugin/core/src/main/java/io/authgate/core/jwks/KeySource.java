@@ -8,6 +8,13 @@ public interface KeySource {
      */
     KeyLookup find(String kid);
 
+    /**
+     * Starts a refresh in the background if one is due, never waiting. Called on every verified-token
+     * cache hit too, so routine refreshes (and key removals) happen even when every request hits.
+     */
+    default void prefetch() {
+    }
+
     /** Registers a callback run when a refresh removes a key, so caches of verified tokens can drop. */
     default void onKeysRemoved(Runnable callback) {
     }

@@ -35,6 +35,7 @@ public final class AccessTokenVerifier {
         AccessToken cached = cache.get(token);
         if (cached != null) {
             events.tokenCacheHit();
+            keys.prefetch();
             return checkRules(cached, now);
         }
         events.tokenCacheMiss();

@@ -147,11 +147,22 @@ class ConfigParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"http://127.0.0.1", "http://127.0.0.1:3100", "http://127.255.255.254:80",
+        @ValueSource(strings = {"http://127.0.0.1", "http://127.0.0.1:3100", "http://127.255.255.254:8080",
                 "http://127.1.2.3", "http://localhost", "http://localhost:3000", "http://LOCALHOST:3000",
                 "http://[::1]", "http://[::1]:3100"})
         void plainHttpToALoopbackHostIsAccepted(String value) {
             assertThat(ConfigParser.parseJson(endpoint(value)).issuer()).isEqualTo(value.toLowerCase());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"https://auth.example.com:443", "https://AUTH.example.com:443/"})
+        void theDefaultHttpsPortIsDroppedBecauseAuthgearsIssNeverCarriesIt(String value) {
+            assertThat(ConfigParser.parseJson(endpoint(value)).issuer()).isEqualTo("https://auth.example.com");
+        }
+
+        @org.junit.jupiter.api.Test
+        void theDefaultHttpPortIsDroppedOnLoopback() {
+            assertThat(ConfigParser.parseJson(endpoint("http://127.0.0.1:80")).issuer()).isEqualTo("http://127.0.0.1");
         }
 
         @ParameterizedTest

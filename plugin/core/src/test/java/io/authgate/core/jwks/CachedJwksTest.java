@@ -507,6 +507,24 @@ class CachedJwksTest {
         }
 
         @Test
+        void anUnknownKidDuringTheBackoffDoesNotUseUpTheUnknownKidRefresh() {
+            FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(null, "a"));
+            CachedJwks jwks = cache(fetcher);
+            jwks.find("a");
+            clock.advance(ofSeconds(300)); // expired: the next lookup refreshes, and that fails
+            fetcher.fail();
+            jwks.find("a");
+            assertThat(fetcher.fetches()).isEqualTo(2);
+
+            assertThat(jwks.find("b")).as("during the backoff").isEqualTo(KeyLookup.Miss.UNKNOWN_KID);
+            assertThat(fetcher.fetches()).isEqualTo(2);
+
+            fetcher.serve(fetched(null, "a", "b"));
+            clock.advance(CachedJwks.RETRY_BACKOFF);
+            assertKey(jwks.find("b"), "b");
+        }
+
+        @Test
         void theBackoffIsOneSecond() {
             assertThat(CachedJwks.RETRY_BACKOFF).isEqualTo(ofSeconds(1));
         }
@@ -651,6 +669,41 @@ class CachedJwksTest {
 
             assertThat(first).hasValue(1);
             assertThat(second).hasValue(1);
+        }
+
+        @Test
+        void aCallbackThatThrowsDoesNotStopTheOthers() {
+            FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(null, "a"));
+            CachedJwks jwks = cache(fetcher);
+            AtomicInteger second = new AtomicInteger();
+            jwks.onKeysRemoved(() -> {
+                throw new IllegalStateException("boom");
+            });
+            jwks.onKeysRemoved(second::incrementAndGet);
+            jwks.find("a");
+
+            fetcher.serve(fetched(null, "b"));
+            jwks.find("b");
+
+            assertThat(second).hasValue(1);
+        }
+
+        @Test
+        void prefetchRefreshesDueKeysSoRemovalsAreSeenWithoutACacheMiss() {
+            FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(null, "a", "b"));
+            CachedJwks jwks = cache(fetcher);
+            AtomicInteger removals = new AtomicInteger();
+            jwks.onKeysRemoved(removals::incrementAndGet);
+            jwks.find("a");
+
+            jwks.prefetch();
+            assertThat(fetcher.fetches()).as("fresh keys are not refetched").isEqualTo(1);
+
+            fetcher.serve(fetched(null, "a"));
+            clock.advance(ofSeconds(240)); // 80% of the 300 s TTL
+            jwks.prefetch();
+            assertThat(fetcher.fetches()).isEqualTo(2);
+            assertThat(removals).hasValue(1);
         }
 
         @Test

@@ -128,6 +128,16 @@ class HttpJwksFetcherTest {
     }
 
     @Test
+    void aDiscoveryDocumentWithoutAnIssuerIsAFetchFailure() {
+        try (StubServer stub = new StubServer()) {
+            stub.answer("/.well-known/openid-configuration", StubServer.Answer.json(
+                    "{\"jwks_uri\":\"" + stub.origin() + "/oauth2/jwks\"}"));
+
+            assertThat(failureOf(discovering(stub.origin(), stub.origin()))).contains("has no issuer");
+        }
+    }
+
+    @Test
     void aDiscoveredRelativeJwksUriIsAFetchFailure() {
         try (StubServer stub = new StubServer()) {
             stub.answer("/.well-known/openid-configuration", StubServer.Answer.json(
