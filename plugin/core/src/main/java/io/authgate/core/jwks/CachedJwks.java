@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -59,7 +57,7 @@ public final class CachedJwks implements KeySource {
     }
 
     @Override
-    public KeyLookup find(String kid) {
+    public CompletableFuture<KeyLookup> findAsync(String kid) {
         long now = clock.millis();
         Snapshot current = snapshot.get();
         if (current != null && now < current.expiresAt()) {
@@ -67,17 +65,18 @@ public final class CachedJwks implements KeySource {
                 refresh(now);
             }
             VerificationKey key = current.keys().get(kid);
-            return key != null ? key : findUnknownKid(kid, now);
+            return key != null ? CompletableFuture.completedFuture(key) : findUnknownKid(kid, now);
         }
         // Expired or never loaded: wait (bounded) for fresh keys, fall back to stale ones.
-        Snapshot fresh = await(refresh(now));
-        if (fresh != null) {
-            return lookup(fresh, kid);
-        }
-        if (current != null && now < current.staleUntil()) {
-            return lookup(current, kid);
-        }
-        return KeyLookup.Miss.UNAVAILABLE;
+        return bounded(refresh(now)).thenApply(fresh -> {
+            if (fresh != null) {
+                return lookup(fresh, kid);
+            }
+            if (current != null && now < current.staleUntil()) {
+                return lookup(current, kid);
+            }
+            return KeyLookup.Miss.UNAVAILABLE;
+        });
     }
 
     /** Starts a fetch in the background unless keys are fresh or one is running; never waits. */
@@ -92,7 +91,7 @@ public final class CachedJwks implements KeySource {
 
     /** Fetches now, for start-up and readiness: true when keys are loaded. */
     public boolean preload() {
-        return await(refresh(clock.millis())) != null || snapshot.get() != null;
+        return bounded(refresh(clock.millis())).join() != null || snapshot.get() != null;
     }
 
     /** True when keys are cached and within their stale-if-error bound. */
@@ -101,19 +100,18 @@ public final class CachedJwks implements KeySource {
         return s != null && clock.millis() < s.staleUntil();
     }
 
-    private KeyLookup findUnknownKid(String kid, long now) {
+    private CompletableFuture<KeyLookup> findUnknownKid(String kid, long now) {
         CompletableFuture<Snapshot> running = inflight.get();
         if (running == null) {
             long last = lastUnknownKidRefresh.get();
             if (now < noFetchBefore.get() // backing off after a failure: keep the slot for a real fetch
                     || now - last < settings.unknownKidMinInterval().toMillis()
                     || !lastUnknownKidRefresh.compareAndSet(last, now)) {
-                return KeyLookup.Miss.UNKNOWN_KID;
+                return CompletableFuture.completedFuture(KeyLookup.Miss.UNKNOWN_KID);
             }
             running = refresh(now, true);
         }
-        Snapshot fresh = await(running);
-        return fresh == null ? KeyLookup.Miss.UNKNOWN_KID : lookup(fresh, kid);
+        return bounded(running).thenApply(fresh -> fresh == null ? KeyLookup.Miss.UNKNOWN_KID : lookup(fresh, kid));
     }
 
     private static KeyLookup lookup(Snapshot s, String kid) {
@@ -209,18 +207,19 @@ public final class CachedJwks implements KeySource {
         return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
     }
 
-    /** Waits for a refresh at most the configured time; null when there is none or it failed. */
-    private Snapshot await(CompletableFuture<Snapshot> refresh) {
+    /**
+     * A refresh as seen by one request: done within the wait timeout, or {@code null} (none running,
+     * failed, or too slow). Never fails; a copy, so one request's timeout does not end the fetch.
+     */
+    private CompletableFuture<Snapshot> bounded(CompletableFuture<Snapshot> refresh) {
         if (refresh == null) {
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        try {
-            return refresh.get(settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+        if (refresh.isDone()) {
+            return refresh.exceptionally(e -> null);
         }
+        return refresh.copy()
+                .completeOnTimeout(null, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> null);
     }
 }

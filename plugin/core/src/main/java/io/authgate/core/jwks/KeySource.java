@@ -1,12 +1,20 @@
 package io.authgate.core.jwks;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Where verification keys come from. Implementations are thread-safe. */
 public interface KeySource {
     /**
-     * Finds the key for a {@code kid}. May wait, bounded, for keys that are being fetched; never
-     * longer than the configured wait timeout.
+     * Finds the key for a {@code kid} without blocking. Usually already complete; when keys are
+     * being fetched it completes when they arrive, and never later than the configured wait
+     * timeout (with what is known by then). Never completes exceptionally.
      */
-    KeyLookup find(String kid);
+    CompletableFuture<KeyLookup> findAsync(String kid);
+
+    /** {@link #findAsync} for callers that may block, at most the configured wait timeout. */
+    default KeyLookup find(String kid) {
+        return findAsync(kid).join();
+    }
 
     /**
      * Starts a refresh in the background if one is due, never waiting. Called on every verified-token

@@ -6,6 +6,7 @@ import io.authgate.core.jwks.KeySource;
 import io.authgate.core.jwks.VerificationKey;
 
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
 /**
@@ -29,26 +30,33 @@ public final class AccessTokenVerifier {
         this.events = events;
     }
 
-    /** @return the {@link AccessToken} when it verified, otherwise the {@link TokenRejection} */
+    /**
+     * Verifies, blocking at most the JWKS wait timeout when keys must be fetched first. For callers
+     * that may block (the APISIX runner's API is synchronous). A cache hit allocates nothing.
+     *
+     * @return the {@link AccessToken} when it verified, otherwise the {@link TokenRejection}
+     */
     public Verification verify(String token) {
-        long now = clock.millis() / 1000;
         AccessToken cached = cache.get(token);
         if (cached != null) {
-            events.tokenCacheHit();
-            keys.prefetch();
-            return checkRules(cached, now);
+            return onHit(cached);
         }
-        events.tokenCacheMiss();
-        Verification result;
-        try {
-            result = verifyCold(token, now);
-        } catch (RejectedTokenException e) {
-            result = e.rejection();
+        return verifyCold(token).join();
+    }
+
+    /** Verifies without ever blocking the caller; usually complete on return. */
+    public CompletableFuture<Verification> verifyAsync(String token) {
+        AccessToken cached = cache.get(token);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(onHit(cached));
         }
-        if (result instanceof TokenRejection rejection) {
-            events.tokenRejected(rejection);
-        }
-        return result;
+        return verifyCold(token);
+    }
+
+    private Verification onHit(AccessToken cached) {
+        events.tokenCacheHit();
+        keys.prefetch();
+        return checkRules(cached, clock.millis() / 1000);
     }
 
     private Verification checkRules(AccessToken token, long now) {
@@ -60,26 +68,40 @@ public final class AccessTokenVerifier {
         return token;
     }
 
-    private Verification verifyCold(String compact, long now) {
-        AccessTokenParser.Parsed parsed = AccessTokenParser.parse(compact);
-        Optional<TokenRejection> broken = rules.validate(parsed.token(), now);
-        if (broken.isPresent()) {
-            return broken.get();
+    private CompletableFuture<Verification> verifyCold(String compact) {
+        events.tokenCacheMiss();
+        AccessTokenParser.Parsed parsed;
+        try {
+            parsed = AccessTokenParser.parse(compact);
+        } catch (RejectedTokenException e) {
+            return CompletableFuture.completedFuture(rejected(e.rejection()));
         }
-        KeyLookup lookup = keys.find(parsed.token().keyId());
+        Optional<TokenRejection> broken = rules.validate(parsed.token(), clock.millis() / 1000);
+        if (broken.isPresent()) {
+            return CompletableFuture.completedFuture(rejected(broken.get()));
+        }
+        return keys.findAsync(parsed.token().keyId()).thenApply(lookup -> checkSignature(compact, parsed, lookup));
+    }
+
+    private Verification checkSignature(String compact, AccessTokenParser.Parsed parsed, KeyLookup lookup) {
         if (lookup == KeyLookup.Miss.UNAVAILABLE) {
-            return TokenRejection.KEYS_UNAVAILABLE;
+            return rejected(TokenRejection.KEYS_UNAVAILABLE);
         }
         if (!(lookup instanceof VerificationKey key)) {
-            return TokenRejection.UNKNOWN_KEY;
+            return rejected(TokenRejection.UNKNOWN_KEY);
         }
         if (!key.canVerify(parsed.token().algorithm())) {
-            return TokenRejection.KEY_MISMATCH;
+            return rejected(TokenRejection.KEY_MISMATCH);
         }
         if (!key.verify(parsed.jws())) {
-            return TokenRejection.BAD_SIGNATURE;
+            return rejected(TokenRejection.BAD_SIGNATURE);
         }
         cache.put(compact, parsed.token());
         return parsed.token();
+    }
+
+    private TokenRejection rejected(TokenRejection rejection) {
+        events.tokenRejected(rejection);
+        return rejection;
     }
 }

@@ -62,6 +62,11 @@ class CachedJwksTest {
         assertThat(((VerificationKey) lookup).keyId()).isEqualTo(kid);
     }
 
+    /** Blocked on the pending fetch (the wait timeout lives in the future, so either state). */
+    private static boolean parked(Thread t) {
+        return t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING;
+    }
+
     private static long millisSince(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
@@ -451,10 +456,10 @@ class CachedJwksTest {
             }
             // Every thread is parked on the one pending fetch before it completes.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!threads.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING) && System.nanoTime() < deadline) {
+            while (!threads.stream().allMatch(CachedJwksTest::parked) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(threads).allMatch(t -> t.getState() == Thread.State.TIMED_WAITING);
+            assertThat(threads).allMatch(CachedJwksTest::parked);
 
             fetcher.held(0).complete(fetched(null, "a"));
             for (Thread t : threads) {

@@ -91,13 +91,13 @@ class AccessTokenVerifierTest {
         }
 
         @Override
-        public KeyLookup find(String kid) {
+        public java.util.concurrent.CompletableFuture<KeyLookup> findAsync(String kid) {
             finds.incrementAndGet();
             if (unavailable) {
-                return KeyLookup.Miss.UNAVAILABLE;
+                return java.util.concurrent.CompletableFuture.completedFuture(KeyLookup.Miss.UNAVAILABLE);
             }
             KeyLookup key = keys.get(kid);
-            return key != null ? key : KeyLookup.Miss.UNKNOWN_KID;
+            return java.util.concurrent.CompletableFuture.completedFuture(key != null ? key : KeyLookup.Miss.UNKNOWN_KID);
         }
     }
 
