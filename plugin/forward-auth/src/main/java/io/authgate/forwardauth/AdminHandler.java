@@ -1,0 +1,50 @@
+package io.authgate.forwardauth;
+
+import io.authgate.core.jwks.CachedJwks;
+import io.authgate.core.headers.Header;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.util.List;
+
+/**
+ * The management port, never the decision port: {@code /healthz} (the process is up),
+ * {@code /readyz} (keys are loaded for every configured issuer), {@code /metrics} (Prometheus).
+ */
+@ChannelHandler.Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final List<Header> PROMETHEUS = List.of(new Header("content-type", "text/plain; version=0.0.4; charset=utf-8"));
+
+    private final List<CachedJwks> keys;
+    private final Metrics metrics;
+
+    AdminHandler(List<CachedJwks> keys, Metrics metrics) {
+        this.keys = List.copyOf(keys);
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        switch (ForwardedTarget.pathOf(request.uri())) {
+            case "/healthz" -> Responses.text(ctx, keepAlive, 200, "ok\n");
+            case "/readyz" -> {
+                boolean ready = keys.stream().allMatch(CachedJwks::hasKeys);
+                if (!ready) {
+                    keys.forEach(CachedJwks::prefetch);
+                }
+                Responses.text(ctx, keepAlive, ready ? 200 : 503, ready ? "ready\n" : "not ready: signing keys not loaded\n");
+            }
+            case "/metrics" -> Responses.send(ctx, keepAlive, false, 200, PROMETHEUS, metrics.render());
+            default -> Responses.text(ctx, keepAlive, 404, "not found: /healthz, /readyz, /metrics\n");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.authgate.forwardauth;
+
+import io.authgate.core.headers.Header;
+import io.authgate.core.resolve.Decision;
+import io.authgate.core.resolve.Denials;
+import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.resolve.Resolver;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The decision port: {@code GET|HEAD /_resolver/resolve} (and, for Envoy, anything under its path
+ * prefix) answered with 200 and the {@code x-authgear-*} headers, or the core's denial. Never
+ * blocks the event loop: when keys must be fetched, the answer is written when they arrive.
+ */
+@ChannelHandler.Sharable
+final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String RESOLVE_PATH = "/_resolver/resolve";
+    private static final List<Header> ALLOW_GET_HEAD = List.of(new Header("allow", "GET, HEAD"));
+
+    private final Resolver resolver;
+    private final String envoyPathPrefix;
+    private final Metrics metrics;
+    private final AtomicInteger inFlight;
+
+    DecisionHandler(Resolver resolver, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
+        this.resolver = resolver;
+        this.envoyPathPrefix = envoyPathPrefix;
+        this.metrics = metrics;
+        this.inFlight = inFlight;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long started = System.nanoTime();
+        if (request.decoderResult().isFailure()) {
+            badRequest(ctx, request.decoderResult().cause(), started);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String path = ForwardedTarget.pathOf(request.uri());
+        boolean envoy = envoyPathPrefix != null && path.startsWith(envoyPathPrefix);
+        if (!envoy && !RESOLVE_PATH.equals(path)) {
+            metrics.decided(Metrics.Outcome.NOT_FOUND, System.nanoTime() - started);
+            Responses.text(ctx, keepAlive, 404, "not found: decisions are at " + RESOLVE_PATH + "\n");
+            return;
+        }
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        if (!envoy && !head && !HttpMethod.GET.equals(request.method())) {
+            metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
+            Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
+            return;
+        }
+        GatewayRequest credentials = new GatewayRequest(
+                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
+        CompletableFuture<Decision> decision;
+        try {
+            decision = resolver.resolveAsync(credentials);
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
+        }
+        inFlight.incrementAndGet();
+        if (decision.isDone()) {
+            answer(ctx, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
+        } else {
+            decision.whenComplete((d, error) -> answer(ctx, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started));
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {
+        try {
+            if (decision instanceof Decision.Allow allow) {
+                Responses.send(ctx, keepAlive, head, 200, allow.headers().asList(), "");
+                metrics.decided(allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION, System.nanoTime() - started);
+            } else {
+                Decision.Deny deny = (Decision.Deny) decision;
+                Responses.send(ctx, keepAlive, head, deny.status(), deny.headers(), deny.body());
+                metrics.decided(outcomeOf(deny), System.nanoTime() - started);
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static Metrics.Outcome outcomeOf(Decision.Deny deny) {
+        if (deny == Denials.KEYS_UNAVAILABLE) {
+            return Metrics.Outcome.KEYS_UNAVAILABLE;
+        }
+        return deny.status() >= 500 ? Metrics.Outcome.INTERNAL_ERROR : Metrics.Outcome.DENIED;
+    }
+
+    /** A request Netty could not parse: a clean 4xx, then close (the stream may be out of step). */
+    private void badRequest(ChannelHandlerContext ctx, Throwable cause, long started) {
+        int status = cause instanceof TooLongHttpHeaderException ? 431
+                : cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongFrameException ? 413 : 400;
+        metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
+        Responses.text(ctx, false, status, "bad request\n");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection-level failures (resets, a peer gone mid-write): nothing to answer, nothing to log.
+        ctx.close();
+    }
+}

@@ -1,0 +1,62 @@
+package io.authgate.forwardauth;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code --demo} prints: ready-to-paste curl lines against the running adapter, and the
+ * headers each yields (asked of the adapter itself, so what is printed is what it answers).
+ */
+final class Demo {
+    private final ForwardAuth app;
+    private final PrintStream out;
+
+    Demo(ForwardAuth app, PrintStream out) {
+        this.app = app;
+        this.out = out;
+    }
+
+    void show() {
+        String url = "http://" + Main.hostPort(app.decisionAddress()) + DecisionHandler.RESOLVE_PATH;
+        Duration lifetime = Duration.ofHours(1);
+        String user = app.developmentIssuer().demoUserToken(lifetime);
+        String anonymous = app.developmentIssuer().anonymousUserToken(lifetime);
+        out.println();
+        out.println("Tokens from the development issuer are valid for one hour. Try:");
+        example("the demo user", url, "Bearer " + user);
+        example("an anonymous user", url, "Bearer " + anonymous);
+        example("an invalid token (no session, as Authgear answers)", url, "Bearer " + user.substring(0, user.length() - 4) + "AAAA");
+        example("no credentials", url, null);
+        out.println("Stop with Ctrl-C.");
+    }
+
+    private void example(String title, String url, String authorization) {
+        out.println();
+        out.println("# " + title);
+        out.println("curl -i " + url + (authorization == null ? "" : " -H 'Authorization: " + authorization + "'"));
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding());
+            Map<String, List<String>> identity = new TreeMap<>();
+            response.headers().map().forEach((name, values) -> {
+                if (name.toLowerCase().startsWith("x-authgear-")) {
+                    identity.put(name.toLowerCase(), values);
+                }
+            });
+            out.println("  -> " + response.statusCode() + (identity.isEmpty() ? ", no x-authgear-* headers" : ""));
+            identity.forEach((name, values) -> out.println("     " + name + ": " + String.join(",", values)));
+        } catch (Exception e) {
+            out.println("  -> could not ask the adapter: " + e.getMessage());
+        }
+    }
+}

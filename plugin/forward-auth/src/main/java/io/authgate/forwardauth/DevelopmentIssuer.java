@@ -1,0 +1,122 @@
+package io.authgate.forwardauth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A DEVELOPMENT ISSUER: a stand-in for an Authgear project, for trying authgate without an
+ * account. It makes an RSA key pair at start, serves Authgear's discovery document and JWKS on
+ * loopback only, and mints access tokens shaped like Authgear's for a demo user and an anonymous
+ * user. Never for production: anyone who can reach it could mint tokens. It binds to 127.0.0.1 and
+ * cannot be configured together with a real {@code authgear_endpoint}.
+ */
+public final class DevelopmentIssuer implements AutoCloseable {
+    public static final String DEMO_USER_ID = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35";
+    public static final String ANONYMOUS_USER_ID = "5d2c9b41-8e3f-4a76-b1c0-7f9e2d4a6b18";
+
+    private final HttpServer server;
+    private final RSAKey key;
+    private final String issuer;
+
+    private DevelopmentIssuer(HttpServer server, RSAKey key) {
+        this.server = server;
+        this.key = key;
+        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public static DevelopmentIssuer start() throws IOException {
+        RSAKey key;
+        try {
+            key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make the development issuer's key", e);
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        DevelopmentIssuer issuer = new DevelopmentIssuer(server, key);
+        server.createContext("/.well-known/openid-configuration", exchange -> issuer.reply(exchange,
+                "{\"issuer\":\"" + issuer.issuer + "\",\"jwks_uri\":\"" + issuer.issuer + "/oauth2/jwks\"}"));
+        server.createContext("/oauth2/jwks", exchange -> issuer.reply(exchange, new JWKSet(key).toPublicJWKSet().toString()));
+        server.start();
+        return issuer;
+    }
+
+    /** The origin, which is also the {@code iss} of its tokens. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** An access token for the demo user: verified, roles admin and editor, signed in with a password and MFA. */
+    public String demoUserToken(Duration lifetime) {
+        return mint(DEMO_USER_ID, false, true, List.of("admin", "editor"), List.of("pwd", "mfa"), lifetime);
+    }
+
+    /** An access token for an anonymous user: no roles, no amr. */
+    public String anonymousUserToken(Duration lifetime) {
+        return mint(ANONYMOUS_USER_ID, true, false, List.of(), List.of(), lifetime);
+    }
+
+    private String mint(String sub, boolean anonymous, boolean verified, List<String> roles, List<String> amr, Duration lifetime) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer).audience(List.of(issuer)).subject(sub)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("auth_time", now.getEpochSecond())
+                .claim("client_id", "development")
+                .claim("scope", "openid offline_access https://authgear.com/scopes/full-access")
+                .claim("https://authgear.com/claims/user/is_anonymous", anonymous)
+                .claim("https://authgear.com/claims/user/is_verified", verified)
+                .claim("https://authgear.com/claims/user/can_reauthenticate", !anonymous)
+                .claim("https://authgear.com/claims/user/roles", roles);
+        if (!amr.isEmpty()) {
+            claims.claim("amr", amr);
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                .type(new JOSEObjectType("at+jwt")).build(), claims.build());
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    private void reply(HttpExchange exchange, String body) throws IOException {
+        try (exchange) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,98 @@
+package io.authgate.forwardauth;
+
+import io.authgate.core.Authgate;
+import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.resolve.Resolver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The running adapter: the core, the development issuer if configured, and the two listeners. */
+public final class ForwardAuth implements AutoCloseable {
+    private final ForwardAuthServer server;
+    private final DevelopmentIssuer developmentIssuer;
+    private final Metrics metrics;
+
+    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics) {
+        this.server = server;
+        this.developmentIssuer = developmentIssuer;
+        this.metrics = metrics;
+    }
+
+    /** Could not start: a port in use, an address that is not local. */
+    public static final class StartException extends Exception {
+        StartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static ForwardAuth start(AdapterConfig config) throws StartException {
+        DevelopmentIssuer dev = null;
+        ForwardAuthServer server = new ForwardAuthServer(new AtomicInteger());
+        try {
+            if (config.developmentIssuer()) {
+                dev = DevelopmentIssuer.start();
+            }
+            Metrics metrics = new Metrics();
+            Authgate authgate = Authgate.create(metrics);
+            AuthgateConfig core = config.coreConfig(dev == null ? null : dev.issuer());
+            Resolver resolver = authgate.resolverFor(core);
+            Authgate.Issuer issuer = authgate.issuer(core);
+            issuer.keys().prefetch();
+            AtomicInteger inFlight = new AtomicInteger();
+            server = new ForwardAuthServer(inFlight);
+            server.start(config.listen(), new DecisionHandler(resolver, config.envoyPathPrefix(), metrics, inFlight),
+                    config.adminListen(), new AdminHandler(List.of(issuer.keys()), metrics));
+            return new ForwardAuth(server, dev, metrics);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            if (dev != null) {
+                dev.close();
+            }
+            throw new StartException(describe(config, e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+            throw new StartException("interrupted while starting", e);
+        }
+    }
+
+    private static String describe(AdapterConfig config, Exception e) {
+        if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
+            return "cannot listen on " + config.listen() + " or " + config.adminListen() + ": " + e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    public InetSocketAddress decisionAddress() {
+        return server.decisionAddress();
+    }
+
+    public InetSocketAddress adminAddress() {
+        return server.adminAddress();
+    }
+
+    public DevelopmentIssuer developmentIssuer() {
+        return developmentIssuer;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Stops accepting, drains requests in flight for at most {@code drain}, then stops. */
+    public void close(Duration drain) {
+        server.shutdown(drain);
+        if (developmentIssuer != null) {
+            developmentIssuer.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+}

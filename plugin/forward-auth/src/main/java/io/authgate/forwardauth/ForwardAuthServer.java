@@ -1,0 +1,109 @@
+package io.authgate.forwardauth;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The two listeners, on one set of event loops: decisions and management, never the same port.
+ * HTTP/1.1 with keep-alive. Limits keep a hostile client cheap: an 8 KiB request line, 16 KiB of
+ * headers, 64 KiB of body, and an idle connection closed after a minute.
+ */
+final class ForwardAuthServer implements AutoCloseable {
+    static final int MAX_INITIAL_LINE = 8 * 1024;
+    static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int MAX_BODY = 64 * 1024;
+
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = new NioEventLoopGroup();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger inFlight;
+    private Channel decisionChannel;
+    private Channel adminChannel;
+
+    ForwardAuthServer(AtomicInteger inFlight) {
+        this.inFlight = inFlight;
+    }
+
+    /** Binds both ports or fails; returns nothing until both listen. */
+    void start(InetSocketAddress decisions, ChannelHandler decisionHandler, InetSocketAddress admin, ChannelHandler adminHandler)
+            throws InterruptedException {
+        decisionChannel = bind(decisions, decisionHandler);
+        adminChannel = bind(admin, adminHandler);
+    }
+
+    InetSocketAddress decisionAddress() {
+        return (InetSocketAddress) decisionChannel.localAddress();
+    }
+
+    InetSocketAddress adminAddress() {
+        return (InetSocketAddress) adminChannel.localAddress();
+    }
+
+    private Channel bind(InetSocketAddress address, ChannelHandler handler) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline()
+                                .addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS))
+                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                                .addLast(new HttpObjectAggregator(MAX_BODY))
+                                .addLast(handler);
+                    }
+                });
+        return bootstrap.bind(address).sync().channel();
+    }
+
+    /**
+     * Stops accepting, lets requests in flight finish (at most {@code drain}), then closes every
+     * connection and the event loops.
+     */
+    void shutdown(Duration drain) {
+        if (decisionChannel != null) {
+            decisionChannel.close().syncUninterruptibly();
+        }
+        if (adminChannel != null) {
+            adminChannel.close().syncUninterruptibly();
+        }
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        connections.close().syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}

@@ -1,0 +1,118 @@
+package io.authgate.forwardauth;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.authgate.core.config.ConfigException;
+import io.authgate.core.resolve.Denials;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar authgate-forward-auth.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
+ * {@code --demo} for the development issuer. Exit status: 0 after a clean shutdown (SIGTERM or
+ * SIGINT drain requests in flight first), 1 when it cannot start (a port in use), 2 for a bad
+ * configuration or bad arguments.
+ */
+public final class Main {
+    static final Duration DRAIN = Duration.ofSeconds(10);
+    private static final String USAGE = "usage: java -jar authgate-forward-auth.jar --config FILE | --demo\n"
+            + "       (or set AUTHGATE_CONFIG=FILE)\n";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv("AUTHGATE_CONFIG"), System.out, System.err));
+    }
+
+    static int run(String[] args, String configFromEnv, PrintStream out, PrintStream err) {
+        JsonNode tree;
+        boolean demo = false;
+        try {
+            if (args.length == 1 && args[0].equals("--demo")) {
+                demo = true;
+                ObjectNode node = JsonNodeFactory.instance.objectNode();
+                node.put("development_issuer", true);
+                tree = node;
+            } else if (args.length == 2 && args[0].equals("--config")) {
+                tree = readYaml(Path.of(args[1]));
+            } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
+                tree = readYaml(Path.of(configFromEnv));
+            } else {
+                err.print(USAGE);
+                return 2;
+            }
+        } catch (ConfigException e) {
+            err.println(Denials.invalidConfigMessage(e));
+            return 2;
+        }
+        AdapterConfig config;
+        try {
+            config = AdapterConfig.parse(tree);
+        } catch (ConfigException e) {
+            err.println(Denials.invalidConfigMessage(e));
+            return 2;
+        }
+        ForwardAuth app;
+        try {
+            app = ForwardAuth.start(config);
+        } catch (ForwardAuth.StartException e) {
+            err.println("authgate: cannot start: " + e.getMessage());
+            return 1;
+        }
+        out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
+                + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
+        if (config.developmentIssuer()) {
+            out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
+        }
+        if (demo) {
+            new Demo(app, out).show();
+        }
+        out.flush();
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.println("authgate forward-auth: draining requests in flight, then stopping");
+        app.close(DRAIN);
+        out.println("authgate forward-auth: stopped");
+        out.flush();
+        return 0;
+    }
+
+    private static JsonNode readYaml(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        try {
+            JsonNode tree = yaml.readTree(Files.readString(file));
+            if (tree == null || tree.isMissingNode()) {
+                throw new ConfigException("(document)", file + " is empty");
+            }
+            return tree;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException("(document)", file + " is not valid YAML: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr());
+        } catch (IOException e) {
+            throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static String hostPort(java.net.InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,45 @@
+package io.authgate.forwardauth;
+
+import io.authgate.core.headers.Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Writing answers: always a length, never a chunked body, keep-alive unless asked otherwise. */
+final class Responses {
+    private Responses() {
+    }
+
+    static void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int status, List<Header> headers, String body) {
+        ByteBuf content = body == null || body.isEmpty() || head
+                ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, false);
+        for (int i = 0; i < headers.size(); i++) {
+            Header h = headers.get(i);
+            response.headers().add(h.name(), h.value());
+        }
+        int length = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body) {
+        send(ctx, keepAlive, false, status, List.of(new Header("content-type", "text/plain; charset=utf-8")), body);
+    }
+}
