@@ -1,0 +1,170 @@
+package io.authgate.forwardauth.it;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built adapter jar ({@code authgate.forward-auth.jar}, set by failsafe) run as its own process,
+ * as a user runs it: {@code java -jar ... --config FILE}. Output goes to a log file; start waits for
+ * the "listening" line and reads the bound ports from it.
+ */
+public final class AdapterProcess implements AutoCloseable {
+    public static final String JAR_PROPERTY = "authgate.forward-auth.jar";
+    private static final Pattern LISTENING = Pattern.compile(
+            "listening: decisions http://([^/]+)/_resolver/resolve, admin http://([^ ]+) ");
+
+    private final Process process;
+    private final Path log;
+    private final InetSocketAddress decisions;
+    private final InetSocketAddress admin;
+
+    private AdapterProcess(Process process, Path log, InetSocketAddress decisions, InetSocketAddress admin) {
+        this.process = process;
+        this.log = log;
+        this.decisions = decisions;
+        this.admin = admin;
+    }
+
+    /** The adapter jar, or a clear failure when the property is unset or names no file. */
+    public static Path jar() {
+        String value = System.getProperty(JAR_PROPERTY);
+        if (value == null || !Files.isRegularFile(Path.of(value))) {
+            throw new IllegalStateException(JAR_PROPERTY + " must name the built adapter jar (run through mvn verify); got " + value);
+        }
+        return Path.of(value);
+    }
+
+    /** A free loopback port (racy in theory; fine for tests on one machine). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts the adapter with this YAML (written to a temp file). Use {@code listen:
+     * 127.0.0.1:0} and {@code admin_listen: 127.0.0.1:0} for ephemeral ports; the bound ones are read
+     * back from the log.
+     */
+    public static AdapterProcess start(String yaml) throws IOException {
+        Path dir = Files.createTempDirectory("authgate-adapter");
+        Path config = dir.resolve("authgate.yaml");
+        Files.writeString(config, yaml);
+        return startWithArgs(dir, List.of("--config", config.toString()));
+    }
+
+    public static AdapterProcess startWithArgs(Path dir, List<String> args) throws IOException {
+        Path log = dir.resolve("adapter.log");
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            Matcher m = LISTENING.matcher(text);
+            if (m.find()) {
+                return new AdapterProcess(process, log, address(m.group(1)), address(m.group(2)));
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("adapter exited with " + process.exitValue() + ":\n" + text);
+            }
+            sleep(50);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("adapter did not start within 30 s:\n" + Files.readString(log));
+    }
+
+    /** Runs the jar to completion (for configurations that must fail); returns exit code and output. */
+    public static Result run(List<String> args, Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("adapter did not exit within " + timeout);
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** e.g. {@code http://127.0.0.1:40123} */
+    public String decisionOrigin() {
+        return "http://127.0.0.1:" + decisions.getPort();
+    }
+
+    public int decisionPort() {
+        return decisions.getPort();
+    }
+
+    public String adminOrigin() {
+        return "http://127.0.0.1:" + admin.getPort();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** SIGTERM, then waits; returns the exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("adapter did not stop within " + timeout + " after SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
