@@ -1,0 +1,141 @@
+package io.authgate.forwardauth.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.authgate.forwardauth.it.TraefikForwardAuthReplay.ForwardAuth;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * traefik-conf/ is what users copy: both files must be valid Traefik v3 configuration (the
+ * SchemaStore schemas kept in {@code shared/schemas}, beside this repository) and must say what the
+ * project decided. TraefikConformanceIT replays them against the real adapter.
+ */
+class TraefikShippedConfigTest {
+    static final String SCHEMA_BASE = "https://json.schemastore.org/";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** A directory found by walking up from the working directory (the module's, or the repository's). */
+    static Path findUp(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(relative);
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(relative + " not found in or above " + Path.of("").toAbsolutePath());
+    }
+
+    static Path staticYml() {
+        return findUp("traefik-conf/traefik.yml");
+    }
+
+    static Path dynamicYml() {
+        return findUp("traefik-conf/dynamic.yml");
+    }
+
+    /** The schemas, by their $id, read from shared/schemas (never fetched: the $id prefix maps there). */
+    static JsonSchema schema(String file) {
+        Path dir = findUp("shared/schemas");
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
+                b -> b.schemaMappers(m -> m.mapPrefix(SCHEMA_BASE, dir.toUri().toString())));
+        return factory.getSchema(SchemaLocation.of(SCHEMA_BASE + file));
+    }
+
+    static Set<ValidationMessage> validateStatic(JsonNode doc) {
+        return schema("traefik-v3.json").validate(doc);
+    }
+
+    static Set<ValidationMessage> validateDynamic(JsonNode doc) {
+        return schema("traefik-v3-file-provider.json").validate(doc);
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        return YAML.readTree(file.toFile());
+    }
+
+    @Test
+    void staticConfigurationMatchesTheSchema() throws IOException {
+        assertThat(validateStatic(read(staticYml()))).as("schema errors in %s", staticYml()).isEmpty();
+    }
+
+    @Test
+    void dynamicConfigurationMatchesTheSchema() throws IOException {
+        assertThat(validateDynamic(read(dynamicYml()))).as("schema errors in %s", dynamicYml()).isEmpty();
+    }
+
+    @Test
+    void theValidationIsNotVacuous() throws IOException {
+        // Broken copies, in memory: each must be rejected, or the two tests above prove nothing.
+        ObjectNode dyn = (ObjectNode) read(dynamicYml());
+        ObjectNode fa = (ObjectNode) dyn.path("http").path("middlewares").path("authgear-resolve").path("forwardAuth");
+        fa.put("trustForwardHeader", "false"); // a string, not a boolean
+        fa.put("authResponseHeaderRegex", "^X-Authgear-"); // misspelt key
+        assertThat(validateDynamic(dyn)).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("trustForwardHeader")).anyMatch(m -> m.contains("authResponseHeaderRegex"));
+
+        ObjectNode stat = (ObjectNode) read(staticYml());
+        ((ObjectNode) stat.path("entryPoints").path("web")).put("adress", ":80");
+        assertThat(validateStatic(stat)).extracting(ValidationMessage::getMessage).anyMatch(m -> m.contains("adress"));
+    }
+
+    @Test
+    void forwardAuthSaysWhatWasDecided() throws IOException {
+        JsonNode dyn = read(dynamicYml());
+        JsonNode router = dyn.path("http").path("routers").path("api");
+        assertThat(router.path("middlewares").get(0).asText()).isEqualTo("authgear-resolve");
+        assertThat(dyn.path("http").path("services").has(router.path("service").asText())).as("the router's service exists").isTrue();
+
+        JsonNode fa = dyn.path("http").path("middlewares").path("authgear-resolve").path("forwardAuth");
+        assertThat(fa.path("address").asText()).isEqualTo("http://authgate:9095/_resolver/resolve");
+        assertThat(fa.get("trustForwardHeader")).as("set, and false: Traefik is the edge").isNotNull();
+        assertThat(fa.get("trustForwardHeader").isBoolean() && !fa.get("trustForwardHeader").booleanValue()).isTrue();
+        assertThat(fa.path("preserveRequestMethod").asBoolean(false)).as("the adapter answers 405 to anything but GET/HEAD").isFalse();
+        assertThat(fa.path("forwardBody").asBoolean(false)).isFalse();
+
+        Pattern regex = Pattern.compile(fa.path("authResponseHeadersRegex").asText());
+        for (String spelling : new String[] {"X-Authgear-User-Id", "x-authgear-session-valid", "X_Authgear_User_Id",
+                "x_authgear_user_roles", "X-Authgear_User-Verified", "X-Authgear-Anything-Else"}) {
+            String goKey = TraefikForwardAuthReplay.GoHeader.canonical(spelling);
+            assertThat(regex.matcher(goKey).find()).as("the regex strips %s (Go key %s)", spelling, goKey).isTrue();
+        }
+        for (String other : new String[] {"Authorization", "Cookie", "X-Authgearx", "X-Request-Id"}) {
+            assertThat(regex.matcher(other).find()).as("the regex leaves %s alone", other).isFalse();
+        }
+    }
+
+    @Test
+    void entryPointDropsClientForwardedHeadersAndUnderscoreHeaders() throws IOException {
+        JsonNode web = read(staticYml()).path("entryPoints").path("web");
+        assertThat(web.path("forwardedHeaders").path("insecure").asBoolean(true)).isFalse();
+        assertThat(web.path("forwardedHeaders").path("trustedIPs").isMissingNode()).isTrue();
+        assertThat(web.path("http").path("underscoreHeadersStrategy").asText()).isEqualTo("delete");
+        assertThat(read(staticYml()).path("providers").path("file").path("filename").asText()).endsWith("/dynamic.yml");
+    }
+
+    @Test
+    void theReplayReadsTheShippedChain() throws IOException {
+        TraefikForwardAuthReplay replay = TraefikForwardAuthReplay.fromConfig(staticYml(), dynamicYml(), "web", "api");
+        assertThat(replay.entryPoint()).isEqualTo(new TraefikForwardAuthReplay.EntryPoint("delete", false, "traefik"));
+        assertThat(replay.chain()).hasSize(1);
+        ForwardAuth fa = replay.forwardAuth();
+        assertThat(fa.trustForwardHeader()).isFalse();
+        assertThat(fa.authRequestHeaders()).containsExactly("Authorization", "Cookie");
+        assertThat(replay.withAuthOrigin("http://127.0.0.1:1234").forwardAuth().address())
+                .isEqualTo("http://127.0.0.1:1234/_resolver/resolve");
+    }
+}
