@@ -89,7 +89,13 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         out.println("authgate forward-auth: draining requests in flight, then stopping");
-        app.close(DRAIN);
+        try {
+            app.close(DRAIN);
+        } catch (RuntimeException | Error e) {
+            // Never hang on the way out: main exits with this status whatever the event loops do.
+            err.println("authgate: error while stopping: " + e);
+            return 1;
+        }
         out.println("authgate forward-auth: stopped");
         out.flush();
         return 0;
@@ -104,11 +110,18 @@ public final class Main {
             }
             return tree;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("(document)", file + " is not valid YAML: " + e.getOriginalMessage()
+            throw new ConfigException("(document)", file + " is not valid YAML: " + yamlProblem(e)
                     + " at line " + e.getLocation().getLineNr());
         } catch (IOException e) {
             throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** SnakeYAML's messages span lines (context, a snippet, a caret): the problem alone, on one line. */
+    private static String yamlProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String message = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null
+                ? m.getProblem() : e.getOriginalMessage();
+        return message == null ? "unreadable" : message.replaceAll("\\s+", " ").trim();
     }
 
     static String hostPort(java.net.InetSocketAddress address) {

@@ -1,0 +1,359 @@
+package io.authgate.forwardauth.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.ConformanceCase;
+import io.authgate.testkit.ConformanceTable;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TokenMinter;
+import io.authgate.testkit.TokenRecipe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every gateway in front of the adapter must guarantee, run through the real gateway: a real
+ * client request (raw socket, header names in the exact case and spelling given) goes to the
+ * gateway, which asks the adapter (the built jar, its own process, keys from a {@link TestIssuer}
+ * over HTTP) and forwards to an {@link UpstreamEcho}; what is asserted is what the upstream
+ * received.
+ *
+ * <p>One gateway and one adapter per distinct adapter configuration, started on first use and kept
+ * for the class.
+ *
+ * <p>Empty values: neither nginx ({@code proxy_set_header} drops a header whose value is empty) nor
+ * the Caddyfile (current Caddy's {@code copy_headers} skips empty values; for 2.6 the Caddyfile
+ * removes them too) forwards an empty header, so a contract header expected with an empty value
+ * ({@code x-authgear-session-amr} of a session without amr) is expected absent here.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class GatewayContractTests {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PATH = "/api/orders?page=2";
+
+    /** The default token's headers, as the contract writes them (resolver-contract.md). */
+    static final Map<String, String> VALID = ordered(
+            "x-authgear-session-valid", "true",
+            "x-authgear-user-id", AuthgearClaims.USER_ID,
+            "x-authgear-user-anonymous", "false",
+            "x-authgear-user-verified", "true",
+            "x-authgear-user-can-reauthenticate", "true",
+            "x-authgear-user-roles", "admin,editor",
+            "x-authgear-session-amr", "pwd mfa otp",
+            "x-authgear-session-authenticated-at", Long.toString(AuthgearClaims.AUTH_TIME));
+
+    /** Identity headers a client sends: contract names in every spelling, and names outside the contract. */
+    static final List<Map.Entry<String, String>> SPOOFED = List.of(
+            Map.entry("X-Authgear-User-Id", "attacker-1"),
+            Map.entry("x-authgear-user-id", "attacker-2"),
+            Map.entry("X_Authgear_User_Id", "attacker-3"),
+            Map.entry("x_authgear_user_roles", "superuser"),
+            Map.entry("X-Authgear-User-Roles", "superuser"),
+            Map.entry("X-Authgear_User_Verified", "true"),
+            Map.entry("x_authgear-session-valid", "true"),
+            Map.entry("X-AUTHGEAR-SESSION-ACR", "urn:spoofed"),
+            Map.entry("X-Authgear-Foo", "spoofed"),
+            Map.entry("X_Authgear_Foo", "spoofed"));
+
+    protected TestIssuer issuer;
+    protected UpstreamEcho upstream;
+    private final Map<Map<String, Object>, Stack> stacks = new HashMap<>();
+    /** A configuration whose stack could not start fails every later test at once, not after another start. */
+    private final Map<Map<String, Object>, RuntimeException> failedStarts = new HashMap<>();
+    protected final List<AutoCloseable> others = new ArrayList<>();
+
+    /** An adapter and the gateway in front of it. */
+    record Stack(AdapterProcess adapter, GatewayProcess gateway) {
+    }
+
+    /** The name this front has in the conformance table's {@code fronts} lists. */
+    protected abstract String front();
+
+    /** The gateway under test, forwarding to {@code upstream} after asking the adapter at {@code authgate}. */
+    protected abstract GatewayProcess startGateway(String authgate, String upstream) throws IOException;
+
+    @BeforeAll
+    void startShared() throws IOException {
+        issuer = TestIssuer.start();
+        upstream = UpstreamEcho.start();
+    }
+
+    @AfterAll
+    void stopAll() {
+        for (Stack s : stacks.values()) {
+            s.gateway().close();
+            s.adapter().close();
+        }
+        stacks.clear();
+        for (AutoCloseable c : others) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    // --- the guarantees, by hand -----------------------------------------------------------------
+
+    @Test
+    void validTokenGivesExactlyTheContractHeadersEachOnce() throws Exception {
+        Seen seen = send(base(), List.of(bearer(mint(TokenRecipe.VALID))));
+        assertIdentity(seen, VALID);
+    }
+
+    @Test
+    void expiredTokenGivesNoIdentityHeader() throws Exception {
+        Seen seen = send(base(), List.of(bearer(mint(TokenRecipe.withClaims(Map.of("exp", "now-60"))))));
+        assertIdentity(seen, Map.of());
+    }
+
+    @Test
+    void invalidTokensGiveNoIdentityHeader() throws Exception {
+        for (String token : List.of("not.a.jwt", mint(TokenRecipe.VALID.signedBy("attacker")), mint(TokenRecipe.VALID.signedBy("tamper")))) {
+            assertIdentity(send(base(), List.of(bearer(token))), Map.of());
+        }
+    }
+
+    @Test
+    void noTokenGivesNoIdentityHeader() throws Exception {
+        assertIdentity(send(base(), List.of(Map.entry("Accept", "application/json"))), Map.of());
+    }
+
+    @ParameterizedTest(name = "credential: {0}")
+    @ValueSource(strings = {"none", "valid", "expired", "invalid"})
+    void clientIdentityHeadersNeverReachTheUpstream(String credential) throws Exception {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        switch (credential) {
+            case "valid" -> headers.add(bearer(mint(TokenRecipe.VALID)));
+            case "expired" -> headers.add(bearer(mint(TokenRecipe.withClaims(Map.of("exp", "now-60")))));
+            case "invalid" -> headers.add(bearer(mint(TokenRecipe.VALID.signedBy("attacker"))));
+            default -> {
+            }
+        }
+        headers.addAll(SPOOFED);
+        Seen seen = send(base(), headers);
+        assertIdentity(seen, credential.equals("valid") ? VALID : Map.of());
+        assertThat(seen.received().values().stream().flatMap(List::stream))
+                .as("no spoofed value anywhere upstream\n%s", seen)
+                .noneMatch(v -> v.startsWith("attacker") || v.equals("superuser") || v.equals("spoofed") || v.equals("urn:spoofed"));
+    }
+
+    @Test
+    void anonymousUserWithoutAmrOrRolesGetsNoPlaceholderAndNoSpoofedRoles() throws Exception {
+        // The adapter answers such a session with x-authgear-session-amr: "" and no roles header.
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put(AuthgearClaims.ANONYMOUS, true);
+        claims.put(AuthgearClaims.VERIFIED, false);
+        claims.put(AuthgearClaims.CAN_REAUTHENTICATE, false);
+        claims.put("amr", null);
+        claims.put(AuthgearClaims.ROLES, List.of());
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        headers.add(bearer(mint(TokenRecipe.withClaims(claims))));
+        headers.add(Map.entry("X-Authgear-User-Roles", "admin"));
+        headers.add(Map.entry("X_Authgear_User_Roles", "admin"));
+        headers.add(Map.entry("X-Authgear-Session-Amr", "pwd"));
+
+        Seen seen = send(base(), headers);
+
+        assertIdentity(seen, ordered(
+                "x-authgear-session-valid", "true",
+                "x-authgear-user-id", AuthgearClaims.USER_ID,
+                "x-authgear-user-anonymous", "true",
+                "x-authgear-user-verified", "false",
+                "x-authgear-user-can-reauthenticate", "false",
+                // x-authgear-session-amr is "" at the adapter: no empty header behind this gateway
+                "x-authgear-session-authenticated-at", Long.toString(AuthgearClaims.AUTH_TIME)));
+    }
+
+    @Test
+    void underscoreHeadersDoReachTheUpstreamSoTheSpoofTestsAreNotVacuous() throws Exception {
+        Seen seen = send(base(), List.of(Map.entry("X_Other_Header", "kept"), Map.entry("X-Other-Header", "kept too")));
+        assertThat(seen.received()).as("%s", seen)
+                .containsEntry("x_other_header", List.of("kept"))
+                .containsEntry("x-other-header", List.of("kept too"));
+    }
+
+    @Test
+    void adapterWithoutSigningKeysGives503AndNothingReachesTheUpstream() throws Exception {
+        String unreachable = "http://127.0.0.1:" + AdapterProcess.freePort(); // nothing listens there
+        Stack stack = stack(Map.of("authgear_endpoint", unreachable));
+        String token = new TokenMinter(unreachable).mint(TokenRecipe.VALID, now());
+        upstream.clear();
+
+        RawHttp.Response response = exchange(stack.gateway(), List.of(bearer(token)));
+
+        assertThat(response.status()).as("%s\n%s", response, stack.gateway().logs()).isEqualTo(503);
+        assertThat(response.header("Retry-After")).as("%s", response).isEqualTo("1");
+        assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
+        // Without a token nothing needs keys: the request goes on, with no identity.
+        assertIdentity(send(stack, List.of(Map.entry("Accept", "*/*"))), Map.of());
+    }
+
+    @Test
+    void adapterDownFailsClosed() throws Exception {
+        GatewayProcess gateway = startGateway("127.0.0.1:" + AdapterProcess.freePort(), "127.0.0.1:" + upstream.port());
+        others.add(gateway);
+        upstream.clear();
+        for (List<Map.Entry<String, String>> headers : List.of(List.of(bearer(mint(TokenRecipe.VALID))), List.<Map.Entry<String, String>>of())) {
+            RawHttp.Response response = exchange(gateway, headers);
+            assertThat(response.status()).as("%s", response).isBetween(500, 599);
+            assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
+        }
+    }
+
+    // --- the shared conformance table --------------------------------------------------------------
+
+    List<ConformanceCase> cases() {
+        return ConformanceTable.forFront(front());
+    }
+
+    @Test
+    void theTableHasRowsForThisFront() {
+        assertThat(cases()).hasSizeGreaterThan(40);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conformance(ConformanceCase c) throws Exception {
+        Stack stack = stack(c.configFor(issuer.issuer()));
+        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), now());
+        upstream.clear();
+        RawHttp.Response response = exchange(stack.gateway(), c.requestWith(token));
+        assertThat(response.status()).as("client status\n%s\n%s", response, stack.gateway().logs()).isEqualTo(c.status());
+        if (c.status() != 200) {
+            assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
+            return;
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        c.upstream().forEach((name, value) -> {
+            if (!value.isEmpty()) { // an empty value cannot cross this gateway: expected absent
+                expected.put(name, value);
+            }
+        });
+        assertIdentity(new Seen(response, upstream.nextRequest()), expected);
+    }
+
+    // --- plumbing ------------------------------------------------------------------------------
+
+    /** The upstream's view of one request that went through. */
+    record Seen(RawHttp.Response response, Map<String, List<String>> received) {
+        Map<String, List<String>> identity() {
+            Map<String, List<String>> out = new TreeMap<>();
+            received.forEach((name, values) -> {
+                if (name.toLowerCase(Locale.ROOT).contains("authgear")) {
+                    out.put(name, values);
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return "upstream received: " + received + "\nclient got: " + response.rawHead();
+        }
+    }
+
+    protected Stack base() throws IOException {
+        return stack(Map.of("authgear_endpoint", issuer.issuer()));
+    }
+
+    /** The adapter (and gateway) for this adapter configuration, started on first use. */
+    protected Stack stack(Map<String, Object> config) throws IOException {
+        Stack running = stacks.get(config);
+        if (running != null) {
+            assertThat(running.adapter().process().isAlive()).as("adapter alive\n%s", running.adapter().log()).isTrue();
+            assertThat(running.gateway().isAlive()).as("%s alive\n%s", front(), running.gateway().logs()).isTrue();
+            return running;
+        }
+        RuntimeException failed = failedStarts.get(config);
+        if (failed != null) {
+            throw new IllegalStateException("could not start " + front() + " and the adapter for " + config + " (see the first failure)", failed);
+        }
+        Map<String, Object> full = new LinkedHashMap<>(config);
+        full.put("listen", "127.0.0.1:0");
+        full.put("admin_listen", "127.0.0.1:0");
+        AdapterProcess adapter = null;
+        GatewayProcess gateway;
+        try {
+            adapter = AdapterProcess.start(JSON.writeValueAsString(full)); // JSON is YAML
+            gateway = startGateway("127.0.0.1:" + adapter.decisionPort(), "127.0.0.1:" + upstream.port());
+        } catch (IOException | RuntimeException e) {
+            if (adapter != null) {
+                adapter.close();
+            }
+            failedStarts.put(Map.copyOf(config), e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            throw e;
+        }
+        Stack stack = new Stack(adapter, gateway);
+        stacks.put(Map.copyOf(config), stack);
+        return stack;
+    }
+
+    protected RawHttp.Response exchange(GatewayProcess gateway, List<Map.Entry<String, String>> headers) throws IOException {
+        return RawHttp.exchange(gateway.port(), RawHttp.request("GET", PATH, gateway.port(), headers));
+    }
+
+    /** Sends through the stack's gateway; the request must reach the upstream with a 200. */
+    protected Seen send(Stack stack, List<Map.Entry<String, String>> headers) throws Exception {
+        upstream.clear();
+        RawHttp.Response response = exchange(stack.gateway(), headers);
+        assertThat(response.status()).as("client status\n%s\n%s", response, stack.gateway().logs()).isEqualTo(200);
+        assertThat(response.bodyText()).isEqualTo("upstream");
+        return new Seen(response, upstream.nextRequest());
+    }
+
+    /**
+     * Exactly these identity headers (lower-case names) reached the upstream, each once, and nothing
+     * else whose name contains "authgear" in any spelling; no value is Caddy's placeholder text.
+     */
+    protected static void assertIdentity(Seen seen, Map<String, String> expected) {
+        Map<String, List<String>> want = new TreeMap<>();
+        expected.forEach((name, value) -> want.put(name, List.of(value)));
+        assertThat(seen.identity()).as("identity headers at the upstream\n%s", seen).isEqualTo(want);
+        assertThat(seen.received().values().stream().flatMap(List::stream))
+                .as("no unreplaced placeholder at the upstream\n%s", seen)
+                .noneMatch(v -> v.contains("{http.") || v.contains("reverse_proxy"));
+    }
+
+    protected String mint(TokenRecipe recipe) {
+        return new TokenMinter(issuer.issuer()).mint(recipe, now());
+    }
+
+    static Map.Entry<String, String> bearer(String token) {
+        return Map.entry("Authorization", "Bearer " + token);
+    }
+
+    static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    static Map<String, String> ordered(String... nameValues) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            out.put(nameValues[i], nameValues[i + 1]);
+        }
+        return out;
+    }
+}
