@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
-import io.authgate.core.config.LoopbackHosts;
 
 import java.net.InetSocketAddress;
 import java.util.Iterator;
@@ -56,7 +55,9 @@ public record AdapterConfig(
             if (root.has("authgear_endpoint") || root.has("jwks_uri")) {
                 throw new ConfigException("development_issuer", "cannot be enabled together with a real authgear_endpoint or jwks_uri");
             }
-            if (!LoopbackHosts.isLoopback(listen.getHostString())) {
+            // The address it binds, as resolved: "[::1]" reads back as 0:0:0:0:0:0:0:1, which a check
+            // on the host text (LoopbackHosts) does not know.
+            if (!listen.getAddress().isLoopbackAddress()) {
                 throw new ConfigException("listen", "must be a loopback address while development_issuer is enabled");
             }
             // Validate the other keys now, as they will be used with the development issuer's origin.
@@ -100,7 +101,11 @@ public record AdapterConfig(
         if (port < 0 || port > 65535) {
             throw new ConfigException(key, "has a port outside 0-65535 (got " + port + ")");
         }
-        return new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new ConfigException(key, "has a host that is not an address and does not resolve (got \"" + text + "\")");
+        }
+        return address;
     }
 
     private static String envoyPrefix(JsonNode node) {

@@ -31,7 +31,9 @@ public final class ForwardAuth implements AutoCloseable {
 
     public static ForwardAuth start(AdapterConfig config) throws StartException {
         DevelopmentIssuer dev = null;
-        ForwardAuthServer server = new ForwardAuthServer(new AtomicInteger());
+        // One server, created once: each one opens its event loops' selectors at construction.
+        AtomicInteger inFlight = new AtomicInteger();
+        ForwardAuthServer server = new ForwardAuthServer(inFlight);
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
@@ -42,8 +44,6 @@ public final class ForwardAuth implements AutoCloseable {
             Resolver resolver = authgate.resolverFor(core);
             Authgate.Issuer issuer = authgate.issuer(core);
             issuer.keys().prefetch();
-            AtomicInteger inFlight = new AtomicInteger();
-            server = new ForwardAuthServer(inFlight);
             server.start(config.listen(), new DecisionHandler(resolver, config.envoyPathPrefix(), metrics, inFlight),
                     config.adminListen(), new AdminHandler(List.of(issuer.keys()), metrics));
             return new ForwardAuth(server, dev, metrics);

@@ -23,12 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The two listeners, on one set of event loops: decisions and management, never the same port.
- * HTTP/1.1 with keep-alive. Limits keep a hostile client cheap: an 8 KiB request line, 16 KiB of
- * headers, 64 KiB of body, and an idle connection closed after a minute.
+ * HTTP/1.1 with keep-alive. Limits keep a hostile client cheap: an 8 KiB request line, 64 KiB of
+ * headers, 64 KiB of body, and an idle connection closed after a minute. The header limit is well
+ * above the core's 16 KiB token cap, so an oversized token is the core's "no session" (200), as
+ * Authgear answers it, and not a 431 that Traefik or Envoy would hand to the client; it also covers
+ * Envoy's default 60 KiB of request headers.
  */
 final class ForwardAuthServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 8 * 1024;
-    static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int MAX_HEADER_SIZE = 64 * 1024;
     static final int MAX_BODY = 64 * 1024;
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
