@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AttributeKey;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String RESOLVE_PATH = "/_resolver/resolve";
     private static final List<Header> ALLOW_GET_HEAD = List.of(new Header("allow", "GET, HEAD"));
+    private static final CompletableFuture<Void> ANSWERED = CompletableFuture.completedFuture(null);
+    /** The answer still being decided on a connection, if any. */
+    private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
     private final Resolver resolver;
     private final String envoyPathPrefix;
@@ -44,24 +48,46 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        // HTTP/1.1 answers pipelined requests in order (RFC 9112 §9.3.2). A decision that waits for
+        // keys completes later, on another thread: requests behind it on the same connection wait
+        // for it, so no later answer overtakes it. The common case (nothing pending) costs nothing.
+        CompletableFuture<Void> previous = ctx.channel().attr(LAST_ANSWER).get();
+        CompletableFuture<Void> mine;
+        if (previous == null || previous.isDone()) {
+            mine = handle(ctx, request);
+        } else {
+            request.retain();
+            mine = previous.thenComposeAsync(done -> {
+                try {
+                    return handle(ctx, request);
+                } finally {
+                    request.release();
+                }
+            }, ctx.executor());
+        }
+        ctx.channel().attr(LAST_ANSWER).set(mine.isDone() ? null : mine);
+    }
+
+    /** Answers one request; the future completes once the answer is written (at once, usually). */
+    private CompletableFuture<Void> handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         long started = System.nanoTime();
         if (request.decoderResult().isFailure()) {
             badRequest(ctx, request.decoderResult().cause(), started);
-            return;
+            return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         String path = ForwardedTarget.pathOf(request.uri());
-        boolean envoy = envoyPathPrefix != null && path.startsWith(envoyPathPrefix);
+        boolean envoy = isUnderEnvoyPrefix(path);
         if (!envoy && !RESOLVE_PATH.equals(path)) {
             metrics.decided(Metrics.Outcome.NOT_FOUND, System.nanoTime() - started);
             Responses.text(ctx, keepAlive, 404, "not found: decisions are at " + RESOLVE_PATH + "\n");
-            return;
+            return ANSWERED;
         }
         boolean head = HttpMethod.HEAD.equals(request.method());
         if (!envoy && !head && !HttpMethod.GET.equals(request.method())) {
             metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
             Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
-            return;
+            return ANSWERED;
         }
         GatewayRequest credentials = new GatewayRequest(
                 request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
@@ -74,9 +100,21 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         inFlight.incrementAndGet();
         if (decision.isDone()) {
             answer(ctx, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
-        } else {
-            decision.whenComplete((d, error) -> answer(ctx, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started));
+            return ANSWERED;
         }
+        return decision.handle((d, error) -> {
+            answer(ctx, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
+            return null;
+        });
+    }
+
+    /** The prefix itself, or the prefix then "/": "/ext_authz" must not also claim "/ext_authzfoo". */
+    private boolean isUnderEnvoyPrefix(String path) {
+        if (envoyPathPrefix == null || !path.startsWith(envoyPathPrefix)) {
+            return false;
+        }
+        return path.length() == envoyPathPrefix.length() || envoyPathPrefix.endsWith("/")
+                || path.charAt(envoyPathPrefix.length()) == '/';
     }
 
     private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): what authgate's forward-auth adapter costs behind nginx auth_request.
+#
+# One run starts two nginx instances with the same shape, each on its own loopback port:
+#   (a) auth_request -> authgate's GET /_resolver/resolve (a valid, cached token on every request)
+#   (b) auth_request -> a trivial always-200 auth server (an nginx `return 200` block that sends
+#       the same eight x-authgear-* headers), i.e. the cheapest auth server there can be
+# Both copy the eight headers with auth_request_set + proxy_set_header and proxy to the same kind of
+# backend (an nginx `return 200` block). wrk drives each; the ratio of throughputs authgate/trivial
+# is the figure of merit, target >= 0.9.
+#
+# Needs java 17 and maven (to build the adapter jar if it is missing); installs nginx, wrk, curl
+# from Debian when absent. Everything it starts it stops (trap). Loopback only.
+#
+# The runs alternate, (a) (b) (a) (b) ... ROUNDS times, so background load hits both alike; the
+# figures are the means over the rounds. nginx runs one worker per core (auto), so the trivial auth
+# server, which lives in the nginx workers, has the same cores to use as authgate.
+#
+# Knobs (environment): THREADS (2), CONNECTIONS (32), DURATION (15s), WARMUP (8s), ROUNDS (2),
+# NGINX_WORKERS (auto), TARGET (0.9), KEEP (1 keeps the temp dir).
+set -euo pipefail
+
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-8s}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+ROUNDS=${ROUNDS:-2}
+TARGET=${TARGET:-0.9}
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/bench"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] FAILED: %s\n' "$*" >&2; exit 1; }
+
+# --- tools ---------------------------------------------------------------------------------------
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing from Debian: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y "${missing[@]}" >/dev/null 2>&1 \
+    || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "${missing[@]}" >/dev/null; } \
+    || die "cannot install ${missing[*]}"
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+command -v java >/dev/null || die "java (17+) is needed"
+
+# --- the adapter jar -----------------------------------------------------------------------------
+JAR=$(ls "$ROOT"/plugin/forward-auth/target/authgate-forward-auth-*.jar 2>/dev/null | grep -v original- | head -n1 || true)
+if [ -z "$JAR" ]; then
+  log "building the adapter jar"
+  (cd "$ROOT" && mvn -B -q install -Dmaven.test.skip=true -pl plugin/forward-auth -am) || die "maven build failed"
+  JAR=$(ls "$ROOT"/plugin/forward-auth/target/authgate-forward-auth-*.jar | grep -v original- | head -n1)
+fi
+
+# --- clean-up of everything started here ---------------------------------------------------------
+WORK=$(mktemp -d /tmp/authgate-bench.XXXXXX)
+chmod 755 "$WORK" # nginx workers (nobody) must reach their temp dirs
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ "${KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+TAKEN=" "
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    case "$TAKEN" in *" $p "*) continue ;; esac
+    if ! ss -Hltn "sport = :$p" | grep -q .; then TAKEN="$TAKEN$p "; echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+wait_http() { # url expected-status seconds
+  local code
+  for _ in $(seq 1 $(($3 * 10))); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)
+    [ "$code" = "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# --- the issuer (discovery + JWKS on loopback) and a valid token ----------------------------------
+log "starting the issuer"
+java -Xmx64m -cp "$JAR" "$BENCH/BenchIssuer.java" >"$WORK/issuer.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q '^TOKEN ' "$WORK/issuer.out" 2>/dev/null && break; sleep 0.1; done
+ISSUER=$(sed -n 's/^ISSUER //p' "$WORK/issuer.out")
+TOKEN=$(sed -n 's/^TOKEN //p' "$WORK/issuer.out")
+[ -n "$TOKEN" ] || die "the issuer printed no token: $(cat "$WORK/issuer.out")"
+
+# --- authgate ------------------------------------------------------------------------------------
+cat >"$WORK/authgate.yaml" <<EOF
+authgear_endpoint: $ISSUER
+listen: 127.0.0.1:0
+admin_listen: 127.0.0.1:0
+EOF
+log "starting authgate ($JAR)"
+java -Xms256m -Xmx256m -jar "$JAR" --config "$WORK/authgate.yaml" >"$WORK/authgate.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q 'listening: decisions' "$WORK/authgate.log" 2>/dev/null && break; sleep 0.1; done
+AUTH_PORT=$(grep -o 'decisions http://127.0.0.1:[0-9]*' "$WORK/authgate.log" | sed 's/.*://')
+ADMIN_PORT=$(grep -o 'admin http://127.0.0.1:[0-9]*' "$WORK/authgate.log" | sed 's/.*://')
+[ -n "$AUTH_PORT" ] || die "authgate did not start: $(cat "$WORK/authgate.log")"
+wait_http "http://127.0.0.1:$ADMIN_PORT/readyz" 200 20 || die "authgate not ready (keys): $(cat "$WORK/authgate.log")"
+direct=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$AUTH_PORT/_resolver/resolve" | tr -d '\r')
+echo "$direct" | grep -qi '^x-authgear-user-id: ' || die "authgate did not accept the token:\n$direct"
+
+# --- nginx (a) and (b) ---------------------------------------------------------------------------
+HEADERS=(session-valid user-id user-anonymous user-verified user-can-reauthenticate user-roles session-amr session-authenticated-at)
+
+render_nginx() { # name front-port backend-port auth-upstream [trivial-auth-port]
+  local name=$1 port=$2 backend=$3 auth=$4 trivial=${5:-} dir="$WORK/$1" h var
+  mkdir -p "$dir"
+  {
+    echo "worker_processes $NGINX_WORKERS;"
+    echo "daemon off;"
+    echo "pid $dir/nginx.pid;"
+    echo "error_log $dir/error.log warn;"
+    echo "events { worker_connections 4096; }"
+    echo "http {"
+    echo "  access_log off;"
+    echo "  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;"
+    echo "  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;"
+    echo "  upstream auth { server $auth; keepalive 64; }"
+    echo "  upstream backend { server 127.0.0.1:$backend; keepalive 64; }"
+    echo "  server {"
+    echo "    listen 127.0.0.1:$port;"
+    echo "    location / {"
+    echo "      auth_request /_authgate;"
+    for h in "${HEADERS[@]}"; do
+      var=ag_${h//-/_}
+      echo "      auth_request_set \$$var \$upstream_http_x_authgear_${h//-/_};"
+      echo "      proxy_set_header X-Authgear-$h \$$var;"
+    done
+    echo "      proxy_http_version 1.1;"
+    echo "      proxy_set_header Connection \"\";"
+    echo "      proxy_pass http://backend;"
+    echo "    }"
+    echo "    location = /_authgate {"
+    echo "      internal;"
+    echo "      proxy_pass http://auth/_resolver/resolve;"
+    echo "      proxy_pass_request_body off;"
+    echo "      proxy_set_header Content-Length \"\";"
+    echo "      proxy_http_version 1.1;"
+    echo "      proxy_set_header Connection \"\";"
+    echo "    }"
+    echo "  }"
+    echo "  server {"
+    echo "    listen 127.0.0.1:$backend;"
+    echo "    location / { return 200 \"\$http_x_authgear_user_id\\n\"; }"
+    echo "  }"
+    if [ -n "$trivial" ]; then
+      # The trivial auth server: always 200 with the same eight headers authgate sends.
+      echo "  server {"
+      echo "    listen 127.0.0.1:$trivial;"
+      echo "    location = /_resolver/resolve {"
+      echo "      add_header x-authgear-session-valid true always;"
+      echo "      add_header x-authgear-user-id 0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35 always;"
+      echo "      add_header x-authgear-user-anonymous false always;"
+      echo "      add_header x-authgear-user-verified true always;"
+      echo "      add_header x-authgear-user-can-reauthenticate true always;"
+      echo "      add_header x-authgear-user-roles admin,editor always;"
+      echo "      add_header x-authgear-session-amr \"pwd mfa\" always;"
+      echo "      add_header x-authgear-session-authenticated-at 1795833325 always;"
+      echo "      return 200;"
+      echo "    }"
+      echo "  }"
+    fi
+    echo "}"
+  } >"$dir/nginx.conf"
+  "$NGINX" -t -q -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" || die "nginx config $name invalid: $(cat "$dir/error.log")"
+  "$NGINX" -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" &
+  PIDS+=($!)
+}
+
+A_PORT=$(free_port); A_BACKEND=$(free_port)
+B_PORT=$(free_port); B_BACKEND=$(free_port); B_AUTH=$(free_port)
+render_nginx authgate "$A_PORT" "$A_BACKEND" "127.0.0.1:$AUTH_PORT"
+render_nginx trivial "$B_PORT" "$B_BACKEND" "127.0.0.1:$B_AUTH" "$B_AUTH"
+wait_http "http://127.0.0.1:$A_PORT/" 200 10 || die "nginx (a) did not come up: $(cat "$WORK/authgate/error.log")"
+wait_http "http://127.0.0.1:$B_PORT/" 200 10 || die "nginx (b) did not come up: $(cat "$WORK/trivial/error.log")"
+
+# End to end, before measuring: the backend sees the user id that the auth server answered.
+seen_a=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$A_PORT/api/orders")
+seen_b=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$B_PORT/api/orders")
+[ "$seen_a" = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35" ] || die "(a) backend saw user id '$seen_a'"
+[ "$seen_b" = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35" ] || die "(b) backend saw user id '$seen_b'"
+log "end to end: both backends see x-authgear-user-id $seen_a"
+
+# --- measure -------------------------------------------------------------------------------------
+cat >"$WORK/auth.lua" <<EOF
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+EOF
+
+run_wrk() { # label port duration -> writes $WORK/wrk-<label>.txt
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --latency -s "$WORK/auth.lua" "http://127.0.0.1:$2/api/orders" >"$WORK/wrk-$1.txt" 2>&1 \
+    || die "wrk failed: $(cat "$WORK/wrk-$1.txt")"
+  if grep -q -E 'Non-2xx|Socket errors' "$WORK/wrk-$1.txt"; then
+    die "errors during $1: $(cat "$WORK/wrk-$1.txt")"
+  fi
+}
+rps_of() { awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-$1.txt"; }
+p99_ms_of() {
+  awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 0; printf "%.3f", v * f }' "$WORK/wrk-$1.txt"
+}
+sessions() { curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^authgate_decisions_total\{outcome="session"\}/ {print $2}'; }
+
+log "warming up both for $WARMUP (JIT, connection pools)"
+run_wrk warm-authgate "$A_PORT" "$WARMUP"
+run_wrk warm-trivial "$B_PORT" "$WARMUP"
+
+COMMAND="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s auth.lua http://127.0.0.1:PORT/api/orders"
+log "measuring, $ROUNDS rounds of (a) then (b): $COMMAND"
+A_RPS=(); B_RPS=(); A_P99=(); B_P99=(); A_REQ=0; A_SESSIONS=0
+for round in $(seq 1 "$ROUNDS"); do
+  before=$(sessions)
+  run_wrk "authgate-$round" "$A_PORT" "$DURATION"
+  after=$(sessions)
+  run_wrk "trivial-$round" "$B_PORT" "$DURATION"
+  A_RPS+=("$(rps_of "authgate-$round")"); B_RPS+=("$(rps_of "trivial-$round")")
+  A_P99+=("$(p99_ms_of "authgate-$round")"); B_P99+=("$(p99_ms_of "trivial-$round")")
+  A_REQ=$((A_REQ + $(awk '/requests in/ {print $1}' "$WORK/wrk-authgate-$round.txt")))
+  A_SESSIONS=$((A_SESSIONS + ${after%.*} - ${before%.*}))
+  log "round $round: (a) ${A_RPS[-1]} req/s p99 ${A_P99[-1]} ms, (b) ${B_RPS[-1]} req/s p99 ${B_P99[-1]} ms"
+done
+mean() { printf '%s\n' "$@" | awk '{ s += $1; n++ } END { printf "%.2f", s / n }'; }
+A_MEAN=$(mean "${A_RPS[@]}"); B_MEAN=$(mean "${B_RPS[@]}")
+A_P99_MEAN=$(mean "${A_P99[@]}"); B_P99_MEAN=$(mean "${B_P99[@]}")
+RATIO=$(awk -v a="$A_MEAN" -v b="$B_MEAN" 'BEGIN { printf "%.3f", a / b }')
+VERDICT=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "PASS" : "MISS" }')
+WORKERS=$(grep -c 'nginx: worker process' <(ps -o args= --ppid "$(cat "$WORK/authgate/nginx.pid")") || true)
+
+echo
+echo "forward-auth benchmark: nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $(nproc) cores, nginx workers per instance: $WORKERS"
+echo "command: $COMMAND"
+echo "         (warm-up $WARMUP each first; $ROUNDS alternating rounds; means below)"
+printf '%-34s %12s %12s\n' "" "req/s" "p99 (ms)"
+printf '%-34s %12s %12s\n' "(a) auth_request -> authgate" "$A_MEAN" "$A_P99_MEAN"
+printf '%-34s %12s %12s\n' "(b) auth_request -> trivial 200" "$B_MEAN" "$B_P99_MEAN"
+echo "authgate decisions with a session during (a): $A_SESSIONS for $A_REQ requests"
+echo "ratio authgate/trivial: $RATIO (target >= $TARGET): $VERDICT"

@@ -1,0 +1,104 @@
+package io.authgate.forwardauth.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authgate.testkit.ConformanceCase;
+import io.authgate.testkit.ConformanceTable;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TokenMinter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole shared conformance table against the built adapter jar, over HTTP: the table's request
+ * headers, exactly as given (name case, order, repeats), on {@code GET /_resolver/resolve}. The
+ * adapter's answer is what every gateway copies, so for a 200 row its {@code x-authgear-*} headers
+ * must be exactly the row's {@code upstream} headers. Stripping the client's spoofed identity
+ * headers is the gateway's job; the adapter must simply never echo them back.
+ *
+ * <p>One adapter process per distinct case configuration, started on first use and kept for the
+ * class; one test issuer serves them all.
+ */
+class ForwardAuthConformanceIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Map<String, Object>, AdapterProcess> ADAPTERS = new HashMap<>();
+    private static TestIssuer issuer;
+
+    @BeforeAll
+    static void start() {
+        issuer = TestIssuer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        ADAPTERS.values().forEach(AdapterProcess::close);
+        ADAPTERS.clear();
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    static List<ConformanceCase> cases() {
+        return ConformanceTable.forFront("forward-auth");
+    }
+
+    @Test
+    void theTableHasRowsForThisFront() {
+        // A table that silently lost its rows (or this front's name) would make the run below vacuous.
+        assertThat(cases()).hasSizeGreaterThan(40);
+        assertThat(cases()).anyMatch(c -> c.fronts().contains("forward-auth"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conformance(ConformanceCase c) throws Exception {
+        AdapterProcess adapter = adapterFor(c.configFor(issuer.issuer()));
+        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
+        List<Map.Entry<String, String>> sent = c.requestWith(token);
+
+        RawHttp.Response response = RawHttp.exchange(adapter.decisionPort(),
+                RawHttp.request("GET", "/_resolver/resolve", adapter.decisionPort(), sent));
+
+        assertThat(response.status()).as("status of %s\n%s", c.name(), response).isEqualTo(c.status());
+        if (c.status() == 200) {
+            assertThat(response.authgearHeaders()).as("x-authgear-* headers of %s\n%s", c.name(), response.rawHead())
+                    .isEqualTo(c.upstream());
+            assertThat(response.body()).as("a decision has an empty body").isEmpty();
+        }
+        // The client's identity headers are never echoed, whatever the status.
+        for (Map.Entry<String, String> h : sent) {
+            String canonical = h.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
+            if (!canonical.startsWith("x-authgear-") || h.getValue().equals(c.upstream().get(canonical))) {
+                continue;
+            }
+            assertThat(response.headers())
+                    .as("spoofed %s: %s must not come back\n%s", h.getKey(), h.getValue(), response.rawHead())
+                    .noneMatch(r -> r.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(canonical)
+                            && r.getValue().equals(h.getValue()));
+        }
+        assertThat(adapter.process().isAlive()).as("adapter still running").isTrue();
+    }
+
+    private static synchronized AdapterProcess adapterFor(Map<String, Object> config) throws Exception {
+        AdapterProcess running = ADAPTERS.get(config);
+        if (running == null) {
+            Map<String, Object> full = new LinkedHashMap<>(config);
+            full.put("listen", "127.0.0.1:0");
+            full.put("admin_listen", "127.0.0.1:0");
+            // JSON is YAML: the config file is the case's keys, as written.
+            running = AdapterProcess.start(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(full));
+            ADAPTERS.put(config, running);
+        }
+        return running;
+    }
+}
