@@ -82,7 +82,11 @@ public final class CachedJwks implements KeySource {
     /** Starts a fetch in the background unless keys are fresh or one is running; never waits. */
     @Override
     public void prefetch() {
-        long now = clock.millis();
+        prefetch(clock.millis());
+    }
+
+    @Override
+    public void prefetch(long now) {
         Snapshot current = snapshot.get();
         if (current == null || now >= current.refreshAt()) {
             refresh(now);

@@ -3,7 +3,6 @@ package io.authgate.core.jwks;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -80,7 +79,7 @@ public final class KeySet {
                     return null;
                 }
                 algs = RSA_ALGS;
-                verifier = new RSASSAVerifier(rsa.toRSAPublicKey());
+                verifier = new RsaVerifier(rsa.toRSAPublicKey());
             } else if (jwk instanceof ECKey ec) {
                 JWSAlgorithm alg = ecAlgorithm(ec.getCurve());
                 if (alg == null) {

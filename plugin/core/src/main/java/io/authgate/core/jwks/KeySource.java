@@ -23,6 +23,11 @@ public interface KeySource {
     default void prefetch() {
     }
 
+    /** {@link #prefetch()} with the time already read by the caller (one clock read per request). */
+    default void prefetch(long nowMillis) {
+        prefetch();
+    }
+
     /** Registers a callback run when a refresh removes a key, so caches of verified tokens can drop. */
     default void onKeysRemoved(Runnable callback) {
     }

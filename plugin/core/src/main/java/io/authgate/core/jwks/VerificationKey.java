@@ -2,7 +2,9 @@ package io.authgate.core.jwks;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 
 import java.util.Set;
@@ -32,11 +34,19 @@ public final class VerificationKey implements KeyLookup {
 
     /** @return true only when the signature verifies under this key */
     public boolean verify(SignedJWT jws) {
-        if (!canVerify(jws.getHeader().getAlgorithm().getName())) {
+        return verify(jws.getHeader(), jws.getSigningInput(), jws.getSignature());
+    }
+
+    /**
+     * @param signingInput the ASCII bytes of {@code header.payload}, exactly as received
+     * @return true only when the signature verifies under this key
+     */
+    public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
+        if (!canVerify(header.getAlgorithm().getName())) {
             return false;
         }
         try {
-            return jws.verify(verifier);
+            return verifier.verify(header, signingInput, signature);
         } catch (JOSEException | RuntimeException e) {
             // A signature of the wrong length or shape is just a signature that does not verify.
             return false;

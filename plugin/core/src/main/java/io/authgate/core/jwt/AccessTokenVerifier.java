@@ -32,7 +32,8 @@ public final class AccessTokenVerifier {
 
     /**
      * Verifies, blocking at most the JWKS wait timeout when keys must be fetched first. For callers
-     * that may block (the APISIX runner's API is synchronous). A cache hit allocates nothing.
+     * that may block (the APISIX runner's API is synchronous). A cache hit allocates only its
+     * lookup key.
      *
      * @return the {@link AccessToken} when it verified, otherwise the {@link TokenRejection}
      */
@@ -55,8 +56,9 @@ public final class AccessTokenVerifier {
 
     private Verification onHit(AccessToken cached) {
         events.tokenCacheHit();
-        keys.prefetch();
-        return checkRules(cached, clock.millis() / 1000);
+        long now = clock.millis();
+        keys.prefetch(now);
+        return checkRules(cached, now / 1000);
     }
 
     private Verification checkRules(AccessToken token, long now) {
@@ -93,7 +95,7 @@ public final class AccessTokenVerifier {
         if (!key.canVerify(parsed.token().algorithm())) {
             return rejected(TokenRejection.KEY_MISMATCH);
         }
-        if (!key.verify(parsed.jws())) {
+        if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
         cache.put(compact, parsed.token());

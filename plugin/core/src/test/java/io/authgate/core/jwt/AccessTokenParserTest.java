@@ -38,6 +38,38 @@ class AccessTokenParserTest {
         assertThat(t.scopes()).containsExactly("openid", "offline_access", "https://authgear.com/scopes/full-access");
     }
 
+    /** A valid token's header and signature around a payload written by hand. */
+    private String withPayload(String json) {
+        String[] parts = minter.mint(TokenRecipe.VALID, NOW).split("\\.");
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return parts[0] + "." + payload + "." + parts[2];
+    }
+
+    @Test
+    void aDuplicateClaimIsMalformedSoNoTwoReadersSeeTwoValues() {
+        assertThat(rejectionOf(withPayload("{\"sub\":\"a\",\"sub\":\"b\",\"exp\":" + (NOW + 60) + "}")))
+                .isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @Test
+    void contentAfterThePayloadObjectIsMalformed() {
+        assertThat(rejectionOf(withPayload("{\"sub\":\"a\",\"exp\":" + (NOW + 60) + "} {\"sub\":\"b\"}")))
+                .isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @Test
+    void aPayloadThatIsNotAnObjectIsMalformed() {
+        assertThat(rejectionOf(withPayload("[1,2]"))).isEqualTo(TokenRejection.MALFORMED);
+        assertThat(rejectionOf(withPayload("null"))).isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @Test
+    void aHandWrittenPayloadIsReadLikeAMintedOne() {
+        AccessToken t = AccessTokenParser.parse(withPayload("{\"sub\":\"u\",\"exp\":" + (NOW + 60) + "}")).token();
+        assertThat(t.subject()).isEqualTo("u");
+        assertThat(t.expiresAt()).isEqualTo(NOW + 60);
+    }
+
     @Test
     void fractionalTimesAreRoundedDown() {
         AccessToken t = AccessTokenParser.parse(minter.mint(TokenRecipe.withClaims(Map.of("exp", NOW + 10.9)), NOW)).token();
