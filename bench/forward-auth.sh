@@ -77,15 +77,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Sets PORT to a free loopback port not handed out before. Not called as $(free_port): a subshell
+# would forget TAKEN, and two ports could come out the same.
 TAKEN=" "
 free_port() {
   local p
   for _ in $(seq 1 200); do
     p=$((20000 + RANDOM % 40000))
     case "$TAKEN" in *" $p "*) continue ;; esac
-    if ! ss -Hltn "sport = :$p" | grep -q .; then TAKEN="$TAKEN$p "; echo "$p"; return 0; fi
+    if ! ss -Hltn "sport = :$p" | grep -q .; then TAKEN="$TAKEN$p "; PORT=$p; return 0; fi
   done
-  return 1
+  die "no free port"
 }
 
 wait_http() { # url expected-status seconds
@@ -192,8 +194,8 @@ render_nginx() { # name front-port backend-port auth-upstream [trivial-auth-port
   PIDS+=($!)
 }
 
-A_PORT=$(free_port); A_BACKEND=$(free_port)
-B_PORT=$(free_port); B_BACKEND=$(free_port); B_AUTH=$(free_port)
+free_port; A_PORT=$PORT; free_port; A_BACKEND=$PORT
+free_port; B_PORT=$PORT; free_port; B_BACKEND=$PORT; free_port; B_AUTH=$PORT
 render_nginx authgate "$A_PORT" "$A_BACKEND" "127.0.0.1:$AUTH_PORT"
 render_nginx trivial "$B_PORT" "$B_BACKEND" "127.0.0.1:$B_AUTH" "$B_AUTH"
 wait_http "http://127.0.0.1:$A_PORT/" 200 10 || die "nginx (a) did not come up: $(cat "$WORK/authgate/error.log")"

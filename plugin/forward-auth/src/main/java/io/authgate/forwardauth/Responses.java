@@ -17,6 +17,7 @@ import java.util.List;
 
 /** Writing answers: always a length, never a chunked body, keep-alive unless asked otherwise. */
 final class Responses {
+    private static final io.netty.util.AsciiString ZERO = io.netty.util.AsciiString.cached("0");
     private Responses() {
     }
 
@@ -28,8 +29,12 @@ final class Responses {
             Header h = headers.get(i);
             response.headers().add(h.name(), h.value());
         }
-        int length = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+        if (body == null || body.isEmpty()) {
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, ZERO);
+        } else {
+            // For HEAD too: the length a GET would have had.
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.getBytes(StandardCharsets.UTF_8).length);
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

@@ -1,6 +1,5 @@
 package io.authgate.forwardauth.it;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.ConformanceCase;
 import io.authgate.testkit.ConformanceTable;
 import io.authgate.testkit.TestIssuer;
@@ -12,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class; one test issuer serves them all.
  */
 class ForwardAuthConformanceIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Map<String, Object>, AdapterProcess> ADAPTERS = new HashMap<>();
+    private static final AdaptersByConfig ADAPTERS = new AdaptersByConfig();
     private static TestIssuer issuer;
 
     @BeforeAll
@@ -41,8 +38,7 @@ class ForwardAuthConformanceIT {
 
     @AfterAll
     static void stop() {
-        ADAPTERS.values().forEach(AdapterProcess::close);
-        ADAPTERS.clear();
+        ADAPTERS.close();
         if (issuer != null) {
             issuer.close();
         }
@@ -89,16 +85,7 @@ class ForwardAuthConformanceIT {
         assertThat(adapter.process().isAlive()).as("adapter still running").isTrue();
     }
 
-    private static synchronized AdapterProcess adapterFor(Map<String, Object> config) throws Exception {
-        AdapterProcess running = ADAPTERS.get(config);
-        if (running == null) {
-            Map<String, Object> full = new LinkedHashMap<>(config);
-            full.put("listen", "127.0.0.1:0");
-            full.put("admin_listen", "127.0.0.1:0");
-            // JSON is YAML: the config file is the case's keys, as written.
-            running = AdapterProcess.start(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(full));
-            ADAPTERS.put(config, running);
-        }
-        return running;
+    private static AdapterProcess adapterFor(Map<String, Object> config) throws Exception {
+        return ADAPTERS.forConfig(config);
     }
 }

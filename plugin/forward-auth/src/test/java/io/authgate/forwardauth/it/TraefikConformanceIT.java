@@ -1,6 +1,5 @@
 package io.authgate.forwardauth.it;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.forwardauth.it.TraefikForwardAuthReplay.ClientRequest;
 import io.authgate.forwardauth.it.TraefikForwardAuthReplay.Result;
 import io.authgate.testkit.ConformanceCase;
@@ -40,8 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class; one test issuer serves them all.
  */
 class TraefikConformanceIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Map<String, Object>, AdapterProcess> ADAPTERS = new HashMap<>();
+    private static final AdaptersByConfig ADAPTERS = new AdaptersByConfig();
     private static TestIssuer issuer;
     private static TraefikForwardAuthReplay shipped;
 
@@ -65,8 +63,7 @@ class TraefikConformanceIT {
 
     @AfterAll
     static void stop() {
-        ADAPTERS.values().forEach(AdapterProcess::close);
-        ADAPTERS.clear();
+        ADAPTERS.close();
         if (issuer != null) {
             issuer.close();
         }
@@ -113,16 +110,7 @@ class TraefikConformanceIT {
         assertThat(adapter.process().isAlive()).as("adapter still running").isTrue();
     }
 
-    private static synchronized AdapterProcess adapterFor(Map<String, Object> config) throws Exception {
-        AdapterProcess running = ADAPTERS.get(config);
-        if (running == null) {
-            Map<String, Object> full = new LinkedHashMap<>(config);
-            full.put("listen", "127.0.0.1:0");
-            full.put("admin_listen", "127.0.0.1:0");
-            // JSON is YAML: the config file is the case's keys, as written.
-            running = AdapterProcess.start(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(full));
-            ADAPTERS.put(config, running);
-        }
-        return running;
+    private static AdapterProcess adapterFor(Map<String, Object> config) throws Exception {
+        return ADAPTERS.forConfig(config);
     }
 }
