@@ -61,7 +61,10 @@ public final class ForwardAuth implements AutoCloseable {
     }
 
     private static String describe(AdapterConfig config, Exception e) {
-        if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
+        // NIO reports a BindException; the epoll transport a NativeIoException saying the same.
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException
+                || message.contains("Address already in use") || message.contains("Cannot assign requested address")) {
             return "cannot listen on " + config.listen() + " or " + config.adminListen() + ": " + e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -9,7 +9,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -34,8 +36,11 @@ final class ForwardAuthServer implements AutoCloseable {
     static final int MAX_HEADER_SIZE = 64 * 1024;
     static final int MAX_BODY = 64 * 1024;
 
-    private final EventLoopGroup boss = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = new NioEventLoopGroup();
+    /** epoll where the native library loads (Linux x86-64), NIO anywhere else. */
+    private static final boolean EPOLL = Epoll.isAvailable();
+
+    private final EventLoopGroup boss = EPOLL ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = EPOLL ? new EpollEventLoopGroup() : new NioEventLoopGroup();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight;
     private Channel decisionChannel;
@@ -63,12 +68,12 @@ final class ForwardAuthServer implements AutoCloseable {
     private Channel bind(InetSocketAddress address, ChannelHandler handler) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS))
