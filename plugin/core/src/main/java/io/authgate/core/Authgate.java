@@ -61,7 +61,7 @@ public final class Authgate {
         Issuer issuer = issuer(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
                 TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), clock, events);
-        return new Resolver(config, verifier);
+        return new Resolver(config, verifier, clock);
     }
 
     public Issuer issuer(AuthgateConfig config) {

@@ -55,10 +55,32 @@ class ApisixFrontIT {
             assertThat(result.action()).isEqualTo(ReqCallResult.Action.STOP);
             assertThat(result.status()).isEqualTo(500);
             assertThat(result.stopBody()).isEqualTo(
-                    "authgate: invalid configuration: mode: \"enforce-ish\" is not a known mode (known: resolve)\n");
+                    "authgate: invalid configuration: mode: \"enforce-ish\" is not a known mode (known: resolve, enforce)\n");
             assertThat(result.stopBody().strip()).doesNotContain("\n");
         }
         assertThat(occurrences(apisix.log(), "authgate: invalid configuration: mode:")).isEqualTo(1);
+    }
+
+    @Test
+    void enforceModeStopsWithTheChallengeAndNothingReachesTheUpstream() throws Exception {
+        String route = "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\","
+                + "\"policy\":{\"scopes_all\":[\"orders:write\"]}}";
+        ReqCallResult none = apisix.call(route, HttpRequestSpec.get("/api").header("X-Authgear-User-Id", "spoofed").build());
+        assertThat(none.action()).isEqualTo(ReqCallResult.Action.STOP);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.stopHeaders()).contains(NameValue.of("www-authenticate", "Bearer realm=\"" + issuer.issuer() + "\""));
+
+        ReqCallResult scope = apisix.call(route, withToken(validToken()));
+        assertThat(scope.action()).isEqualTo(ReqCallResult.Action.STOP);
+        assertThat(scope.status()).isEqualTo(403);
+        assertThat(scope.stopHeaders()).contains(NameValue.of("www-authenticate",
+                "Bearer realm=\"" + issuer.issuer() + "\", error=\"insufficient_scope\", scope=\"orders:write\""));
+        assertThat(scope.stopBody()).contains("\"error\":\"insufficient_scope\"");
+
+        String open = "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\"}";
+        HttpRequestSpec valid = withToken(validToken());
+        assertThat(ApisixHarness.identityHeadersAtUpstream(valid, apisix.call(open, valid)))
+                .containsEntry("x-authgear-user-id", io.authgate.testkit.AuthgearClaims.USER_ID);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param algorithms           JWS algorithms accepted (asymmetric signatures only)
  * @param cookiePrefix         Authgear's {@code http.cookie_prefix}
  * @param mode                 what to do with the resolution
+ * @param policy               what enforce mode requires of a session ({@link Policy#DEFAULT} otherwise)
  * @param jwks                 JWKS fetching and caching
  * @param tokenCacheMaxEntries bound on the verified-token cache
  */
@@ -28,6 +29,7 @@ public record AuthgateConfig(
         Set<String> algorithms,
         String cookiePrefix,
         Mode mode,
+        Policy policy,
         JwksSettings jwks,
         int tokenCacheMaxEntries) {
 
@@ -38,6 +40,7 @@ public record AuthgateConfig(
         Objects.requireNonNull(clockSkew, "clockSkew");
         Objects.requireNonNull(cookiePrefix, "cookiePrefix");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(jwks, "jwks");
     }
 

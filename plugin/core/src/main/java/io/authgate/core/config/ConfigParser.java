@@ -30,7 +30,10 @@ public final class ConfigParser {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
-            "mode", "jwks", "token_cache_max_entries");
+            "mode", "policy", "jwks", "token_cache_max_entries");
+
+    private static final Set<String> POLICY_KEYS = Set.of(
+            "allow_anonymous", "require_verified", "roles_any", "roles_all", "scopes_all", "amr_any", "max_auth_age_seconds");
 
     private static final Set<String> JWKS_KEYS = Set.of(
             "ttl_seconds", "min_ttl_seconds", "max_ttl_seconds", "stale_if_error_seconds",
@@ -74,10 +77,11 @@ public final class ConfigParser {
         Set<String> algorithms = root.has("algorithms") ? algorithms(root.get("algorithms")) : Set.of("RS256");
         String cookiePrefix = root.has("cookie_prefix") ? cookiePrefix(root.get("cookie_prefix")) : "";
         Mode mode = root.has("mode") ? mode(root.get("mode")) : Mode.RESOLVE;
+        Policy policy = root.has("policy") ? policy(root.get("policy"), mode) : Policy.DEFAULT;
         JwksSettings jwks = root.has("jwks") ? jwksSettings(root.get("jwks")) : JwksSettings.DEFAULTS;
         int tokenCacheMax = integer(root, "token_cache_max_entries", 100_000, 0, 10_000_000);
 
-        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, jwks, tokenCacheMax);
+        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, policy, jwks, tokenCacheMax);
     }
 
     private static void rejectUnknownKeys(ObjectNode node, Set<String> known, String prefix) {
@@ -173,7 +177,55 @@ public final class ConfigParser {
                 return mode;
             }
         }
-        throw new ConfigException("mode", "\"" + value + "\" is not a known mode (known: resolve)");
+        throw new ConfigException("mode", "\"" + value + "\" is not a known mode (known: resolve, enforce)");
+    }
+
+    private static Policy policy(JsonNode node, Mode mode) {
+        if (!node.isObject()) {
+            throw new ConfigException("policy", "must be an object");
+        }
+        if (mode != Mode.ENFORCE) {
+            // A policy that would silently not apply is worse than none: say so.
+            throw new ConfigException("policy", "applies only with mode: enforce (mode is " + mode.configName() + ")");
+        }
+        ObjectNode p = (ObjectNode) node;
+        rejectUnknownKeys(p, POLICY_KEYS, "policy.");
+        boolean allowAnonymous = bool(p, "allow_anonymous");
+        boolean requireVerified = bool(p, "require_verified");
+        if (allowAnonymous && requireVerified) {
+            throw new ConfigException("policy.allow_anonymous", "contradicts policy.require_verified: an anonymous user is never verified");
+        }
+        Set<String> rolesAny = names(p, "roles_any");
+        Set<String> rolesAll = names(p, "roles_all");
+        Duration maxAge = p.has("max_auth_age_seconds")
+                ? Duration.ofSeconds(integer(p, "max_auth_age_seconds", 0, 1, 366 * 86400, "policy.")) : null;
+        return new Policy(allowAnonymous, requireVerified, rolesAny, rolesAll, names(p, "scopes_all"), names(p, "amr_any"), maxAge);
+    }
+
+    private static boolean bool(ObjectNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new ConfigException("policy." + key, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static Set<String> names(ObjectNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return Set.of();
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            throw new ConfigException("policy." + key, "must be a non-empty list of strings");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode item : value) {
+            out.add(nonEmpty(text(item, "policy." + key + "[]"), "policy." + key + "[]"));
+        }
+        return out;
     }
 
     private static JwksSettings jwksSettings(JsonNode node) {

@@ -65,7 +65,7 @@ class ConfigParserTest {
         @Test
         void topLevelKeysListsEveryKnownKey() {
             assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
-                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "jwks", "token_cache_max_entries");
+                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_entries");
         }
     }
 
@@ -414,11 +414,11 @@ class ConfigParserTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"enforce", "RESOLVE", "Resolve", "resolve ", ""})
+        @ValueSource(strings = {"ENFORCE", "RESOLVE", "Resolve", "resolve ", "", "deny"})
         void anyOtherValueIsRejected(String mode) {
             ConfigException e = rejectionWith("\"mode\":\"" + mode + "\"");
             assertThat(e.key()).isEqualTo("mode");
-            assertThat(e.reason()).isEqualTo("\"" + mode + "\" is not a known mode (known: resolve)");
+            assertThat(e.reason()).isEqualTo("\"" + mode + "\" is not a known mode (known: resolve, enforce)");
         }
 
         @Test
@@ -644,7 +644,7 @@ class ConfigParserTest {
             assertThat(c).isEqualTo(new AuthgateConfig("https://myapp.authgear.cloud",
                     URI.create("https://myapp.authgear.cloud/oauth2/jwks"),
                     Set.of("https://myapp.authgear.cloud", "https://api.example.com"), Duration.ofSeconds(30),
-                    Set.of("RS256", "PS256"), "my_", Mode.RESOLVE,
+                    Set.of("RS256", "PS256"), "my_", Mode.RESOLVE, Policy.DEFAULT,
                     new JwksSettings(Duration.ofSeconds(600), JwksSettings.DEFAULTS.minTtl(), JwksSettings.DEFAULTS.maxTtl(),
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),

@@ -1,0 +1,53 @@
+package io.authgate.core.resolve;
+
+import io.authgate.core.config.Policy;
+import io.authgate.core.jwt.AccessToken;
+
+import java.util.List;
+
+/**
+ * Applies a route's {@link Policy} to a verified session. Refusals that another login cannot fix
+ * come first (403: anonymous, unverified, roles, scopes); then those a stronger or fresher login can
+ * (401 step-up: amr, authentication age), so a client is never sent to log in again for nothing.
+ */
+final class SessionPolicy {
+    private final Policy policy;
+    private final Challenges challenges;
+    private final String requiredScopes;
+
+    SessionPolicy(Policy policy, Challenges challenges) {
+        this.policy = policy;
+        this.challenges = challenges;
+        this.requiredScopes = String.join(" ", policy.scopesAll().stream().sorted().toList());
+    }
+
+    /** @return {@code null} when the session passes, otherwise the denial */
+    Decision.Deny check(AccessToken token, long nowSeconds) {
+        if (token.session().anonymous() && !policy.allowAnonymous()) {
+            return challenges.forbidden();
+        }
+        if (policy.requireVerified() && !token.session().verified()) {
+            return challenges.forbidden();
+        }
+        List<String> roles = token.session().roles();
+        if (!policy.rolesAny().isEmpty() && roles.stream().noneMatch(policy.rolesAny()::contains)) {
+            return challenges.forbidden();
+        }
+        if (!roles.containsAll(policy.rolesAll())) {
+            return challenges.forbidden();
+        }
+        if (!token.scopes().containsAll(policy.scopesAll())) {
+            return challenges.insufficientScope(requiredScopes);
+        }
+        if (!policy.amrAny().isEmpty() && token.session().amr().stream().noneMatch(policy.amrAny()::contains)) {
+            return challenges.stepUp("a stronger authentication is required", null);
+        }
+        if (policy.maxAuthAge() != null) {
+            long age = nowSeconds - token.session().authTime();
+            if (token.session().authTime() == 0 || age > policy.maxAuthAge().toSeconds()) {
+                return challenges.stepUp("a more recent authentication is required", policy.maxAuthAge().toSeconds());
+            }
+        }
+        return null;
+    }
+}
