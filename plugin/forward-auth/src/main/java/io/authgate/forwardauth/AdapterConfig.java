@@ -7,8 +7,13 @@ import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The adapter's configuration: the same keys as the APISIX plugin's value, plus where to listen.
@@ -19,17 +24,25 @@ import java.util.Set;
  * @param developmentIssuer run a development issuer on loopback instead of a real Authgear
  * @param coreKeys        the keys the core reads (with {@code authgear_endpoint} filled in by
  *                        {@link #coreConfig} for the development issuer)
+ * @param rules           per-route modes and policies, first match wins; the top level is the default
  */
 public record AdapterConfig(
         InetSocketAddress listen,
         InetSocketAddress adminListen,
         String envoyPathPrefix,
         boolean developmentIssuer,
-        ObjectNode coreKeys) {
+        ObjectNode coreKeys,
+        List<Rule> rules) {
+
+    /** One entry of {@code rules}: which requests, and the core keys (top level plus its mode/policy). */
+    public record Rule(RouteMatch match, ObjectNode coreKeys) {
+    }
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
-    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "envoy_path_prefix", "development_issuer");
+    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "envoy_path_prefix", "development_issuer", "rules");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy");
+    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
     /** @throws ConfigException naming the key, for any problem in the adapter's or the core's keys */
     public static AdapterConfig parse(JsonNode tree) {
@@ -41,7 +54,7 @@ public record AdapterConfig(
             String key = it.next();
             if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
                 throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, envoy_path_prefix,"
-                        + " development_issuer; and the plugin's keys)");
+                        + " development_issuer, rules; and the plugin's keys)");
             }
         }
         InetSocketAddress listen = address(root.remove("listen"), "listen", DEFAULT_LISTEN);
@@ -51,6 +64,7 @@ public record AdapterConfig(
         }
         String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
         boolean dev = bool(root.remove("development_issuer"), "development_issuer");
+        JsonNode rulesNode = root.remove("rules");
         if (dev) {
             if (root.has("authgear_endpoint") || root.has("jwks_uri")) {
                 throw new ConfigException("development_issuer", "cannot be enabled together with a real authgear_endpoint or jwks_uri");
@@ -67,12 +81,113 @@ public record AdapterConfig(
         } else {
             ConfigParser.parse(root);
         }
-        return new AdapterConfig(listen, admin, envoyPrefix, dev, root);
+        return new AdapterConfig(listen, admin, envoyPrefix, dev, root, rules(rulesNode, root, dev));
+    }
+
+    private static List<Rule> rules(JsonNode node, ObjectNode defaults, boolean dev) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new ConfigException("rules", "must be a list of {match, mode, policy}");
+        }
+        List<Rule> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String at = "rules[" + i + "]";
+            JsonNode rule = node.get(i);
+            if (!rule.isObject()) {
+                throw new ConfigException(at, "must be an object with match, mode and policy");
+            }
+            rejectUnknown(rule, RULE_KEYS, at + ".");
+            RouteMatch match = match(rule.get("match"), at + ".match");
+            ObjectNode keys = defaults.deepCopy();
+            keys.remove("policy"); // a rule states its own policy; it does not inherit the default's
+            if (rule.has("mode")) {
+                keys.set("mode", rule.get("mode"));
+            }
+            if (rule.has("policy")) {
+                keys.set("policy", rule.get("policy"));
+            }
+            ObjectNode probe = keys.deepCopy();
+            if (dev) {
+                probe.put("authgear_endpoint", "http://127.0.0.1");
+            }
+            try {
+                ConfigParser.parse(probe);
+            } catch (ConfigException e) {
+                throw new ConfigException(at + "." + e.key(), e.reason());
+            }
+            out.add(new Rule(match, keys));
+        }
+        return List.copyOf(out);
+    }
+
+    private static RouteMatch match(JsonNode node, String at) {
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            throw new ConfigException(at, "must be an object with at least one of host, path_prefix, path_regex, methods");
+        }
+        rejectUnknown(node, MATCH_KEYS, at + ".");
+        String host = node.has("host") ? nonEmptyText(node.get("host"), at + ".host") : null;
+        String prefix = node.has("path_prefix") ? nonEmptyText(node.get("path_prefix"), at + ".path_prefix") : null;
+        if (prefix != null && !prefix.startsWith("/")) {
+            throw new ConfigException(at + ".path_prefix", "must start with /");
+        }
+        Pattern regex = null;
+        if (node.has("path_regex")) {
+            if (prefix != null) {
+                throw new ConfigException(at + ".path_regex", "cannot be combined with path_prefix: choose one");
+            }
+            try {
+                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"));
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(at + ".path_regex", "is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        Set<String> methods = new LinkedHashSet<>();
+        if (node.has("methods")) {
+            JsonNode list = node.get("methods");
+            if (!list.isArray() || list.isEmpty()) {
+                throw new ConfigException(at + ".methods", "must be a non-empty list such as [GET, POST]");
+            }
+            for (JsonNode m : list) {
+                String method = nonEmptyText(m, at + ".methods[]");
+                if (!method.matches("[A-Z]+")) {
+                    throw new ConfigException(at + ".methods[]", "\"" + method + "\" is not an upper-case HTTP method");
+                }
+                methods.add(method);
+            }
+        }
+        return new RouteMatch(host, prefix, regex, methods);
+    }
+
+    private static void rejectUnknown(JsonNode node, Set<String> known, String prefix) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                throw new ConfigException(prefix + key, "is not a known key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String nonEmptyText(JsonNode node, String key) {
+        if (node == null || !node.isTextual() || node.textValue().isEmpty()) {
+            throw new ConfigException(key, "must be a non-empty string");
+        }
+        return node.textValue();
     }
 
     /** The core's configuration; {@code endpoint} is the development issuer's origin, or null. */
     public AuthgateConfig coreConfig(String developmentEndpoint) {
-        ObjectNode keys = coreKeys.deepCopy();
+        return coreConfig(coreKeys, developmentEndpoint);
+    }
+
+    /** The core's configuration for a rule. */
+    public AuthgateConfig coreConfig(Rule rule, String developmentEndpoint) {
+        return coreConfig(rule.coreKeys(), developmentEndpoint);
+    }
+
+    private AuthgateConfig coreConfig(ObjectNode base, String developmentEndpoint) {
+        ObjectNode keys = base.deepCopy();
         if (developmentIssuer) {
             keys.put("authgear_endpoint", developmentEndpoint);
         }

@@ -4,7 +4,6 @@ import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.Denials;
 import io.authgate.core.resolve.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -34,13 +33,13 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     /** The answer still being decided on a connection, if any. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
-    private final Resolver resolver;
+    private final Router router;
     private final String envoyPathPrefix;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
 
-    DecisionHandler(Resolver resolver, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
-        this.resolver = resolver;
+    DecisionHandler(Router router, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
+        this.router = router;
         this.envoyPathPrefix = envoyPathPrefix;
         this.metrics = metrics;
         this.inFlight = inFlight;
@@ -93,7 +92,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
         CompletableFuture<Decision> decision;
         try {
-            decision = resolver.resolveAsync(credentials);
+            decision = router.resolverFor(request).resolveAsync(credentials);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }

@@ -40,12 +40,25 @@ public final class ForwardAuth implements AutoCloseable {
             }
             Metrics metrics = new Metrics();
             Authgate authgate = Authgate.create(metrics);
-            AuthgateConfig core = config.coreConfig(dev == null ? null : dev.issuer());
+            String devEndpoint = dev == null ? null : dev.issuer();
+            AuthgateConfig core = config.coreConfig(devEndpoint);
             Resolver resolver = authgate.resolverFor(core);
             Authgate.Issuer issuer = authgate.issuer(core);
             issuer.keys().prefetch();
-            server.start(config.listen(), new DecisionHandler(resolver, config.envoyPathPrefix(), metrics, inFlight),
-                    config.adminListen(), new AdminHandler(List.of(issuer.keys()), metrics));
+            List<Router.Route> routes = new java.util.ArrayList<>();
+            List<io.authgate.core.jwks.CachedJwks> keys = new java.util.ArrayList<>(List.of(issuer.keys()));
+            for (AdapterConfig.Rule rule : config.rules()) {
+                AuthgateConfig ruleConfig = config.coreConfig(rule, devEndpoint);
+                routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
+                io.authgate.core.jwks.CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
+                if (!keys.contains(ruleKeys)) {
+                    keys.add(ruleKeys);
+                    ruleKeys.prefetch();
+                }
+            }
+            Router router = new Router(routes, resolver, config.envoyPathPrefix());
+            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
+                    config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics);
         } catch (IOException | RuntimeException e) {
             server.close();

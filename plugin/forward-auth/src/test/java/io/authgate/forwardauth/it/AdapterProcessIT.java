@@ -627,6 +627,31 @@ class AdapterProcessIT {
     }
 
     @Test
+    void rulesPickEnforceModeByTheForwardedRequestAndAnswerWithTheChallenge() throws Exception {
+        AdapterProcess adapter = adapter("""
+                rules:
+                  - match: {path_prefix: /admin}
+                    mode: enforce
+                    policy: {roles_all: [owner]}
+                """);
+        int port = adapter.decisionPort();
+        String realm = "Bearer realm=\"" + issuer.issuer() + "\"";
+        // Traefik and Caddy say which request with X-Forwarded-*, nginx with X-Original-URI.
+        RawHttp.Response anonymous = get(port, "/_resolver/resolve", "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/admin/users");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("www-authenticate")).isEqualTo(realm);
+        assertThat(anonymous.header("content-type")).isEqualTo("application/json");
+
+        RawHttp.Response spelledAround = get(port, "/_resolver/resolve", "X-Original-URI", "/public/../%61dmin?x=1",
+                "Authorization", "Bearer " + validToken());
+        assertThat(spelledAround.status()).as("the session lacks the owner role").isEqualTo(403);
+
+        RawHttp.Response open = get(port, "/_resolver/resolve", "X-Forwarded-Uri", "/public");
+        assertThat(open.status()).as("the default stays resolve mode").isEqualTo(200);
+        assertThat(open.authgearHeaders()).isEmpty();
+    }
+
+    @Test
     void envoyPathPrefixMakesAnyMethodAndPathUnderItADecision() throws Exception {
         AdapterProcess adapter = adapter("envoy_path_prefix: /ext_authz\n");
         int port = adapter.decisionPort();
