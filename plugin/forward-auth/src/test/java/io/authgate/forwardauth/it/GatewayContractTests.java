@@ -212,6 +212,26 @@ abstract class GatewayContractTests {
     }
 
     @Test
+    void enforceModeChallengesReachTheClientAndNothingReachesTheUpstream() throws Exception {
+        Stack stack = stack(Map.of("authgear_endpoint", issuer.issuer(), "mode", "enforce",
+                "policy", Map.of("scopes_all", List.of("orders:write"))));
+        String realm = "Bearer realm=\"" + issuer.issuer() + "\"";
+        upstream.clear();
+
+        RawHttp.Response none = exchange(stack.gateway(), List.of());
+        assertThat(none.status()).as("%s", none).isEqualTo(401);
+        assertThat(none.header("WWW-Authenticate")).as("%s", none).isEqualTo(realm);
+
+        RawHttp.Response expired = exchange(stack.gateway(), List.of(bearer(mint(TokenRecipe.withClaims(Map.of("exp", "now-1"))))));
+        assertThat(expired.status()).as("%s", expired).isEqualTo(401);
+        assertThat(expired.header("WWW-Authenticate")).as("%s", expired).isEqualTo(realm + ", error=\"invalid_token\"");
+
+        RawHttp.Response scope = exchange(stack.gateway(), List.of(bearer(mint(TokenRecipe.VALID))));
+        assertThat(scope.status()).as("%s", scope).isEqualTo(403);
+        assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
+    }
+
+    @Test
     void adapterDownFailsClosed() throws Exception {
         GatewayProcess gateway = startGateway("127.0.0.1:" + AdapterProcess.freePort(), "127.0.0.1:" + upstream.port());
         others.add(gateway);
