@@ -56,7 +56,8 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             mine = handle(ctx, request);
         } else {
             request.retain();
-            mine = previous.thenComposeAsync(done -> {
+            // Whatever became of the previous answer, this one is still owed.
+            mine = previous.handle((done, error) -> null).thenComposeAsync(done -> {
                 try {
                     return handle(ctx, request);
                 } finally {
