@@ -2,11 +2,13 @@ package io.authgate.forwardauth;
 
 import io.authgate.core.Authgate;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.resolve.Resolver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,12 +47,12 @@ public final class ForwardAuth implements AutoCloseable {
             Resolver resolver = authgate.resolverFor(core);
             Authgate.Issuer issuer = authgate.issuer(core);
             issuer.keys().prefetch();
-            List<Router.Route> routes = new java.util.ArrayList<>();
-            List<io.authgate.core.jwks.CachedJwks> keys = new java.util.ArrayList<>(List.of(issuer.keys()));
+            List<Router.Route> routes = new ArrayList<>();
+            List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
             for (AdapterConfig.Rule rule : config.rules()) {
                 AuthgateConfig ruleConfig = config.coreConfig(rule, devEndpoint);
                 routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
-                io.authgate.core.jwks.CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
+                CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
                 if (!keys.contains(ruleKeys)) {
                     keys.add(ruleKeys);
                     ruleKeys.prefetch();

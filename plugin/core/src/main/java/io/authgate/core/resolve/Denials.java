@@ -33,8 +33,4 @@ public final class Denials {
     public static String invalidConfigMessage(ConfigException e) {
         return "authgate: invalid configuration: " + e.key() + ": " + e.reason();
     }
-
-    static List<Header> jsonHeaders() {
-        return JSON;
-    }
 }
