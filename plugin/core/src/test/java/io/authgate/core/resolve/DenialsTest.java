@@ -25,8 +25,10 @@ class DenialsTest {
     }
 
     @Test
-    void theJsonHeadersAreJson() {
-        assertThat(Denials.jsonHeaders()).containsExactly(new Header("content-type", "application/json"));
+    void theInternalErrorIsAJsonDenial() {
+        assertThat(Denials.INTERNAL_ERROR.status()).isEqualTo(500);
+        assertThat(Denials.INTERNAL_ERROR.headers()).containsExactly(new Header("content-type", "application/json"));
+        assertThat(Denials.INTERNAL_ERROR.body()).startsWith("{\"error\":\"server_error\"");
     }
 
     @Test
