@@ -1,13 +1,18 @@
 package io.authgate.core;
 
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.JwksSettings;
+import io.authgate.core.config.ResolverSettings;
 import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.jwks.HttpJwksFetcher;
 import io.authgate.core.jwks.JwksFetcher;
 import io.authgate.core.jwt.AccessTokenVerifier;
 import io.authgate.core.jwt.TokenValidators;
 import io.authgate.core.jwt.VerifiedTokenCache;
+import io.authgate.core.remote.HttpResolverClient;
+import io.authgate.core.remote.RemoteSessions;
+import io.authgate.core.remote.ResolverClient;
 import io.authgate.core.resolve.Resolver;
 
 import java.net.URI;
@@ -16,18 +21,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The process-wide runtime a front holds: one HTTP client, and one key source with its verified-token
- * cache per issuer and key settings, shared by every configuration that names them (many APISIX
- * routes use the same Authgear project; they must not each fetch the JWKS).
+ * The process-wide runtime a front holds: one HTTP client; one key source with its verified-token
+ * cache per issuer and key settings; one cache of Authgear's resolver answers per resolver settings.
+ * Each is shared by every configuration that names it (many APISIX routes use the same Authgear
+ * project; they must not each fetch the JWKS or ask Authgear about the same cookie).
  */
 public final class Authgate {
     private final Clock clock;
     private final AuthgateEvents events;
     private final Function<AuthgateConfig, JwksFetcher> fetchers;
+    private final BiFunction<ResolverSettings, String, ResolverClient> resolverClients;
     private final Map<IssuerKey, Issuer> issuers = new ConcurrentHashMap<>();
+    private final Map<RemoteKey, RemoteSessions> remotes = new ConcurrentHashMap<>();
 
     /** What makes two configurations share keys and cache. */
     private record IssuerKey(String issuer, URI jwksUri, JwksSettings jwks, int tokenCacheMaxEntries) {
@@ -36,24 +45,66 @@ public final class Authgate {
         }
     }
 
+    /** What makes two configurations share Authgear's resolver answers. */
+    private record RemoteKey(ResolverSettings settings, String issuer) {
+    }
+
     /** The keys of one issuer and the tokens verified with them. */
     public record Issuer(CachedJwks keys, VerifiedTokenCache tokens) {
     }
 
-    public Authgate(Clock clock, AuthgateEvents events, Function<AuthgateConfig, JwksFetcher> fetchers) {
+    /**
+     * @param fetchers        the JWKS fetcher for a configuration's issuer
+     * @param resolverClients the client of Authgear's resolver, for settings and the issuer
+     */
+    public Authgate(Clock clock, AuthgateEvents events, Function<AuthgateConfig, JwksFetcher> fetchers,
+                    BiFunction<ResolverSettings, String, ResolverClient> resolverClients) {
         this.clock = clock;
         this.events = events;
         this.fetchers = fetchers;
+        this.resolverClients = resolverClients;
+    }
+
+    /** A runtime with its own JWKS fetchers and the JDK HTTP client for Authgear's resolver. */
+    public Authgate(Clock clock, AuthgateEvents events, Function<AuthgateConfig, JwksFetcher> fetchers) {
+        this(clock, events, fetchers, jdkResolverClients(httpClient()));
     }
 
     /** The production runtime: the system clock and the JDK HTTP client. */
     public static Authgate create(AuthgateEvents events) {
-        HttpClient client = HttpClient.newBuilder()
+        HttpClient client = httpClient();
+        return new Authgate(Clock.systemUTC(), events, config -> new HttpJwksFetcher(
+                client, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()),
+                jdkResolverClients(client));
+    }
+
+    private static HttpClient httpClient() {
+        allowHostHeader();
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
-        return new Authgate(Clock.systemUTC(), events, config -> new HttpJwksFetcher(
-                client, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
+    }
+
+    private static BiFunction<ResolverSettings, String, ResolverClient> jdkResolverClients(HttpClient client) {
+        return (settings, issuer) -> new HttpResolverClient(client, settings, issuer);
+    }
+
+    /**
+     * A resolver {@code url} inside the cluster still needs Authgear's public {@code Host}, which the
+     * JDK client refuses to set unless this property names it before its first request is built. An
+     * operator's own value is kept, with {@code host} added.
+     */
+    private static void allowHostHeader() {
+        String key = "jdk.httpclient.allowRestrictedHeaders";
+        synchronized (Authgate.class) {
+            String current = System.getProperty(key);
+            if (current == null || current.isBlank()) {
+                System.setProperty(key, "host");
+            } else if (!(("," + current.toLowerCase(java.util.Locale.ROOT).replace(" ", "") + ",").contains(",host,"))) {
+                System.setProperty(key, current + ",host");
+            }
+        }
     }
 
     /** A resolver for a configuration; cheap after the first for the same issuer. */
@@ -61,7 +112,21 @@ public final class Authgate {
         Issuer issuer = issuer(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
                 TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), clock, events);
-        return new Resolver(config, verifier, clock);
+        return new Resolver(config, verifier, remoteSessions(config), clock);
+    }
+
+    /** The cache of Authgear's resolver answers for a configuration, or {@code null} when it is off. */
+    public RemoteSessions remoteSessions(AuthgateConfig config) {
+        ResolverSettings settings = config.resolver();
+        if (settings == null) {
+            return null;
+        }
+        if (settings.needsHostOverride() && !HttpResolverClient.canSetHost()) {
+            throw new ConfigException("resolver.url", "is not Authgear's own origin, so Host must be set to "
+                    + settings.authgearHost() + ", which this JVM refuses: start it with -Djdk.httpclient.allowRestrictedHeaders=host");
+        }
+        return remotes.computeIfAbsent(new RemoteKey(settings, config.issuer()),
+                k -> new RemoteSessions(resolverClients.apply(k.settings(), k.issuer()), k.settings(), clock, events));
     }
 
     public Issuer issuer(AuthgateConfig config) {

@@ -1,6 +1,8 @@
 package io.authgate.core;
 
 import io.authgate.core.jwt.TokenRejection;
+import io.authgate.core.remote.RemoteSession;
+import io.authgate.core.remote.ResolverUnavailableException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -27,5 +29,21 @@ public interface AuthgateEvents {
     }
 
     default void tokenRejected(TokenRejection reason) {
+    }
+
+    /** An answer to a remote-resolution request came from the cache. */
+    default void resolverCacheHit() {
+    }
+
+    /** A request waited for a call to Authgear's resolver that another request had started. */
+    default void resolverCoalesced() {
+    }
+
+    /** Authgear's resolver answered 200 after {@code nanos}. */
+    default void resolverCalled(long nanos, RemoteSession.Kind answer) {
+    }
+
+    /** A call to Authgear's resolver failed after {@code nanos}; the message holds no credential. */
+    default void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
     }
 }

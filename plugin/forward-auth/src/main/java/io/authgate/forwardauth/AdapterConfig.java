@@ -34,14 +34,14 @@ public record AdapterConfig(
         ObjectNode coreKeys,
         List<Rule> rules) {
 
-    /** One entry of {@code rules}: which requests, and the core keys (top level plus its mode/policy). */
+    /** One entry of {@code rules}: which requests, and the core keys (top level plus its mode, policy and live). */
     public record Rule(RouteMatch match, ObjectNode coreKeys) {
     }
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "envoy_path_prefix", "development_issuer", "rules");
-    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
     /** @throws ConfigException naming the key, for any problem in the adapter's or the core's keys */
@@ -89,7 +89,7 @@ public record AdapterConfig(
             return List.of();
         }
         if (!node.isArray()) {
-            throw new ConfigException("rules", "must be a list of {match, mode, policy}");
+            throw new ConfigException("rules", "must be a list of {match, mode, policy, live}");
         }
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
@@ -107,6 +107,9 @@ public record AdapterConfig(
             }
             if (rule.has("policy")) {
                 keys.set("policy", rule.get("policy"));
+            }
+            if (rule.has("live")) {
+                keys.set("live", rule.get("live"));
             }
             ObjectNode probe = keys.deepCopy();
             if (dev) {

@@ -30,21 +30,23 @@ final class Demo {
         String anonymous = app.developmentIssuer().anonymousUserToken(lifetime);
         out.println();
         out.println("Tokens from the development issuer are valid for one hour. Try:");
-        example("the demo user", url, "Bearer " + user);
-        example("an anonymous user", url, "Bearer " + anonymous);
-        example("an invalid token (no session, as Authgear answers)", url, "Bearer " + user.substring(0, user.length() - 4) + "AAAA");
-        example("no credentials", url, null);
+        example("the demo user", url, "Authorization", "Bearer " + user);
+        example("an anonymous user", url, "Authorization", "Bearer " + anonymous);
+        example("the demo user's session cookie (asked of the development issuer's resolver, then cached)", url,
+                "Cookie", app.developmentIssuer().demoSessionCookie());
+        example("an invalid token (no session, as Authgear answers)", url, "Authorization", "Bearer " + user.substring(0, user.length() - 4) + "AAAA");
+        example("no credentials", url, null, null);
         out.println("Stop with Ctrl-C.");
     }
 
-    private void example(String title, String url, String authorization) {
+    private void example(String title, String url, String header, String value) {
         out.println();
         out.println("# " + title);
-        out.println("curl -i " + url + (authorization == null ? "" : " -H 'Authorization: " + authorization + "'"));
+        out.println("curl -i " + url + (header == null ? "" : " -H '" + header + ": " + value + "'"));
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
-            if (authorization != null) {
-                request.header("Authorization", authorization);
+            if (header != null) {
+                request.header(header, value);
             }
             HttpResponse<Void> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding());
             Map<String, List<String>> identity = new TreeMap<>();

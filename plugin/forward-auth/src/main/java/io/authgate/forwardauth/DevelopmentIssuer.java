@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -19,6 +20,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -29,8 +31,10 @@ import java.util.UUID;
  * A DEVELOPMENT ISSUER: a stand-in for an Authgear project, for trying authgate without an
  * account. It makes an RSA key pair at start, serves Authgear's discovery document and JWKS on
  * loopback only, and mints access tokens shaped like Authgear's for a demo user and an anonymous
- * user. Never for production: anyone who can reach it could mint tokens. It binds to 127.0.0.1 and
- * cannot be configured together with a real {@code authgear_endpoint}.
+ * user. It also answers Authgear's resolver endpoint for its own tokens and for one demo session
+ * cookie, so cookie sessions can be tried too. Never for production: anyone who can reach it could
+ * mint tokens. It binds to 127.0.0.1 and cannot be configured together with a real
+ * {@code authgear_endpoint}.
  */
 public final class DevelopmentIssuer implements AutoCloseable {
     public static final String DEMO_USER_ID = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35";
@@ -39,6 +43,7 @@ public final class DevelopmentIssuer implements AutoCloseable {
     private final HttpServer server;
     private final RSAKey key;
     private final String issuer;
+    private final String demoSession = UUID.randomUUID().toString().replace("-", "");
 
     private DevelopmentIssuer(HttpServer server, RSAKey key) {
         this.server = server;
@@ -59,6 +64,7 @@ public final class DevelopmentIssuer implements AutoCloseable {
         server.createContext("/.well-known/openid-configuration", exchange -> issuer.reply(exchange,
                 "{\"issuer\":\"" + issuer.issuer + "\",\"jwks_uri\":\"" + issuer.issuer + "/oauth2/jwks\"}"));
         server.createContext("/oauth2/jwks", exchange -> issuer.reply(exchange, new JWKSet(key).toPublicJWKSet().toString()));
+        server.createContext("/_resolver/resolve", issuer::resolve);
         server.start();
         return issuer;
     }
@@ -76,6 +82,74 @@ public final class DevelopmentIssuer implements AutoCloseable {
     /** An access token for an anonymous user: no roles, no amr. */
     public String anonymousUserToken(Duration lifetime) {
         return mint(ANONYMOUS_USER_ID, true, false, List.of(), List.of(), lifetime);
+    }
+
+    /** A {@code Cookie} header value carrying the demo user's session, as a browser would send it. */
+    public String demoSessionCookie() {
+        return "app_session=" + demoSession;
+    }
+
+    /**
+     * Authgear's resolver, for what this issuer knows: its own unexpired tokens and the demo session
+     * cookie. Anything else resolves to no session (200, no headers), as Authgear answers.
+     */
+    private void resolve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            String cookie = exchange.getRequestHeaders().getFirst("Cookie");
+            JWTClaimsSet session = null;
+            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                session = verified(authorization.substring(7));
+            }
+            if (session == null && cookie != null && List.of(cookie.split(";\\s*")).contains(demoSessionCookie())) {
+                session = parse(demoUserToken(Duration.ofMinutes(5)));
+            }
+            if (session != null) {
+                writeSessionHeaders(exchange, session);
+            }
+            exchange.sendResponseHeaders(200, -1);
+        }
+    }
+
+    private JWTClaimsSet verified(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            boolean valid = jwt.verify(new RSASSAVerifier(key.toRSAPublicKey())) && issuer.equals(claims.getIssuer())
+                    && claims.getExpirationTime() != null && claims.getExpirationTime().after(new Date());
+            return valid ? claims : null;
+        } catch (ParseException | JOSEException e) {
+            return null;
+        }
+    }
+
+    private static JWTClaimsSet parse(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void writeSessionHeaders(HttpExchange exchange, JWTClaimsSet claims) throws IOException {
+        try {
+            var h = exchange.getResponseHeaders();
+            boolean anonymous = Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_anonymous"));
+            h.set("X-Authgear-Session-Valid", "true");
+            h.set("X-Authgear-User-Id", claims.getSubject());
+            h.set("X-Authgear-User-Anonymous", Boolean.toString(anonymous));
+            h.set("X-Authgear-User-Verified", String.valueOf(claims.getBooleanClaim("https://authgear.com/claims/user/is_verified")));
+            h.set("X-Authgear-User-Can-Reauthenticate", Boolean.toString(!anonymous));
+            List<String> roles = claims.getStringListClaim("https://authgear.com/claims/user/roles");
+            if (roles != null && !roles.isEmpty()) {
+                h.set("X-Authgear-User-Roles", String.join(",", roles));
+            }
+            List<String> amr = claims.getStringListClaim("amr");
+            h.set("X-Authgear-Session-Amr", amr == null ? "" : String.join(" ", amr));
+            h.set("X-Authgear-Session-Authenticated-At", String.valueOf(claims.getLongClaim("auth_time")));
+        } catch (ParseException e) {
+            throw new IOException("a token this issuer minted does not parse", e);
+        }
     }
 
     private String mint(String sub, boolean anonymous, boolean verified, List<String> roles, List<String> amr, Duration lifetime) {

@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import io.authgate.core.Authgate;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.ConfigException;
 import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.resolve.Resolver;
 
@@ -62,6 +63,13 @@ public final class ForwardAuth implements AutoCloseable {
             server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics);
+        } catch (ConfigException e) {
+            // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
+            server.close();
+            if (dev != null) {
+                dev.close();
+            }
+            throw e;
         } catch (IOException | RuntimeException e) {
             server.close();
             if (dev != null) {

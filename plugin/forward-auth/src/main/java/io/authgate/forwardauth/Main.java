@@ -69,6 +69,9 @@ public final class Main {
         } catch (ForwardAuth.StartException e) {
             err.println("authgate: cannot start: " + e.getMessage());
             return 1;
+        } catch (ConfigException e) {
+            err.println(Denials.invalidConfigMessage(e));
+            return 2;
         }
         out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
                 + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");

@@ -2,6 +2,8 @@ package io.authgate.forwardauth;
 
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.jwt.TokenRejection;
+import io.authgate.core.remote.RemoteSession;
+import io.authgate.core.remote.ResolverUnavailableException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -37,9 +39,51 @@ public final class Metrics implements AuthgateEvents {
     private final LongAdder cacheMisses = new LongAdder();
     private final LongAdder jwksFetches = new LongAdder();
     private final LongAdder jwksFailures = new LongAdder();
-    private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
-    private final LongAdder latencyCount = new LongAdder();
-    private final LongAdder latencySumNanos = new LongAdder();
+    private final Histogram decisionLatency = new Histogram();
+    private final Map<RemoteSession.Kind, LongAdder> resolverAnswers = new EnumMap<>(RemoteSession.Kind.class);
+    private final Map<ResolverUnavailableException.Cause, LongAdder> resolverErrors = new EnumMap<>(ResolverUnavailableException.Cause.class);
+    private final LongAdder resolverCacheHits = new LongAdder();
+    private final LongAdder resolverCoalesced = new LongAdder();
+    private final Histogram resolverLatency = new Histogram();
+
+    /** A Prometheus histogram over {@link #BUCKETS}. */
+    private static final class Histogram {
+        private final LongAdder[] buckets = new LongAdder[BUCKETS.length];
+        private final LongAdder count = new LongAdder();
+        private final LongAdder sumNanos = new LongAdder();
+
+        Histogram() {
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] = new LongAdder();
+            }
+        }
+
+        void observe(long nanos) {
+            count.increment();
+            sumNanos.add(nanos);
+            double seconds = nanos / 1e9;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                if (seconds <= BUCKETS[i]) {
+                    buckets[i].increment();
+                    return;
+                }
+            }
+        }
+
+        void render(StringBuilder out, String name, String help) {
+            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            out.append("# TYPE ").append(name).append(" histogram\n");
+            long cumulative = 0;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += buckets[i].sum();
+                out.append(name).append("_bucket{le=\"").append(BUCKET_LABELS[i]).append("\"} ").append(cumulative).append('\n');
+            }
+            long n = count.sum();
+            out.append(name).append("_bucket{le=\"+Inf\"} ").append(n).append('\n');
+            out.append(name).append("_sum ").append(sumNanos.sum() / 1e9).append('\n');
+            out.append(name).append("_count ").append(n).append('\n');
+        }
+    }
 
     public Metrics() {
         for (Outcome o : Outcome.values()) {
@@ -48,22 +92,17 @@ public final class Metrics implements AuthgateEvents {
         for (TokenRejection r : TokenRejection.values()) {
             rejections.put(r, new LongAdder());
         }
-        for (int i = 0; i < latencyBuckets.length; i++) {
-            latencyBuckets[i] = new LongAdder();
+        for (RemoteSession.Kind k : RemoteSession.Kind.values()) {
+            resolverAnswers.put(k, new LongAdder());
+        }
+        for (ResolverUnavailableException.Cause c : ResolverUnavailableException.Cause.values()) {
+            resolverErrors.put(c, new LongAdder());
         }
     }
 
     public void decided(Outcome outcome, long nanos) {
         decisions.get(outcome).increment();
-        latencyCount.increment();
-        latencySumNanos.add(nanos);
-        double seconds = nanos / 1e9;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            if (seconds <= BUCKETS[i]) {
-                latencyBuckets[i].increment();
-                return;
-            }
-        }
+        decisionLatency.observe(nanos);
     }
 
     public long decisions(Outcome outcome) {
@@ -96,6 +135,28 @@ public final class Metrics implements AuthgateEvents {
         jwksFailures.increment();
     }
 
+    @Override
+    public void resolverCacheHit() {
+        resolverCacheHits.increment();
+    }
+
+    @Override
+    public void resolverCoalesced() {
+        resolverCoalesced.increment();
+    }
+
+    @Override
+    public void resolverCalled(long nanos, RemoteSession.Kind answer) {
+        resolverAnswers.get(answer).increment();
+        resolverLatency.observe(nanos);
+    }
+
+    @Override
+    public void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+        resolverErrors.get(cause).increment();
+        resolverLatency.observe(nanos);
+    }
+
     /** The Prometheus text exposition (format 0.0.4). */
     public String render() {
         StringBuilder out = new StringBuilder(2048);
@@ -109,17 +170,14 @@ public final class Metrics implements AuthgateEvents {
         counter(out, "authgate_token_cache_misses_total", "Verified-token cache misses (full verification).", cacheMisses.sum());
         counter(out, "authgate_jwks_fetches_total", "JWKS fetches attempted (discovery included).", jwksFetches.sum());
         counter(out, "authgate_jwks_fetch_failures_total", "JWKS fetches that failed.", jwksFailures.sum());
-        out.append("# HELP authgate_decision_duration_seconds Time from request to decision.\n");
-        out.append("# TYPE authgate_decision_duration_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            cumulative += latencyBuckets[i].sum();
-            out.append("authgate_decision_duration_seconds_bucket{le=\"").append(BUCKET_LABELS[i]).append("\"} ").append(cumulative).append('\n');
-        }
-        long count = latencyCount.sum();
-        out.append("authgate_decision_duration_seconds_bucket{le=\"+Inf\"} ").append(count).append('\n');
-        out.append("authgate_decision_duration_seconds_sum ").append(latencySumNanos.sum() / 1e9).append('\n');
-        out.append("authgate_decision_duration_seconds_count ").append(count).append('\n');
+        decisionLatency.render(out, "authgate_decision_duration_seconds", "Time from request to decision.");
+        out.append("# HELP authgate_resolver_calls_total Calls to Authgear's resolver, by answer (valid, invalid, none) or error.\n");
+        out.append("# TYPE authgate_resolver_calls_total counter\n");
+        resolverAnswers.forEach((k, n) -> out.append("authgate_resolver_calls_total{result=\"").append(k.name().toLowerCase()).append("\"} ").append(n.sum()).append('\n'));
+        resolverErrors.forEach((c, n) -> out.append("authgate_resolver_calls_total{result=\"error_").append(c.label()).append("\"} ").append(n.sum()).append('\n'));
+        counter(out, "authgate_resolver_cache_hits_total", "Remote resolutions answered from the cache.", resolverCacheHits.sum());
+        counter(out, "authgate_resolver_coalesced_total", "Remote resolutions that waited for a call another request started.", resolverCoalesced.sum());
+        resolverLatency.render(out, "authgate_resolver_call_duration_seconds", "Duration of calls to Authgear's resolver.");
         return out.toString();
     }
 

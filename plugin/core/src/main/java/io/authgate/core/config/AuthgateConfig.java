@@ -20,6 +20,10 @@ import java.util.Set;
  * @param policy               what enforce mode requires of a session ({@link Policy#DEFAULT} otherwise)
  * @param jwks                 JWKS fetching and caching
  * @param tokenCacheMaxEntries bound on the verified-token cache
+ * @param resolver             how to ask Authgear's resolver; {@code null} when remote resolution is
+ *                             off ({@code resolver: false}), so cookies and opaque tokens yield no session
+ * @param live                 ask the resolver even for a verified JWT, so revocation shows within
+ *                             the resolver's cache TTL instead of at the token's expiry
  */
 public record AuthgateConfig(
         String issuer,
@@ -31,7 +35,9 @@ public record AuthgateConfig(
         Mode mode,
         Policy policy,
         JwksSettings jwks,
-        int tokenCacheMaxEntries) {
+        int tokenCacheMaxEntries,
+        ResolverSettings resolver,
+        boolean live) {
 
     public AuthgateConfig {
         Objects.requireNonNull(issuer, "issuer");
@@ -42,6 +48,9 @@ public record AuthgateConfig(
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(jwks, "jwks");
+        if (live && resolver == null) {
+            throw new IllegalArgumentException("live needs the resolver");
+        }
     }
 
     /** The discovery document Authgear publishes for this issuer. */

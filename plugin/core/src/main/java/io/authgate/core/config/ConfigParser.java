@@ -30,7 +30,7 @@ public final class ConfigParser {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
-            "mode", "policy", "jwks", "token_cache_max_entries");
+            "mode", "policy", "jwks", "token_cache_max_entries", "resolver", "live");
 
     private static final Set<String> POLICY_KEYS = Set.of(
             "allow_anonymous", "require_verified", "roles_any", "roles_all", "scopes_all", "amr_any", "max_auth_age_seconds");
@@ -38,6 +38,9 @@ public final class ConfigParser {
     private static final Set<String> JWKS_KEYS = Set.of(
             "ttl_seconds", "min_ttl_seconds", "max_ttl_seconds", "stale_if_error_seconds",
             "unknown_kid_min_interval_seconds", "fetch_timeout_ms", "wait_timeout_ms");
+
+    private static final Set<String> RESOLVER_KEYS = Set.of(
+            "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "max_entries", "on_error");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -80,8 +83,11 @@ public final class ConfigParser {
         Policy policy = root.has("policy") ? policy(root.get("policy"), mode) : Policy.DEFAULT;
         JwksSettings jwks = root.has("jwks") ? jwksSettings(root.get("jwks")) : JwksSettings.DEFAULTS;
         int tokenCacheMax = integer(root, "token_cache_max_entries", 100_000, 0, 10_000_000);
+        ResolverSettings resolver = resolverSettings(root.get("resolver"), issuer);
+        boolean live = root.has("live") && liveFlag(root.get("live"), resolver);
 
-        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, policy, jwks, tokenCacheMax);
+        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, policy, jwks,
+                tokenCacheMax, resolver, live);
     }
 
     private static void rejectUnknownKeys(ObjectNode node, Set<String> known, String prefix) {
@@ -247,6 +253,54 @@ public final class ConfigParser {
         Duration fetchTimeout = Duration.ofMillis(integer(jwks, "fetch_timeout_ms", (int) d.fetchTimeout().toMillis(), 1, 60_000, "jwks."));
         Duration waitTimeout = Duration.ofMillis(integer(jwks, "wait_timeout_ms", (int) d.waitTimeout().toMillis(), 0, 60_000, "jwks."));
         return new JwksSettings(ttl, min, max, stale, unknownKid, fetchTimeout, waitTimeout);
+    }
+
+    /** Absent or {@code true}: the defaults; {@code false}: remote resolution off; an object: settings. */
+    private static ResolverSettings resolverSettings(JsonNode node, String issuer) {
+        ResolverSettings d = ResolverSettings.defaultsFor(issuer);
+        if (node == null) {
+            return d;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue() ? d : null;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("resolver", "must be an object (url, timeout_ms, cache_ttl_seconds, negative_cache_ttl_seconds,"
+                    + " max_entries, on_error) or false to turn remote resolution off");
+        }
+        ObjectNode r = (ObjectNode) node;
+        rejectUnknownKeys(r, RESOLVER_KEYS, "resolver.");
+        URI url = r.has("url") ? fetchableUri(r.get("url"), "resolver.url") : d.url();
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new ConfigException("resolver.url", "must not carry a query or fragment");
+        }
+        Duration timeout = Duration.ofMillis(integer(r, "timeout_ms", (int) d.timeout().toMillis(), 1, 60_000, "resolver."));
+        Duration ttl = Duration.ofSeconds(integer(r, "cache_ttl_seconds", (int) d.cacheTtl().toSeconds(), 0, 86_400, "resolver."));
+        Duration negativeTtl = Duration.ofSeconds(integer(r, "negative_cache_ttl_seconds",
+                (int) d.negativeCacheTtl().toSeconds(), 0, 3_600, "resolver."));
+        int maxEntries = integer(r, "max_entries", d.maxEntries(), 1, 10_000_000, "resolver.");
+        OnError onError = r.has("on_error") ? onError(r.get("on_error")) : d.onError();
+        return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, maxEntries, onError);
+    }
+
+    private static OnError onError(JsonNode node) {
+        String value = text(node, "resolver.on_error");
+        for (OnError e : OnError.values()) {
+            if (e.configName().equals(value)) {
+                return e;
+            }
+        }
+        throw new ConfigException("resolver.on_error", "\"" + value + "\" is not known (known: deny, no_session)");
+    }
+
+    private static boolean liveFlag(JsonNode node, ResolverSettings resolver) {
+        if (!node.isBoolean()) {
+            throw new ConfigException("live", "must be true or false");
+        }
+        if (node.booleanValue() && resolver == null) {
+            throw new ConfigException("live", "needs Authgear's resolver, which resolver: false turns off");
+        }
+        return node.booleanValue();
     }
 
     private static Duration seconds(ObjectNode node, String key, Duration fallback, int min, int max) {

@@ -14,6 +14,11 @@ public final class Denials {
             List.of(new Header("content-type", "application/json"), new Header("retry-after", "1")),
             "{\"error\":\"temporarily_unavailable\",\"error_description\":\"signing keys cannot be fetched\"}");
 
+    /** Authgear's resolver did not answer, and {@code resolver.on_error} is {@code deny}. */
+    public static final Decision.Deny RESOLVER_UNAVAILABLE = new Decision.Deny(503,
+            List.of(new Header("content-type", "application/json"), new Header("retry-after", "1")),
+            "{\"error\":\"temporarily_unavailable\",\"error_description\":\"the session cannot be resolved now\"}");
+
     /** A fault of authgate's own: fail closed, say nothing more. */
     public static final Decision.Deny INTERNAL_ERROR = new Decision.Deny(500, JSON,
             "{\"error\":\"server_error\",\"error_description\":\"authgate could not resolve the request\"}");

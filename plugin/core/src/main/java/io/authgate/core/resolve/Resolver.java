@@ -2,33 +2,58 @@ package io.authgate.core.resolve;
 
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.Mode;
+import io.authgate.core.config.OnError;
 import io.authgate.core.credentials.BearerToken;
+import io.authgate.core.credentials.SessionCookie;
+import io.authgate.core.credentials.SessionCookies;
+import io.authgate.core.headers.IdentityHeaders;
+import io.authgate.core.headers.SessionClaims;
 import io.authgate.core.jwt.AccessToken;
 import io.authgate.core.jwt.AccessTokenVerifier;
 import io.authgate.core.jwt.TokenRejection;
 import io.authgate.core.jwt.Verification;
+import io.authgate.core.remote.RemoteCredential;
+import io.authgate.core.remote.RemoteSession;
+import io.authgate.core.remote.RemoteSessions;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /**
  * Resolves a request's credentials into a {@link Decision}, as Authgear's resolver would: the
  * {@code Authorization} bearer token first, then the session cookies; the first that resolves wins.
- * In resolve mode every request continues (headers only); in enforce mode a request without a
+ *
+ * <p>A JWT is verified in-process; one that fails is never sent to Authgear (it is invalid, and
+ * sending it would let anyone make authgate call Authgear). Cookies and opaque (non-JWT) bearer
+ * tokens, which only Authgear can resolve, are asked of its resolver, cached; so is a verified JWT on
+ * a {@code live} route, whose answer (not the token's claims) then describes the session.
+ *
+ * <p>In resolve mode every request continues (headers only); in enforce mode a request without a
  * valid session, or with one the route's policy refuses, is denied with an RFC 6750 / RFC 9470
- * challenge. One per configuration; thread-safe; never throws for any input.
+ * challenge. One per configuration; thread-safe; never throws, and its futures never fail.
  */
 public final class Resolver {
     private final AuthgateConfig config;
     private final AccessTokenVerifier verifier;
+    private final RemoteSessions remote;
+    private final SessionCookies sessionCookies;
     private final Clock clock;
     private final boolean enforce;
     private final Challenges challenges;
     private final SessionPolicy policy;
 
-    public Resolver(AuthgateConfig config, AccessTokenVerifier verifier, Clock clock) {
+    /** @param remote Authgear's resolver, or {@code null} when the configuration turns it off */
+    public Resolver(AuthgateConfig config, AccessTokenVerifier verifier, RemoteSessions remote, Clock clock) {
+        if (config.live() && remote == null) {
+            throw new IllegalArgumentException("a live configuration needs the remote resolver");
+        }
         this.config = config;
         this.verifier = verifier;
+        this.remote = remote;
+        this.sessionCookies = new SessionCookies(config.sessionCookieNames());
         this.clock = clock;
         this.enforce = config.mode() == Mode.ENFORCE;
         this.challenges = new Challenges(config.issuer());
@@ -39,41 +64,139 @@ public final class Resolver {
         return config;
     }
 
-    /** Resolves, blocking at most the JWKS wait timeout when keys must be fetched first. */
+    /**
+     * Resolves, for callers that may block (the APISIX runner's API is synchronous): at most the JWKS
+     * wait timeout when keys must be fetched, plus {@code resolver.timeout_ms} when Authgear is asked.
+     * A verified JWT on a route that is not live never waits for anything.
+     */
     public Decision resolve(GatewayRequest request) {
         String token = BearerToken.from(request.authorization());
-        return token == null ? withoutToken(request) : decide(verifier.verify(token), request);
+        if (token != null && isJwt(token) && !config.live()) {
+            Verification v = verifier.verify(token);
+            return v instanceof AccessToken || v == TokenRejection.KEYS_UNAVAILABLE
+                    ? decideLocally(v, request) : join(fromCookies(request, true));
+        }
+        return join(resolveAsync(request));
+    }
+
+    private static Decision join(CompletableFuture<Decision> decision) {
+        try {
+            return decision.join();
+        } catch (CompletionException | CancellationException e) {
+            return Denials.INTERNAL_ERROR;
+        }
     }
 
     /** Resolves without ever blocking the caller, for event loops; usually complete on return. */
     public CompletableFuture<Decision> resolveAsync(GatewayRequest request) {
         String token = BearerToken.from(request.authorization());
         if (token == null) {
-            return CompletableFuture.completedFuture(withoutToken(request));
+            return fromCookies(request, false);
         }
-        return verifier.verifyAsync(token).thenApply(v -> decide(v, request));
+        if (!isJwt(token) && remote != null) {
+            return askAuthgear(RemoteCredential.bearer(token), null, request, true);
+        }
+        CompletableFuture<Verification> verification = verifier.verifyAsync(token);
+        if (verification.isDone()) {
+            return afterVerification(verification.join(), token, request);
+        }
+        return verification.thenCompose(v -> afterVerification(v, token, request));
     }
 
-    private Decision decide(Verification verification, GatewayRequest request) {
-        if (verification instanceof AccessToken verified) {
-            if (enforce) {
-                Decision.Deny refused = policy.check(verified, clock.millis() / 1000);
-                if (refused != null) {
-                    return refused;
-                }
-            }
-            return new Decision.Allow(verified.headers());
+    private CompletableFuture<Decision> afterVerification(Verification v, String token, GatewayRequest request) {
+        if (v instanceof AccessToken verified && config.live()) {
+            return askAuthgear(RemoteCredential.bearer(token), verified.scopes(), request, true);
         }
-        if (verification == TokenRejection.KEYS_UNAVAILABLE) {
+        if (!(v instanceof AccessToken) && v != TokenRejection.KEYS_UNAVAILABLE && remote != null) {
+            // The token is invalid and is not sent anywhere; Authgear would go on to the cookies.
+            return fromCookies(request, true);
+        }
+        return CompletableFuture.completedFuture(decideLocally(v, request));
+    }
+
+    /** The outcome of an in-process verification, when nothing is left to ask Authgear. */
+    private Decision decideLocally(Verification v, GatewayRequest request) {
+        if (v instanceof AccessToken verified) {
+            return allow(verified.session(), verified.scopes(), verified.headers());
+        }
+        if (v == TokenRejection.KEYS_UNAVAILABLE) {
             return Denials.KEYS_UNAVAILABLE;
         }
-        // A presented token that does not verify: in enforce mode, say so (error="invalid_token").
-        return enforce ? challenges.invalidToken() : withoutToken(request);
+        return noSession(true);
     }
 
-    private Decision withoutToken(GatewayRequest request) {
-        // Cookies are opaque session tokens that only Authgear can resolve; in-process there is
-        // nothing to verify them with, so they yield no session until remote resolution exists.
-        return enforce ? challenges.noCredentials() : Decision.Allow.NO_SESSION;
+    private CompletableFuture<Decision> fromCookies(GatewayRequest request, boolean tokenPresented) {
+        if (remote == null) {
+            // Cookies are opaque session tokens that only Authgear can resolve.
+            return CompletableFuture.completedFuture(noSession(tokenPresented));
+        }
+        List<SessionCookie> cookies = sessionCookies.find(request.cookieHeaders());
+        if (cookies.isEmpty()) {
+            return CompletableFuture.completedFuture(noSession(tokenPresented));
+        }
+        return askAuthgear(RemoteCredential.cookies(cookies), null, request, tokenPresented);
+    }
+
+    /**
+     * Asks Authgear about one credential. A bearer token it does not resolve lets the cookies be
+     * tried next, as Authgear itself would; any other answer is final.
+     *
+     * @param scopes         the verified JWT's scopes on a live route; {@code null} for opaque credentials
+     * @param tokenPresented a bearer token came with the request (this one, or one that failed before)
+     */
+    private CompletableFuture<Decision> askAuthgear(RemoteCredential credential, List<String> scopes, GatewayRequest request,
+                                                    boolean tokenPresented) {
+        CompletableFuture<RemoteSession> answer = remote.resolve(credential);
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            return afterAnswer(answer.join(), credential, scopes, request, tokenPresented);
+        }
+        return answer.handle((session, error) -> session)
+                .thenCompose(session -> session == null
+                        ? CompletableFuture.completedFuture(unavailable(tokenPresented))
+                        : afterAnswer(session, credential, scopes, request, tokenPresented));
+    }
+
+    private CompletableFuture<Decision> afterAnswer(RemoteSession session, RemoteCredential credential, List<String> scopes,
+                                                    GatewayRequest request, boolean tokenPresented) {
+        switch (session.kind()) {
+            case VALID:
+                return CompletableFuture.completedFuture(allow(session.claims(), scopes, session.headers()));
+            case INVALID:
+                return CompletableFuture.completedFuture(enforce ? noSession(tokenPresented) : new Decision.Allow(session.headers()));
+            default:
+                return credential.kind() == RemoteCredential.Kind.BEARER
+                        ? fromCookies(request, true)
+                        : CompletableFuture.completedFuture(noSession(tokenPresented));
+        }
+    }
+
+    private Decision unavailable(boolean tokenPresented) {
+        return remote.settings().onError() == OnError.DENY ? Denials.RESOLVER_UNAVAILABLE : noSession(tokenPresented);
+    }
+
+    private Decision allow(SessionClaims session, List<String> scopes, IdentityHeaders headers) {
+        if (enforce) {
+            Decision.Deny refused = policy.check(session, scopes, clock.millis() / 1000);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return new Decision.Allow(headers);
+    }
+
+    /** @param tokenPresented a bearer token came and did not resolve: enforce mode says invalid_token */
+    private Decision noSession(boolean tokenPresented) {
+        if (!enforce) {
+            return Decision.Allow.NO_SESSION;
+        }
+        return tokenPresented ? challenges.invalidToken() : challenges.noCredentials();
+    }
+
+    /**
+     * A compact JWS has two dots; Authgear's opaque tokens have none. Anything with a dot is judged
+     * in-process (a malformed JWT is rejected here, never sent to Authgear).
+     */
+    private static boolean isJwt(String token) {
+        return token.indexOf('.') >= 0;
     }
 }

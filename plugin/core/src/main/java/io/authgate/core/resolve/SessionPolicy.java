@@ -1,7 +1,7 @@
 package io.authgate.core.resolve;
 
 import io.authgate.core.config.Policy;
-import io.authgate.core.jwt.AccessToken;
+import io.authgate.core.headers.SessionClaims;
 
 import java.util.List;
 
@@ -21,30 +21,34 @@ final class SessionPolicy {
         this.requiredScopes = String.join(" ", policy.scopesAll().stream().sorted().toList());
     }
 
-    /** @return {@code null} when the session passes, otherwise the denial */
-    Decision.Deny check(AccessToken token, long nowSeconds) {
-        if (token.session().anonymous() && !policy.allowAnonymous()) {
+    /**
+     * @param scopes the access token's scopes; {@code null} for a session without any (a cookie),
+     *               which a route requiring scopes refuses
+     * @return {@code null} when the session passes, otherwise the denial
+     */
+    Decision.Deny check(SessionClaims session, List<String> scopes, long nowSeconds) {
+        if (session.anonymous() && !policy.allowAnonymous()) {
             return challenges.forbidden();
         }
-        if (policy.requireVerified() && !token.session().verified()) {
+        if (policy.requireVerified() && !session.verified()) {
             return challenges.forbidden();
         }
-        List<String> roles = token.session().roles();
+        List<String> roles = session.roles();
         if (!policy.rolesAny().isEmpty() && roles.stream().noneMatch(policy.rolesAny()::contains)) {
             return challenges.forbidden();
         }
         if (!roles.containsAll(policy.rolesAll())) {
             return challenges.forbidden();
         }
-        if (!token.scopes().containsAll(policy.scopesAll())) {
+        if (!policy.scopesAll().isEmpty() && (scopes == null || !scopes.containsAll(policy.scopesAll()))) {
             return challenges.insufficientScope(requiredScopes);
         }
-        if (!policy.amrAny().isEmpty() && token.session().amr().stream().noneMatch(policy.amrAny()::contains)) {
+        if (!policy.amrAny().isEmpty() && session.amr().stream().noneMatch(policy.amrAny()::contains)) {
             return challenges.stepUp("a stronger authentication is required", null);
         }
         if (policy.maxAuthAge() != null) {
-            long age = nowSeconds - token.session().authTime();
-            if (token.session().authTime() == 0 || age > policy.maxAuthAge().toSeconds()) {
+            long age = nowSeconds - session.authTime();
+            if (session.authTime() == 0 || age > policy.maxAuthAge().toSeconds()) {
                 return challenges.stepUp("a more recent authentication is required", policy.maxAuthAge().toSeconds());
             }
         }

@@ -65,7 +65,8 @@ class ConfigParserTest {
         @Test
         void topLevelKeysListsEveryKnownKey() {
             assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
-                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_entries");
+                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_entries",
+                    "resolver", "live");
         }
     }
 
@@ -648,7 +649,7 @@ class ConfigParserTest {
                     new JwksSettings(Duration.ofSeconds(600), JwksSettings.DEFAULTS.minTtl(), JwksSettings.DEFAULTS.maxTtl(),
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
-                    5000));
+                    5000, ResolverSettings.defaultsFor("https://myapp.authgear.cloud"), false));
         }
     }
 }

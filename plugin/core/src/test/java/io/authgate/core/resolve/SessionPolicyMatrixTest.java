@@ -32,7 +32,7 @@ class SessionPolicyMatrixTest {
         for (Policy policy : policies()) {
             SessionPolicy subject = new SessionPolicy(policy, challenges);
             for (AccessToken token : sessions()) {
-                Decision.Deny refused = subject.check(token, NOW);
+                Decision.Deny refused = subject.check(token.session(), token.scopes(), NOW);
                 Expected expected = expected(policy, token);
                 assertThat(refused == null).as("%s on %s", policy, token.session()).isEqualTo(expected == Expected.ALLOW);
                 if (refused != null) {

@@ -1,0 +1,101 @@
+package io.authgate.core.remote;
+
+import io.authgate.core.config.ResolverSettings;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Asks Authgear's resolver with the JDK's non-blocking HTTP client: {@code GET <url>} carrying only
+ * the credential's header, no body. When {@code url} is not Authgear's public origin (an in-cluster
+ * address), {@code Host} and {@code X-Forwarded-Host}/{@code -Proto} name the public one, since
+ * Authgear picks the project by host and checks a token's audience against the request's origin.
+ * Redirects are not followed; any status but 200 is an error.
+ */
+public final class HttpResolverClient implements ResolverClient {
+    /** Authgear answers with headers only; anything more is discarded unread. */
+    private static final HttpResponse.BodyHandler<Void> DISCARD = HttpResponse.BodyHandlers.discarding();
+
+    private final HttpClient client;
+    private final ResolverSettings settings;
+    private final String authgearProto;
+
+    public HttpResolverClient(HttpClient client, ResolverSettings settings, String issuer) {
+        this.client = client;
+        this.settings = settings;
+        this.authgearProto = URI.create(issuer).getScheme();
+    }
+
+    @Override
+    public CompletableFuture<RemoteSession> call(RemoteCredential credential) {
+        HttpRequest request;
+        try {
+            request = request(credential);
+        } catch (IllegalArgumentException e) {
+            // A credential a header cannot carry (a control character): Authgear could not be asked
+            // with it either, so it resolves to nothing.
+            return CompletableFuture.completedFuture(RemoteSession.NONE);
+        }
+        long timeoutMillis = settings.timeout().toMillis();
+        return client.sendAsync(request, DISCARD)
+                // The client's own timeout covers the wait for the answer; this bounds the whole call,
+                // connecting included, so a caller that waits (the APISIX runner) waits no longer.
+                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw failure(error);
+                    }
+                    if (response.statusCode() != 200) {
+                        throw new ResolverUnavailableException(ResolverUnavailableException.Cause.STATUS,
+                                "Authgear's resolver answered " + response.statusCode());
+                    }
+                    return ResolverAnswer.read(response.headers()::firstValue);
+                });
+    }
+
+    private HttpRequest request(RemoteCredential credential) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(settings.url())
+                .GET()
+                .timeout(settings.timeout())
+                .header(credential.headerName(), credential.headerValue());
+        if (settings.needsHostOverride()) {
+            b.header("Host", settings.authgearHost())
+                    .header("X-Forwarded-Host", settings.authgearHost())
+                    .header("X-Forwarded-Proto", authgearProto);
+        }
+        return b.build();
+    }
+
+    private static ResolverUnavailableException failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ResolverUnavailableException e) {
+            return e;
+        }
+        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+            return new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT, "Authgear's resolver did not answer in time");
+        }
+        String what = cause instanceof IOException ? "cannot reach Authgear's resolver" : "Authgear's resolver call failed";
+        return new ResolverUnavailableException(ResolverUnavailableException.Cause.CONNECTION, what + ": " + cause.getClass().getSimpleName());
+    }
+
+    /**
+     * Whether this JVM lets a request set {@code Host}: the JDK refuses unless the system property
+     * {@code jdk.httpclient.allowRestrictedHeaders} names it before its HTTP classes load.
+     */
+    public static boolean canSetHost() {
+        try {
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Host", "example.com");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

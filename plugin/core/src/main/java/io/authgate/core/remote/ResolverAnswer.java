@@ -1,0 +1,83 @@
+package io.authgate.core.remote;
+
+import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaderNames;
+import io.authgate.core.headers.IdentityHeaders;
+import io.authgate.core.headers.SessionClaims;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads the headers of a resolver's 200 answer: the contract's names only (any case; the first value
+ * of each), taken as they are, so the upstream sees what Authgear said. Anything else Authgear sends
+ * ({@code Set-Cookie}, a header a later Authgear adds) stays out.
+ */
+final class ResolverAnswer {
+    /** The contract's headers, in the order Authgear writes them. */
+    private static final List<String> CONTRACT_NAMES = List.of(
+            IdentityHeaderNames.SESSION_VALID, IdentityHeaderNames.USER_ID, IdentityHeaderNames.USER_ANONYMOUS,
+            IdentityHeaderNames.USER_VERIFIED, IdentityHeaderNames.USER_CAN_REAUTHENTICATE, IdentityHeaderNames.USER_ROLES,
+            IdentityHeaderNames.SESSION_AMR, IdentityHeaderNames.SESSION_AUTHENTICATED_AT);
+
+    private ResolverAnswer() {
+    }
+
+    /** @param firstValue the first value of a response header by name (any case), or empty */
+    static RemoteSession read(Function<String, Optional<String>> firstValue) {
+        List<Header> headers = new ArrayList<>(CONTRACT_NAMES.size());
+        for (String name : CONTRACT_NAMES) {
+            firstValue.apply(name).ifPresent(v -> headers.add(new Header(name, v)));
+        }
+        if (headers.isEmpty()) {
+            return RemoteSession.NONE;
+        }
+        IdentityHeaders identity = IdentityHeaders.of(headers);
+        SessionClaims claims = claimsOf(identity);
+        return claims == null
+                ? new RemoteSession(RemoteSession.Kind.INVALID, identity, null)
+                : new RemoteSession(RemoteSession.Kind.VALID, identity, claims);
+    }
+
+    /** The session the headers describe, or {@code null} when they do not make a valid one. */
+    private static SessionClaims claimsOf(IdentityHeaders h) {
+        String userId = h.get(IdentityHeaderNames.USER_ID);
+        if (!"true".equals(h.get(IdentityHeaderNames.SESSION_VALID)) || userId == null || userId.isEmpty()) {
+            return null;
+        }
+        Boolean anonymous = flag(h, IdentityHeaderNames.USER_ANONYMOUS);
+        Boolean verified = flag(h, IdentityHeaderNames.USER_VERIFIED);
+        Boolean canReauthenticate = flag(h, IdentityHeaderNames.USER_CAN_REAUTHENTICATE);
+        if (anonymous == null || verified == null || canReauthenticate == null) {
+            // A policy must not read "anonymous: unknown" as "not anonymous": no session, then.
+            return null;
+        }
+        String authTime = h.get(IdentityHeaderNames.SESSION_AUTHENTICATED_AT);
+        long authenticatedAt;
+        try {
+            authenticatedAt = authTime == null ? 0 : Long.parseLong(authTime);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return new SessionClaims(userId, anonymous, verified, canReauthenticate,
+                split(h.get(IdentityHeaderNames.USER_ROLES), ","),
+                split(h.get(IdentityHeaderNames.SESSION_AMR), " "),
+                authenticatedAt);
+    }
+
+    /** Go's strconv.FormatBool writes exactly "true" or "false"; anything else is unknown. */
+    private static Boolean flag(IdentityHeaders h, String name) {
+        String value = h.get(name);
+        return "true".equals(value) ? Boolean.TRUE : "false".equals(value) ? Boolean.FALSE : null;
+    }
+
+    private static List<String> split(String value, String separator) {
+        if (value == null || value.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(separator)).filter(s -> !s.isEmpty()).toList();
+    }
+}
