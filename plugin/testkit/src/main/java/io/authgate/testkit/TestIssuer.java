@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * discovery document at {@code /.well-known/openid-configuration} and the JWKS at
  * {@code /oauth2/jwks}, as Authgear serves them. Its origin is the issuer. The keys, the
  * {@code Cache-Control} header, a delay and failures can be changed while it runs; it counts fetches.
+ * The same server answers as Authgear's resolver endpoint, see {@link #resolver()}.
  * (Authgear itself cannot run here; this follows the contract file's description of it.)
  */
 public final class TestIssuer implements AutoCloseable {
@@ -35,11 +36,15 @@ public final class TestIssuer implements AutoCloseable {
     private volatile String cacheControl;
     private volatile int failWithStatus;
     private volatile Duration delay = Duration.ZERO;
+    private final ResolverStandIn resolver;
 
     private TestIssuer(HttpServer server) {
         this.server = server;
-        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+        String host = "127.0.0.1:" + server.getAddress().getPort();
+        this.issuer = "http://" + host;
         this.keys = List.of(TestKeys.rsa(CURRENT_KID), TestKeys.rsa(PREVIOUS_KID));
+        // The resolver verifies JWTs against whatever is published at the moment of the call.
+        this.resolver = new ResolverStandIn(issuer, host, () -> this.keys);
     }
 
     /** Starts on an ephemeral loopback port, publishing the current and the previous key. */
@@ -54,6 +59,9 @@ public final class TestIssuer implements AutoCloseable {
             TestIssuer issuer = new TestIssuer(server);
             server.createContext("/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/oauth2/jwks", issuer::jwks);
+            // Authgear serves its resolver at both paths.
+            server.createContext(ResolverStandIn.PATH, issuer.resolver::handle);
+            server.createContext(ResolverStandIn.SHORT_PATH, issuer.resolver::handle);
             server.start();
             return issuer;
         } catch (IOException e) {
@@ -69,6 +77,16 @@ public final class TestIssuer implements AutoCloseable {
         return issuer + "/oauth2/jwks";
     }
 
+    /** The stand-in for Authgear's resolver endpoint on this server; it has its own failure and delay controls. */
+    public ResolverStandIn resolver() {
+        return resolver;
+    }
+
+    /** {@code <issuer>/_resolver/resolve}. */
+    public String resolverUri() {
+        return issuer + ResolverStandIn.PATH;
+    }
+
     /** Replaces the published keys (public parts only are ever served). */
     public void publish(JWK... keys) {
         this.keys = List.of(keys);
@@ -78,11 +96,15 @@ public final class TestIssuer implements AutoCloseable {
         this.cacheControl = value;
     }
 
-    /** Every request answers this status from now on (0: serve normally). */
+    /**
+     * Every discovery and JWKS request answers this status from now on (0: serve normally). The
+     * resolver is not affected: see {@link ResolverStandIn#failWith(int)}.
+     */
     public void failWith(int status) {
         this.failWithStatus = status;
     }
 
+    /** Discovery and JWKS answer after this delay; the resolver has its own ({@link ResolverStandIn#delay}). */
     public void delay(Duration delay) {
         this.delay = delay;
     }

@@ -64,6 +64,9 @@ public final class HttpResolverClient implements ResolverClient {
     private HttpRequest request(RemoteCredential credential) {
         HttpRequest.Builder b = HttpRequest.newBuilder(settings.url())
                 .GET()
+                // Plain HTTP (loopback, or a sidecar) is HTTP/1.1: no h2c upgrade headers that Go's
+                // server would ignore anyway. Over TLS the client may negotiate HTTP/2.
+                .version(settings.url().getScheme().equalsIgnoreCase("http") ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
                 .timeout(settings.timeout())
                 .header(credential.headerName(), credential.headerValue());
         if (settings.needsHostOverride()) {

@@ -134,7 +134,8 @@ class ResolverKeysTest {
     void aRequestWithoutATokenIsNoSessionWhileKeysAreUnavailable() {
         issuer.failWith(500);
 
-        assertThat(resolver("").resolve(GatewayRequest.of(null, "session=opaque"))).isSameAs(Decision.Allow.NO_SESSION);
+        assertThat(resolver("").resolve(GatewayRequest.of(null, "app_session=opaque"))).isSameAs(Decision.Allow.NO_SESSION);
+        assertThat(issuer.resolver().calls()).as("cookies go to Authgear's resolver, which is up").isEqualTo(1);
         assertThat(issuer.discoveryFetches()).isZero();
     }
 
