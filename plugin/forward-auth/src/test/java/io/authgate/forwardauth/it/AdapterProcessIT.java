@@ -705,7 +705,7 @@ class AdapterProcessIT {
 
         assertThat(out).contains("DEVELOPMENT ISSUER");
         List<String> curls = out.lines().filter(l -> l.startsWith("curl -i http://127.0.0.1:9095/_resolver/resolve")).toList();
-        assertThat(curls).hasSize(4);
+        assertThat(curls).hasSize(5);
         assertThat(out).contains("x-authgear-user-id: 0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35")
                 .contains("x-authgear-user-id: 5d2c9b41-8e3f-4a76-b1c0-7f9e2d4a6b18")
                 .contains("x-authgear-user-roles: admin,editor")
@@ -718,6 +718,12 @@ class AdapterProcessIT {
         RawHttp.Response r = get(9095, "/_resolver/resolve", "Authorization", bearer.group(1));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-authgear-user-id")).isEqualTo("0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35");
+        // So does the cookie line: the development issuer's resolver knows its demo session.
+        Matcher cookie = Pattern.compile("-H 'Cookie: ([^']+)'").matcher(curls.get(2));
+        assertThat(cookie.find()).isTrue();
+        RawHttp.Response byCookie = get(9095, "/_resolver/resolve", "Cookie", cookie.group(1));
+        assertThat(byCookie.status()).isEqualTo(200);
+        assertThat(byCookie.header("x-authgear-user-id")).isEqualTo("0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35");
         assertThat(r.header("x-authgear-user-roles")).isEqualTo("admin,editor");
 
         assertThat(demo.terminate(Duration.ofSeconds(15))).isZero();
