@@ -69,6 +69,27 @@ final class ApisixHarness implements AutoCloseable {
     }
 
     /**
+     * The conf token APISIX holds for a route value (one PrepareConf per distinct value, remembered),
+     * for requests sent through {@link #newClient}. Call it before going concurrent: not thread-safe.
+     */
+    long confToken(String routeValue) throws IOException {
+        Long token = confTokens.get(routeValue);
+        if (token == null) {
+            token = client.prepareConf("route-" + confTokens.size(), List.of(Map.entry(FILTER, routeValue)));
+            confTokens.put(routeValue, token);
+        }
+        return token;
+    }
+
+    /**
+     * A client with a connection of its own, as each of APISIX's nginx workers has: the harness's own
+     * client sends one request at a time, so concurrent requests need one of these each.
+     */
+    ApisixExtPluginClient newClient(java.time.Duration timeout) {
+        return new ApisixExtPluginClient(runner.socket(), timeout);
+    }
+
+    /**
      * The identity-looking headers (x-authgear-* or x_authgear_*, any case) the upstream receives,
      * by lower-case name; each must have exactly one value.
      */

@@ -1,6 +1,6 @@
 package io.authgate.core.remote;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.authgate.core.AuthgateEvents;
@@ -9,6 +9,7 @@ import io.authgate.core.config.ResolverSettings;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,12 +19,17 @@ import java.util.concurrent.TimeUnit;
  * "no session" and {@code Session-Valid: false} {@code negative_cache_ttl_seconds}; failures are not
  * kept, so Authgear's recovery is seen by the next request. Thread-safe; shared by every route with
  * the same resolver settings.
+ *
+ * <p>Answers and calls in flight are kept apart (a Caffeine cache of answers, a map of calls) rather
+ * than in one asynchronous cache: Caffeine logs every failed asynchronous load with its stack trace,
+ * and a failed call here is an expected event, counted and answered, not a fault.
  */
 public final class RemoteSessions {
     private final ResolverClient client;
     private final ResolverSettings settings;
     private final AuthgateEvents events;
-    private final AsyncCache<CredentialDigest, RemoteSession> cache;
+    private final Cache<CredentialDigest, RemoteSession> answers;
+    private final ConcurrentHashMap<CredentialDigest, CompletableFuture<RemoteSession>> calls = new ConcurrentHashMap<>();
 
     public RemoteSessions(ResolverClient client, ResolverSettings settings, Clock clock, AuthgateEvents events) {
         this.client = client;
@@ -31,7 +37,7 @@ public final class RemoteSessions {
         this.events = events;
         long positiveNanos = settings.cacheTtl().toNanos();
         long negativeNanos = settings.negativeCacheTtl().toNanos();
-        this.cache = Caffeine.newBuilder()
+        this.answers = Caffeine.newBuilder()
                 .executor(Runnable::run) // as in VerifiedTokenCache: no pool handoff per write
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .maximumSize(settings.maxEntries())
@@ -51,7 +57,7 @@ public final class RemoteSessions {
                         return current;
                     }
                 })
-                .buildAsync();
+                .build();
     }
 
     /**
@@ -60,34 +66,64 @@ public final class RemoteSessions {
      */
     public CompletableFuture<RemoteSession> resolve(RemoteCredential credential) {
         CredentialDigest key = credential.digest(settings.authgearHost());
-        boolean[] called = new boolean[1];
-        CompletableFuture<RemoteSession> answer = cache.get(key, (k, executor) -> {
-            called[0] = true;
-            return call(credential);
-        });
-        if (!called[0]) {
-            if (answer.isDone()) {
-                events.resolverCacheHit();
-            } else {
-                events.resolverCoalesced();
-            }
+        RemoteSession cached = answers.getIfPresent(key);
+        if (cached != null) {
+            events.resolverCacheHit();
+            return CompletableFuture.completedFuture(cached);
         }
-        return answer;
+        CompletableFuture<RemoteSession> mine = new CompletableFuture<>();
+        CompletableFuture<RemoteSession> underWay = calls.putIfAbsent(key, mine);
+        if (underWay != null) {
+            events.resolverCoalesced();
+            return underWay;
+        }
+        // A call that ended between the lookup above and now has left its answer in the cache.
+        cached = answers.getIfPresent(key);
+        if (cached != null) {
+            calls.remove(key, mine);
+            mine.complete(cached);
+            events.resolverCacheHit();
+            return mine;
+        }
+        call(credential).whenComplete((answer, error) -> {
+            // The answer is cached before the call is forgotten, so a request arriving in between
+            // finds one or the other.
+            if (answer != null) {
+                answers.put(key, answer);
+            }
+            calls.remove(key, mine);
+            if (answer != null) {
+                mine.complete(answer);
+            } else {
+                mine.completeExceptionally(unwrap(error));
+            }
+        });
+        return mine;
     }
 
     private CompletableFuture<RemoteSession> call(RemoteCredential credential) {
         long started = System.nanoTime();
-        return client.call(credential).whenComplete((session, error) -> {
+        CompletableFuture<RemoteSession> call;
+        try {
+            call = client.call(credential);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.whenComplete((session, error) -> {
             long nanos = System.nanoTime() - started;
             if (error == null) {
                 events.resolverCalled(nanos, session.kind());
             } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                ResolverUnavailableException failure = cause instanceof ResolverUnavailableException e ? e
-                        : new ResolverUnavailableException(ResolverUnavailableException.Cause.CONNECTION, cause.getClass().getSimpleName());
+                ResolverUnavailableException failure = unwrap(error);
                 events.resolverFailed(nanos, failure.reason(), failure.getMessage());
             }
         });
+    }
+
+    private static ResolverUnavailableException unwrap(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof ResolverUnavailableException e ? e
+                : new ResolverUnavailableException(ResolverUnavailableException.Cause.CONNECTION, cause.getClass().getSimpleName());
     }
 
     public ResolverSettings settings() {
@@ -95,6 +131,6 @@ public final class RemoteSessions {
     }
 
     public long size() {
-        return cache.synchronous().estimatedSize();
+        return answers.estimatedSize();
     }
 }

@@ -418,6 +418,42 @@ class RemoteResolutionTest {
         }
 
         @Test
+        void aFailedCallLogsNothingAnywhere() {
+            // Caffeine logs failed asynchronous loads with a stack trace through System.Logger (JUL);
+            // a failed call is an expected event here, reported through AuthgateEvents only.
+            java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+            List<java.util.logging.LogRecord> logged = new CopyOnWriteArrayList<>();
+            java.util.logging.Handler capture = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord record) {
+                    logged.add(record);
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            root.addHandler(capture);
+            try {
+                authgear.failWith(500);
+                Resolver r = resolver("");
+                for (int i = 0; i < 3; i++) {
+                    assertThat(r.resolveAsync(GatewayRequest.of(null, VALID_COOKIE)).join()).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+                }
+                Resolver down = resolver(",\"resolver\":{\"url\":\"http://127.0.0.1:9/_resolver/resolve\"}");
+                assertThat(down.resolve(GatewayRequest.of(null, VALID_COOKIE))).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            } finally {
+                root.removeHandler(capture);
+            }
+            assertThat(logged).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
+            assertThat(events.failures).hasSize(4);
+        }
+
+        @Test
         void theAsyncPathNeverFails() {
             authgear.failWith(500);
             CompletableFuture<Decision> d = resolver("").resolveAsync(GatewayRequest.of(null, VALID_COOKIE));
