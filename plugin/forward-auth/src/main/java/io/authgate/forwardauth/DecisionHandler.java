@@ -76,14 +76,14 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = HttpMethod.HEAD.equals(request.method());
         String path = ForwardedTarget.pathOf(request.uri());
         boolean envoy = isUnderEnvoyPrefix(path);
         if (!envoy && !RESOLVE_PATH.equals(path)) {
             metrics.decided(Metrics.Outcome.NOT_FOUND, System.nanoTime() - started);
-            Responses.text(ctx, keepAlive, 404, "not found: decisions are at " + RESOLVE_PATH + "\n");
+            Responses.send(ctx, keepAlive, head, 404, Responses.TEXT, "not found: decisions are at " + RESOLVE_PATH + "\n");
             return ANSWERED;
         }
-        boolean head = HttpMethod.HEAD.equals(request.method());
         if (!envoy && !head && !HttpMethod.GET.equals(request.method())) {
             metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
             Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
@@ -120,7 +120,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {
         try {
             if (decision instanceof Decision.Allow allow) {
-                Responses.send(ctx, keepAlive, head, 200, allow.headers().asList(), "");
+                Responses.allow(ctx, keepAlive, head, allow.headers());
                 metrics.decided(allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION, System.nanoTime() - started);
             } else {
                 Decision.Deny deny = (Decision.Deny) decision;

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -14,6 +15,8 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -22,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The two listeners, on one set of event loops: decisions and management, never the same port.
@@ -35,6 +39,8 @@ final class ForwardAuthServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 8 * 1024;
     static final int MAX_HEADER_SIZE = 64 * 1024;
     static final int MAX_BODY = 64 * 1024;
+    /** The decision port's request decoder; writes from its place skip the response encoder. */
+    static final String DECODER = "decoder";
 
     /** epoll where the native library loads (Linux x86-64), NIO anywhere else. */
     private static final boolean EPOLL = Epoll.isAvailable();
@@ -53,8 +59,18 @@ final class ForwardAuthServer implements AutoCloseable {
     /** Binds both ports or fails; returns nothing until both listen. */
     void start(InetSocketAddress decisions, ChannelHandler decisionHandler, InetSocketAddress admin, ChannelHandler adminHandler)
             throws InterruptedException {
-        decisionChannel = bind(decisions, decisionHandler);
-        adminChannel = bind(admin, adminHandler);
+        // Decoder and encoder are separate rather than an HttpServerCodec, whose encoder expects one
+        // encoded response per request it decoded: a cached session's answer is written pre-encoded,
+        // from the decoder's place in the pipeline, so it passes no encoder (Responses.allow).
+        decisionChannel = bind(decisions, p -> p
+                .addLast(DECODER, new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                .addLast(new HttpResponseEncoder())
+                .addLast(new HttpObjectAggregator(MAX_BODY))
+                .addLast(decisionHandler));
+        adminChannel = bind(admin, p -> p
+                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                .addLast(new HttpObjectAggregator(MAX_BODY))
+                .addLast(adminHandler));
     }
 
     InetSocketAddress decisionAddress() {
@@ -65,7 +81,7 @@ final class ForwardAuthServer implements AutoCloseable {
         return (InetSocketAddress) adminChannel.localAddress();
     }
 
-    private Channel bind(InetSocketAddress address, ChannelHandler handler) throws InterruptedException {
+    private Channel bind(InetSocketAddress address, Consumer<ChannelPipeline> handlers) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -75,11 +91,8 @@ final class ForwardAuthServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
-                        ch.pipeline()
-                                .addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS))
-                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-                                .addLast(new HttpObjectAggregator(MAX_BODY))
-                                .addLast(handler);
+                        ch.pipeline().addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS));
+                        handlers.accept(ch.pipeline());
                     }
                 });
         return bootstrap.bind(address).sync().channel();

@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,7 +19,29 @@ import java.util.List;
 /** Writing answers: always a length, never a chunked body, keep-alive unless asked otherwise. */
 final class Responses {
     private static final io.netty.util.AsciiString ZERO = io.netty.util.AsciiString.cached("0");
+    private static final byte[] OK_STATUS_LINE = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY_BODY_END = "content-length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
     private Responses() {
+    }
+
+    /**
+     * 200 with the identity headers. The common case, a kept-alive connection and headers that encode
+     * as they are, is written as bytes built once per session ({@link IdentityHeaders#http1FieldLines})
+     * from the request decoder's place in the pipeline, which is past the response encoder: the same
+     * bytes the encoder would write, without building and encoding a response object per request.
+     * HEAD gets the same answer, which has no body.
+     */
+    static void allow(ChannelHandlerContext ctx, boolean keepAlive, boolean head, IdentityHeaders headers) {
+        byte[] lines = keepAlive ? headers.http1FieldLines() : null;
+        if (lines == null) {
+            send(ctx, keepAlive, head, 200, headers.asList(), "");
+            return;
+        }
+        ChannelHandlerContext wire = ctx.pipeline().context(ForwardAuthServer.DECODER);
+        ByteBuf out = ctx.alloc().ioBuffer(OK_STATUS_LINE.length + lines.length + EMPTY_BODY_END.length);
+        out.writeBytes(OK_STATUS_LINE).writeBytes(lines).writeBytes(EMPTY_BODY_END);
+        wire.writeAndFlush(out);
     }
 
     static void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int status, List<Header> headers, String body) {
@@ -44,7 +67,9 @@ final class Responses {
         }
     }
 
+    static final List<Header> TEXT = List.of(new Header("content-type", "text/plain; charset=utf-8"));
+
     static void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body) {
-        send(ctx, keepAlive, false, status, List.of(new Header("content-type", "text/plain; charset=utf-8")), body);
+        send(ctx, keepAlive, false, status, TEXT, body);
     }
 }

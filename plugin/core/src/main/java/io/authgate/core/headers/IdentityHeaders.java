@@ -1,5 +1,6 @@
 package io.authgate.core.headers;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,11 @@ public final class IdentityHeaders {
     public static final IdentityHeaders SESSION_INVALID =
             new IdentityHeaders(List.of(new Header(IdentityHeaderNames.SESSION_VALID, "false")));
 
+    private static final byte[] NOT_ENCODABLE = new byte[0];
+
     private final List<Header> headers;
+    /** The HTTP/1.1 form, built on first use (a benign race: any thread builds the same bytes). */
+    private byte[] fieldLines;
 
     private IdentityHeaders(List<Header> headers) {
         this.headers = headers;
@@ -47,6 +52,37 @@ public final class IdentityHeaders {
             out.add(new Header(IdentityHeaderNames.SESSION_AUTHENTICATED_AT, Long.toString(claims.authTime())));
         }
         return new IdentityHeaders(List.copyOf(out));
+    }
+
+    /**
+     * The headers as HTTP/1.1 field lines ({@code name: value\r\n} each, US-ASCII), built once per
+     * instance, so a front that writes HTTP/1.1 itself can answer a cached session without encoding
+     * it again. {@code null} when a value holds anything but visible ASCII, space or tab (a claim
+     * with a control character or non-ASCII text): such headers go through the front's own encoder
+     * and its validation instead.
+     */
+    public byte[] http1FieldLines() {
+        byte[] lines = fieldLines;
+        if (lines == null) {
+            lines = encode(headers);
+            fieldLines = lines;
+        }
+        return lines == NOT_ENCODABLE ? null : lines;
+    }
+
+    private static byte[] encode(List<Header> headers) {
+        StringBuilder out = new StringBuilder(256);
+        for (Header h : headers) {
+            String value = h.value();
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if ((c < 0x20 && c != '\t') || c > 0x7e) {
+                    return NOT_ENCODABLE;
+                }
+            }
+            out.append(h.name()).append(": ").append(value).append("\r\n");
+        }
+        return out.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     public List<Header> asList() {

@@ -149,4 +149,31 @@ class IdentityHeadersTest {
         roles.add("superuser");
         assertThat(c.roles()).containsExactly("a");
     }
+
+    @Test
+    void http1FieldLinesAreTheHeadersAsWrittenOnTheWireBuiltOnce() {
+        IdentityHeaders h = IdentityHeaders.validSession(claims(List.of("admin"), List.of(), 7));
+        byte[] lines = h.http1FieldLines();
+        assertThat(new String(lines, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(
+                "x-authgear-session-valid: true\r\n"
+                        + "x-authgear-user-id: " + USER + "\r\n"
+                        + "x-authgear-user-anonymous: false\r\n"
+                        + "x-authgear-user-verified: true\r\n"
+                        + "x-authgear-user-can-reauthenticate: true\r\n"
+                        + "x-authgear-user-roles: admin\r\n"
+                        + "x-authgear-session-amr: \r\n"
+                        + "x-authgear-session-authenticated-at: 7\r\n");
+        assertThat(h.http1FieldLines()).isSameAs(lines);
+        assertThat(IdentityHeaders.NONE.http1FieldLines()).isEmpty();
+    }
+
+    @Test
+    void valuesThatAreNotVisibleAsciiAreLeftToTheFrontsEncoder() {
+        for (String bad : List.of("a\r\nx-injected: 1", "a\nb", "nul\u0000", "del\u007f", "caf\u00e9", "\u7528\u6237")) {
+            IdentityHeaders h = IdentityHeaders.validSession(new SessionClaims(bad, false, true, true, List.of(), List.of(), 0));
+            assertThat(h.http1FieldLines()).as("%s", bad.codePoints().boxed().toList()).isNull();
+        }
+        IdentityHeaders tab = IdentityHeaders.validSession(new SessionClaims("a\tb c", false, true, true, List.of(), List.of(), 0));
+        assertThat(tab.http1FieldLines()).isNotNull();
+    }
 }

@@ -1,0 +1,96 @@
+package io.authgate.forwardauth;
+
+import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaders;
+import io.authgate.core.headers.SessionClaims;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pre-encoded 200 (Responses.allow) is byte for byte what Netty's encoder writes for the same
+ * response, and it leaves the pipeline without passing the encoder.
+ */
+class PreEncodedAnswerTest {
+    private static final IdentityHeaders SESSION = IdentityHeaders.validSession(new SessionClaims(
+            "c5a9c2e4-7d3b-4a45-9a42-0c6f6b5e2d11", false, true, true, List.of("admin", "editor"), List.of("pwd", "mfa"), 1136171045L));
+
+    /** Writes what the handler is told to, as DecisionHandler does, in the decision port's pipeline. */
+    private static String answer(boolean keepAlive, boolean head, IdentityHeaders headers) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline()
+                .addLast(ForwardAuthServer.DECODER, new HttpRequestDecoder())
+                .addLast(new HttpResponseEncoder())
+                .addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        // no-op: EmbeddedChannel is active at once
+                    }
+                });
+        ChannelHandlerContext handlerCtx = channel.pipeline().lastContext();
+        Responses.allow(handlerCtx, keepAlive, head, headers);
+        channel.runPendingTasks();
+        StringBuilder out = new StringBuilder();
+        ByteBuf written;
+        while ((written = channel.readOutbound()) != null) {
+            out.append(written.toString(StandardCharsets.US_ASCII));
+            written.release();
+        }
+        channel.finishAndReleaseAll();
+        return out.toString();
+    }
+
+    /** What the encoder writes for the same response (Responses.send, the general path). */
+    private static String encoded(IdentityHeaders headers) {
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
+        List<Header> list = new ArrayList<>(headers.asList());
+        Responses.send(channel.pipeline().lastContext(), true, false, 200, list, "");
+        StringBuilder out = new StringBuilder();
+        ByteBuf written;
+        while ((written = channel.readOutbound()) != null) {
+            out.append(written.toString(StandardCharsets.US_ASCII));
+            written.release();
+        }
+        channel.finishAndReleaseAll();
+        return out.toString();
+    }
+
+    @Test
+    void theCachedAnswerIsExactlyWhatTheEncoderWrites() {
+        String fast = answer(true, false, SESSION);
+        assertThat(fast).startsWith("HTTP/1.1 200 OK\r\nx-authgear-session-valid: true\r\n").endsWith("content-length: 0\r\n\r\n");
+        assertThat(fast).isEqualTo(encoded(SESSION));
+    }
+
+    @Test
+    void noSessionIsAnEmpty200() {
+        assertThat(answer(true, false, IdentityHeaders.NONE)).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+    }
+
+    @Test
+    void headGetsTheSameAnswer() {
+        assertThat(answer(true, true, SESSION)).isEqualTo(answer(true, false, SESSION));
+    }
+
+    @Test
+    void aClosingConnectionTakesTheEncoderAndSaysClose() {
+        assertThat(answer(false, false, SESSION)).contains("\r\nconnection: close\r\n").contains("x-authgear-user-roles: admin,editor\r\n");
+    }
+
+    @Test
+    void headersThatCannotBeWrittenAsTheyAreTakeTheEncoder() {
+        IdentityHeaders odd = IdentityHeaders.validSession(new SessionClaims("caf\u00e9", false, true, true, List.of(), List.of(), 0));
+        assertThat(odd.http1FieldLines()).isNull();
+        assertThat(answer(true, false, odd)).startsWith("HTTP/1.1 200 OK\r\n").contains("x-authgear-user-id: ");
+    }
+}
