@@ -17,7 +17,8 @@
 # server, which lives in the nginx workers, has the same cores to use as authgate.
 #
 # Knobs (environment): THREADS (2), CONNECTIONS (32), DURATION (15s), WARMUP (8s), ROUNDS (2),
-# NGINX_WORKERS (auto), TARGET (0.9), KEEP (1 keeps the temp dir), AUTHGATE_JAVA_OPTS.
+# NGINX_WORKERS (auto), TARGET (0.9), KEEP (1 keeps the temp dir), AUTHGATE_JAVA_OPTS,
+# EVENT_LOOP_THREADS (the adapter's event_loop_threads; default: its own, one per core).
 set -euo pipefail
 
 THREADS=${THREADS:-2}
@@ -118,6 +119,7 @@ authgear_endpoint: $ISSUER
 listen: 127.0.0.1:0
 admin_listen: 127.0.0.1:0
 EOF
+if [ -n "${EVENT_LOOP_THREADS:-}" ]; then echo "event_loop_threads: $EVENT_LOOP_THREADS" >>"$WORK/authgate.yaml"; fi
 log "starting authgate ($JAR)"
 # shellcheck disable=SC2086
 java $AUTHGATE_JAVA_OPTS -jar "$JAR" --config "$WORK/authgate.yaml" >"$WORK/authgate.log" 2>&1 &
@@ -257,7 +259,7 @@ VERDICT=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "PASS" : "M
 WORKERS=$(grep -c 'nginx: worker process' <(ps -o args= --ppid "$(cat "$WORK/authgate/nginx.pid")") || true)
 
 echo
-echo "forward-auth benchmark: nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $(nproc) cores, nginx workers per instance: $WORKERS"
+echo "forward-auth benchmark: nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $(nproc) cores, nginx workers per instance: $WORKERS, authgate event loops: ${EVENT_LOOP_THREADS:-$(nproc) (default)}"
 echo "command: $COMMAND"
 echo "         (warm-up $WARMUP each first; $ROUNDS alternating rounds; means below)"
 printf '%-34s %12s %12s\n' "" "req/s" "p99 (ms)"

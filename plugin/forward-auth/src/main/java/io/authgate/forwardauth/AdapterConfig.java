@@ -25,10 +25,13 @@ import java.util.regex.PatternSyntaxException;
  * @param coreKeys        the keys the core reads (with {@code authgear_endpoint} filled in by
  *                        {@link #coreConfig} for the development issuer)
  * @param rules           per-route modes and policies, first match wins; the top level is the default
+ * @param eventLoopThreads how many threads serve connections: by default one per core, not Netty's
+ *                        two, since the adapter shares its host's cores with the gateway it serves
  */
 public record AdapterConfig(
         InetSocketAddress listen,
         InetSocketAddress adminListen,
+        int eventLoopThreads,
         String envoyPathPrefix,
         boolean developmentIssuer,
         ObjectNode coreKeys,
@@ -40,7 +43,7 @@ public record AdapterConfig(
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
-    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "envoy_path_prefix", "development_issuer", "rules");
+    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix", "development_issuer", "rules");
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
@@ -53,7 +56,7 @@ public record AdapterConfig(
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
-                throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, envoy_path_prefix,"
+                throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, event_loop_threads, envoy_path_prefix,"
                         + " development_issuer, rules; and the plugin's keys)");
             }
         }
@@ -62,6 +65,7 @@ public record AdapterConfig(
         if (listen.getPort() != 0 && listen.equals(admin)) {
             throw new ConfigException("admin_listen", "must differ from listen: management requests never share the decision port");
         }
+        int threads = eventLoopThreads(root.remove("event_loop_threads"));
         String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
         boolean dev = bool(root.remove("development_issuer"), "development_issuer");
         JsonNode rulesNode = root.remove("rules");
@@ -81,7 +85,7 @@ public record AdapterConfig(
         } else {
             ConfigParser.parse(root);
         }
-        return new AdapterConfig(listen, admin, envoyPrefix, dev, root, rules(rulesNode, root, dev));
+        return new AdapterConfig(listen, admin, threads, envoyPrefix, dev, root, rules(rulesNode, root, dev));
     }
 
     private static List<Rule> rules(JsonNode node, ObjectNode defaults, boolean dev) {
@@ -224,6 +228,16 @@ public record AdapterConfig(
             throw new ConfigException(key, "has a host that is not an address and does not resolve (got \"" + text + "\")");
         }
         return address;
+    }
+
+    private static int eventLoopThreads(JsonNode node) {
+        if (node == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > 256) {
+            throw new ConfigException("event_loop_threads", "must be a whole number from 1 to 256");
+        }
+        return node.intValue();
     }
 
     private static String envoyPrefix(JsonNode node) {

@@ -36,7 +36,7 @@ public final class ForwardAuth implements AutoCloseable {
         DevelopmentIssuer dev = null;
         // One server, created once: each one opens its event loops' selectors at construction.
         AtomicInteger inFlight = new AtomicInteger();
-        ForwardAuthServer server = new ForwardAuthServer(inFlight);
+        ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads());
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();

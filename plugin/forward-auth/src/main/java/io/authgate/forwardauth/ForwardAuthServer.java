@@ -46,14 +46,16 @@ final class ForwardAuthServer implements AutoCloseable {
     private static final boolean EPOLL = Epoll.isAvailable();
 
     private final EventLoopGroup boss = EPOLL ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = EPOLL ? new EpollEventLoopGroup() : new NioEventLoopGroup();
+    private final EventLoopGroup workers;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight;
     private Channel decisionChannel;
     private Channel adminChannel;
 
-    ForwardAuthServer(AtomicInteger inFlight) {
+    /** @param threads event loops serving connections (both ports) */
+    ForwardAuthServer(AtomicInteger inFlight, int threads) {
         this.inFlight = inFlight;
+        this.workers = EPOLL ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
     }
 
     /** Binds both ports or fails; returns nothing until both listen. */

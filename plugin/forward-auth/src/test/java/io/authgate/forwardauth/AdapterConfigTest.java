@@ -178,6 +178,25 @@ class AdapterConfigTest {
     }
 
     @Nested
+    class EventLoopThreads {
+        @Test
+        void oneThreadPerCoreByDefault() {
+            assertThat(parse(ENDPOINT).eventLoopThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        }
+
+        @Test
+        void aNumber() {
+            assertThat(parse(ENDPOINT + "event_loop_threads: 3\n").eventLoopThreads()).isEqualTo(3);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-1", "257", "1.5", "\"2\"", "[2]", "null"})
+        void mustBeAWholeNumberFrom1To256(String value) {
+            assertThat(rejected(ENDPOINT + "event_loop_threads: " + value + "\n", "event_loop_threads")).contains("from 1 to 256");
+        }
+    }
+
+    @Nested
     class DevelopmentIssuer {
         @Test
         void needsNoEndpointAndFillsInTheIssuersOrigin() {
