@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -433,22 +432,11 @@ class AdapterProcessIT {
     }
 
     private static Map<String, Double> scrape(int adminPort) throws IOException {
-        RawHttp.Response r = get(adminPort, "/metrics");
-        assertThat(r.status()).isEqualTo(200);
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String line : r.bodyText().split("\n")) {
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        }
-        return out;
+        return PrometheusScrape.scrape(adminPort);
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
-        assertThat(after).as("series %s", series).containsKey(series);
-        return after.get(series) - before.getOrDefault(series, 0.0);
+        return PrometheusScrape.delta(before, after, series);
     }
 
     private static Map<String, Double> awaitMetric(int adminPort, String series, double atLeast) throws Exception {

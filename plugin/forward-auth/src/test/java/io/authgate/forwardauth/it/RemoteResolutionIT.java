@@ -789,23 +789,11 @@ class RemoteResolutionIT {
 
     private static Map<String, Double> scrape(AdapterProcess adapter) throws IOException {
         String origin = adapter.adminOrigin();
-        int port = Integer.parseInt(origin.substring(origin.lastIndexOf(':') + 1));
-        RawHttp.Response r = RawHttp.exchange(port, RawHttp.get("/metrics", port));
-        assertThat(r.status()).isEqualTo(200);
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String line : r.bodyText().split("\n")) {
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        }
-        return out;
+        return PrometheusScrape.scrape(Integer.parseInt(origin.substring(origin.lastIndexOf(':') + 1)));
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
-        assertThat(after).as("series %s", series).containsKey(series);
-        return after.get(series) - before.getOrDefault(series, 0.0);
+        return PrometheusScrape.delta(before, after, series);
     }
 
     /** Opens {@code n} connections, writes the request on each, then reads every answer. */
