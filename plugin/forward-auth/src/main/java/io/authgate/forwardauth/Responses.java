@@ -2,6 +2,8 @@ package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaders;
+import io.authgate.core.resolve.Decision;
+import io.authgate.core.resolve.Denials;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -39,18 +41,25 @@ final class Responses {
             return;
         }
         ChannelHandlerContext wire = ctx.pipeline().context(ForwardAuthServer.DECODER);
+        if (wire == null) {
+            // The connection closed while the decision was pending: nobody to answer.
+            return;
+        }
         ByteBuf out = ctx.alloc().ioBuffer(OK_STATUS_LINE.length + lines.length + EMPTY_BODY_END.length);
         out.writeBytes(OK_STATUS_LINE).writeBytes(lines).writeBytes(EMPTY_BODY_END);
         wire.writeAndFlush(out);
     }
 
     static void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int status, List<Header> headers, String body) {
-        ByteBuf content = body == null || body.isEmpty() || head
-                ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, false);
-        for (int i = 0; i < headers.size(); i++) {
-            Header h = headers.get(i);
-            response.headers().add(h.name(), h.value());
+        FullHttpResponse response;
+        try {
+            response = build(status, headers, body, head);
+        } catch (IllegalArgumentException e) {
+            // A header value Netty refuses (a control character: the core never lets one through,
+            // this is the second line of defence). Fail closed, without the value.
+            Decision.Deny error = Denials.INTERNAL_ERROR;
+            response = build(error.status(), error.headers(), error.body(), head);
+            body = error.body();
         }
         if (body == null || body.isEmpty()) {
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, ZERO);
@@ -65,6 +74,23 @@ final class Responses {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** Header names and values validated: nothing a value holds can become a header of its own. */
+    private static FullHttpResponse build(int status, List<Header> headers, String body, boolean head) {
+        ByteBuf content = body == null || body.isEmpty() || head
+                ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, true);
+        try {
+            for (int i = 0; i < headers.size(); i++) {
+                Header h = headers.get(i);
+                response.headers().add(h.name(), h.value());
+            }
+        } catch (IllegalArgumentException e) {
+            response.release();
+            throw e;
+        }
+        return response;
     }
 
     static final List<Header> TEXT = List.of(new Header("content-type", "text/plain; charset=utf-8"));

@@ -88,6 +88,31 @@ class PreEncodedAnswerTest {
     }
 
     @Test
+    void aConnectionClosedBeforeTheAnswerGetsNothingAndLeaksNothing() {
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
+        // No decoder in the pipeline any more: what a channel that closed while its decision was
+        // pending looks like.
+        Responses.allow(channel.pipeline().lastContext(), true, false, SESSION);
+        assertThat((Object) channel.readOutbound()).isNull();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aValueNettyRefusesIsA500NeverAHeaderOfItsOwn() {
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
+        Responses.send(channel.pipeline().lastContext(), true, false, 200,
+                List.of(new Header("x-authgear-user-roles", "x\r\nx-authgear-user-id: victim")), "");
+        StringBuilder out = new StringBuilder();
+        ByteBuf written;
+        while ((written = channel.readOutbound()) != null) {
+            out.append(written.toString(StandardCharsets.US_ASCII));
+            written.release();
+        }
+        channel.finishAndReleaseAll();
+        assertThat(out.toString()).startsWith("HTTP/1.1 500 ").doesNotContain("victim");
+    }
+
+    @Test
     void headersThatCannotBeWrittenAsTheyAreTakeTheEncoder() {
         IdentityHeaders odd = IdentityHeaders.validSession(new SessionClaims("caf\u00e9", false, true, true, List.of(), List.of(), 0));
         assertThat(odd.http1FieldLines()).isNull();

@@ -40,7 +40,8 @@ public final class ConfigParser {
             "unknown_kid_min_interval_seconds", "fetch_timeout_ms", "wait_timeout_ms");
 
     private static final Set<String> RESOLVER_KEYS = Set.of(
-            "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "max_entries", "on_error");
+            "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "max_entries", "max_concurrent_calls",
+            "on_error");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -266,7 +267,7 @@ public final class ConfigParser {
         }
         if (!node.isObject()) {
             throw new ConfigException("resolver", "must be an object (url, timeout_ms, cache_ttl_seconds, negative_cache_ttl_seconds,"
-                    + " max_entries, on_error) or false to turn remote resolution off");
+                    + " max_entries, max_concurrent_calls, on_error) or false to turn remote resolution off");
         }
         ObjectNode r = (ObjectNode) node;
         rejectUnknownKeys(r, RESOLVER_KEYS, "resolver.");
@@ -279,8 +280,9 @@ public final class ConfigParser {
         Duration negativeTtl = Duration.ofSeconds(integer(r, "negative_cache_ttl_seconds",
                 (int) d.negativeCacheTtl().toSeconds(), 0, 3_600, "resolver."));
         int maxEntries = integer(r, "max_entries", d.maxEntries(), 1, 10_000_000, "resolver.");
+        int maxCalls = integer(r, "max_concurrent_calls", d.maxConcurrentCalls(), 1, 100_000, "resolver.");
         OnError onError = r.has("on_error") ? onError(r.get("on_error")) : d.onError();
-        return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, maxEntries, onError);
+        return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, maxEntries, maxCalls, onError);
     }
 
     private static OnError onError(JsonNode node) {

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param cacheTtl         how long a valid session's answer is reused (0: not cached)
  * @param negativeCacheTtl how long "no session" and {@code Session-Valid: false} are reused
  * @param maxEntries       bound on cached answers
+ * @param maxConcurrentCalls bound on calls in flight: past it a credential is not asked about, and
+ *                         the request gets {@code onError} (random credentials must not open
+ *                         ever more connections to Authgear)
  * @param onError          what a request gets when the resolver cannot answer
  */
 public record ResolverSettings(
@@ -24,12 +27,14 @@ public record ResolverSettings(
         Duration cacheTtl,
         Duration negativeCacheTtl,
         int maxEntries,
+        int maxConcurrentCalls,
         OnError onError) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_NEGATIVE_CACHE_TTL = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 256;
 
     public ResolverSettings {
         Objects.requireNonNull(url, "url");
@@ -44,7 +49,8 @@ public record ResolverSettings(
     public static ResolverSettings defaultsFor(String issuer) {
         URI origin = URI.create(issuer);
         return new ResolverSettings(URI.create(issuer + "/_resolver/resolve"), origin.getRawAuthority(),
-                DEFAULT_TIMEOUT, DEFAULT_CACHE_TTL, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_MAX_ENTRIES, OnError.DENY);
+                DEFAULT_TIMEOUT, DEFAULT_CACHE_TTL, DEFAULT_NEGATIVE_CACHE_TTL, DEFAULT_MAX_ENTRIES,
+                DEFAULT_MAX_CONCURRENT_CALLS, OnError.DENY);
     }
 
     /** True when {@link #url} is not Authgear's own origin, so {@code Host} must be set explicitly. */

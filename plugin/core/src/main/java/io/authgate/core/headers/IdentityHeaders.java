@@ -20,8 +20,8 @@ public final class IdentityHeaders {
     private static final byte[] NOT_ENCODABLE = new byte[0];
 
     private final List<Header> headers;
-    /** The HTTP/1.1 form, built on first use (a benign race: any thread builds the same bytes). */
-    private byte[] fieldLines;
+    /** The HTTP/1.1 form, built on first use (a benign race: any thread builds the same bytes). Volatile so the array's contents are seen with it. */
+    private volatile byte[] fieldLines;
 
     private IdentityHeaders(List<Header> headers) {
         this.headers = headers;

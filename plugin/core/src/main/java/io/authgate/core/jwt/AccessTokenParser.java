@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.authgate.core.headers.HeaderValues;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
 
@@ -101,6 +102,7 @@ public final class AccessTokenParser {
                 strings(all, CLAIM_ROLES),
                 strings(all, "amr"),
                 authTime);
+        requireHeaderSafe(session);
         long exp = seconds(all, "exp", AccessToken.ABSENT);
         if (exp == AccessToken.ABSENT) {
             throw new ParseException("exp is required", 0);
@@ -120,6 +122,27 @@ public final class AccessTokenParser {
                 scopes(scope),
                 session,
                 IdentityHeaders.validSession(session));
+    }
+
+    /**
+     * The claims that become header values must be writable as one: no control character (a CR/LF in
+     * a role would be a header of the signer's choosing in the upstream request). Authgear never
+     * issues such claims; a token that has them is malformed.
+     */
+    private static void requireHeaderSafe(SessionClaims session) throws ParseException {
+        requireHeaderSafe(session.userId(), "sub");
+        for (String role : session.roles()) {
+            requireHeaderSafe(role, CLAIM_ROLES);
+        }
+        for (String amr : session.amr()) {
+            requireHeaderSafe(amr, "amr");
+        }
+    }
+
+    private static void requireHeaderSafe(String value, String claim) throws ParseException {
+        if (!HeaderValues.isSafe(value)) {
+            throw new ParseException(claim + " holds a character a header value cannot carry", 0);
+        }
     }
 
     /**

@@ -3,7 +3,7 @@ package io.authgate.core.remote;
 import java.util.Arrays;
 
 /** A SHA-256 digest of a credential, as a cache key: compared whole, hashed from its first bytes. */
-public final class CredentialDigest {
+public final class CredentialDigest implements Comparable<CredentialDigest> {
     private final byte[] bytes;
     private final int hash;
 
@@ -21,6 +21,12 @@ public final class CredentialDigest {
     @Override
     public boolean equals(Object o) {
         return o instanceof CredentialDigest other && other.hash == hash && Arrays.equals(other.bytes, bytes);
+    }
+
+    /** Lets the cache's hash map order colliding keys (a tree bin), so crafted hash collisions stay cheap. */
+    @Override
+    public int compareTo(CredentialDigest other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
     }
 
     @Override

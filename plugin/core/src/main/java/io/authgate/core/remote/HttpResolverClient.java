@@ -45,12 +45,15 @@ public final class HttpResolverClient implements ResolverClient {
             return CompletableFuture.completedFuture(RemoteSession.NONE);
         }
         long timeoutMillis = settings.timeout().toMillis();
-        return client.sendAsync(request, DISCARD)
-                // The client's own timeout covers the wait for the answer; this bounds the whole call,
-                // connecting included, so a caller that waits (the APISIX runner) waits no longer.
+        CompletableFuture<HttpResponse<Void>> exchange = client.sendAsync(request, DISCARD);
+        // The client's own timeout covers the wait for the answer; this bounds the whole call,
+        // connecting included, so a caller that waits (the APISIX runner) waits no longer.
+        return exchange.copy()
                 .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     if (error != null) {
+                        // Stop the exchange too, so a slow Authgear does not pile up connections.
+                        exchange.cancel(true);
                         throw failure(error);
                     }
                     if (response.statusCode() != 200) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +31,13 @@ public final class RemoteSessions {
     private final AuthgateEvents events;
     private final Cache<CredentialDigest, RemoteSession> answers;
     private final ConcurrentHashMap<CredentialDigest, CompletableFuture<RemoteSession>> calls = new ConcurrentHashMap<>();
+    private final Semaphore callSlots;
 
     public RemoteSessions(ResolverClient client, ResolverSettings settings, Clock clock, AuthgateEvents events) {
         this.client = client;
         this.settings = settings;
         this.events = events;
+        this.callSlots = new Semaphore(settings.maxConcurrentCalls());
         long positiveNanos = settings.cacheTtl().toNanos();
         long negativeNanos = settings.negativeCacheTtl().toNanos();
         this.answers = Caffeine.newBuilder()
@@ -85,17 +88,29 @@ public final class RemoteSessions {
             events.resolverCacheHit();
             return mine;
         }
-        call(credential).whenComplete((answer, error) -> {
-            // The answer is cached before the call is forgotten, so a request arriving in between
-            // finds one or the other.
-            if (answer != null) {
-                answers.put(key, answer);
-            }
+        if (!callSlots.tryAcquire()) {
             calls.remove(key, mine);
-            if (answer != null) {
-                mine.complete(answer);
-            } else {
-                mine.completeExceptionally(unwrap(error));
+            ResolverUnavailableException overloaded = new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
+                    "Authgear's resolver not asked: " + settings.maxConcurrentCalls() + " calls already in flight");
+            events.resolverFailed(0, overloaded.reason(), overloaded.getMessage());
+            mine.completeExceptionally(overloaded);
+            return mine;
+        }
+        call(credential).whenComplete((answer, error) -> {
+            try {
+                // The answer is cached before the call is forgotten, so a request arriving in between
+                // finds one or the other.
+                if (answer != null) {
+                    answers.put(key, answer);
+                }
+            } finally {
+                callSlots.release();
+                calls.remove(key, mine);
+                if (answer != null) {
+                    mine.complete(answer);
+                } else {
+                    mine.completeExceptionally(unwrap(error));
+                }
             }
         });
         return mine;
@@ -106,7 +121,8 @@ public final class RemoteSessions {
         CompletableFuture<RemoteSession> call;
         try {
             call = client.call(credential);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Whatever happens, the call ends: waiters must never be left hanging.
             call = CompletableFuture.failedFuture(e);
         }
         return call.whenComplete((session, error) -> {

@@ -1,6 +1,7 @@
 package io.authgate.core.remote;
 
 import io.authgate.core.headers.Header;
+import io.authgate.core.headers.HeaderValues;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
@@ -13,7 +14,9 @@ import java.util.function.Function;
 
 /**
  * Reads the headers of a resolver's 200 answer: the contract's names only (any case; the first value
- * of each), taken as they are, so the upstream sees what Authgear said. Anything else Authgear sends
+ * of each), taken as they are, so the upstream sees what Authgear said. An answer that does not make
+ * a valid session (Authgear's {@code Session-Valid: false}, or headers missing a part) is passed on as
+ * {@code Session-Valid: false} alone. Anything else Authgear sends
  * ({@code Set-Cookie}, a header a later Authgear adds) stays out.
  */
 final class ResolverAnswer {
@@ -36,9 +39,11 @@ final class ResolverAnswer {
             return RemoteSession.NONE;
         }
         IdentityHeaders identity = IdentityHeaders.of(headers);
-        SessionClaims claims = claimsOf(identity);
+        SessionClaims claims = headers.stream().allMatch(h -> HeaderValues.isSafe(h.value())) ? claimsOf(identity) : null;
+        // What is not a valid session reaches the upstream as "Session-Valid: false" alone: never a
+        // user id that this code itself judged not to make a session.
         return claims == null
-                ? new RemoteSession(RemoteSession.Kind.INVALID, identity, null)
+                ? new RemoteSession(RemoteSession.Kind.INVALID, IdentityHeaders.SESSION_INVALID, null)
                 : new RemoteSession(RemoteSession.Kind.VALID, identity, claims);
     }
 

@@ -7,7 +7,9 @@ package io.authgate.core.remote;
 public final class ResolverUnavailableException extends RuntimeException {
     /** For metrics: a small fixed set of labels. */
     public enum Cause {
-        TIMEOUT("timeout"), STATUS("status"), CONNECTION("connection");
+        TIMEOUT("timeout"), STATUS("status"), CONNECTION("connection"),
+        /** Not asked at all: {@code max_concurrent_calls} were already in flight. */
+        OVERLOADED("overloaded");
 
         private final String label;
 

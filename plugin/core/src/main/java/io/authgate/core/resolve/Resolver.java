@@ -66,7 +66,8 @@ public final class Resolver {
 
     /**
      * Resolves, for callers that may block (the APISIX runner's API is synchronous): at most the JWKS
-     * wait timeout when keys must be fetched, plus {@code resolver.timeout_ms} when Authgear is asked.
+     * wait timeout when keys must be fetched, plus {@code resolver.timeout_ms} for each call to
+     * Authgear (two when a bearer token it does not resolve gives way to the cookies).
      * A verified JWT on a route that is not live never waits for anything.
      */
     public Decision resolve(GatewayRequest request) {

@@ -454,6 +454,22 @@ class RemoteResolutionTest {
         }
 
         @Test
+        void pastMaxConcurrentCallsACredentialIsNotAskedAbout() {
+            authgear.delay(Duration.ofMillis(200));
+            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
+            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
+            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1}");
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
+            assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(events.failures).singleElement().asString().startsWith("overloaded");
+            assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_session=second")))).as("a slot is free again")
+                    .isEqualTo(defaultUserHeaders());
+            assertThat(authgear.calls("second")).isEqualTo(1);
+        }
+
+        @Test
         void theAsyncPathNeverFails() {
             authgear.failWith(500);
             CompletableFuture<Decision> d = resolver("").resolveAsync(GatewayRequest.of(null, VALID_COOKIE));
