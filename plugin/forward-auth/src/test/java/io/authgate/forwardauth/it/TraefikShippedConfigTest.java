@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * traefik-conf/ is what users copy: both files must be valid Traefik v3 configuration (the
- * SchemaStore schemas kept in {@code shared/schemas}, beside this repository) and must say what the
- * project decided. TraefikConformanceIT replays them against the real adapter.
+ * SchemaStore schemas, copied from {@code shared/schemas} into this module's test resources so a clone
+ * of the repository alone can run this) and must say what the project decided. TraefikConformanceIT replays them against the real adapter.
  */
 class TraefikShippedConfigTest {
     static final String SCHEMA_BASE = "https://json.schemastore.org/";
@@ -48,11 +49,10 @@ class TraefikShippedConfigTest {
         return findUp("traefik-conf/dynamic.yml");
     }
 
-    /** The schemas, by their $id, read from shared/schemas (never fetched: the $id prefix maps there). */
+    /** The schemas, by their $id, read from the test resources (never fetched: the $id prefix maps there). */
     static JsonSchema schema(String file) {
-        Path dir = findUp("shared/schemas");
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
-                b -> b.schemaMappers(m -> m.mapPrefix(SCHEMA_BASE, dir.toUri().toString())));
+                b -> b.schemaMappers(m -> m.mapPrefix(SCHEMA_BASE, "classpath:schemas/")));
         return factory.getSchema(SchemaLocation.of(SCHEMA_BASE + file));
     }
 
@@ -66,6 +66,32 @@ class TraefikShippedConfigTest {
 
     private static JsonNode read(Path file) throws IOException {
         return YAML.readTree(file.toFile());
+    }
+
+    @Test
+    void theCopiedSchemasAreTheSharedOnesWhereverThoseAreBesideTheRepository() throws IOException {
+        for (String file : List.of("traefik-v3.json", "traefik-v3-file-provider.json")) {
+            byte[] copy;
+            try (var in = TraefikShippedConfigTest.class.getClassLoader().getResourceAsStream("schemas/" + file)) {
+                assertThat(in).as("schemas/%s on the test class path", file).isNotNull();
+                copy = in.readAllBytes();
+            }
+            assertThat(YAML.readTree(copy).path("$id").asText()).isEqualTo(SCHEMA_BASE + file);
+            Path shared = sharedSchemas();
+            if (shared != null) {
+                assertThat(copy).as("%s equals %s", file, shared.resolve(file)).isEqualTo(Files.readAllBytes(shared.resolve(file)));
+            }
+        }
+    }
+
+    /** {@code shared/schemas} in or above the working directory, or {@code null} in a lone clone. */
+    private static Path sharedSchemas() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("shared/schemas"))) {
+                return dir.resolve("shared/schemas");
+            }
+        }
+        return null;
     }
 
     @Test
