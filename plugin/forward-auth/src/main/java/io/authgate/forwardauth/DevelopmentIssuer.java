@@ -14,6 +14,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.authgate.core.headers.Header;
+import io.authgate.core.headers.IdentityHeaders;
+import io.authgate.core.headers.SessionClaims;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -131,22 +134,19 @@ public final class DevelopmentIssuer implements AutoCloseable {
         }
     }
 
+    /** The contract's headers for one of its own tokens, mapped by the core's own claims-to-headers rule. */
     private static void writeSessionHeaders(HttpExchange exchange, JWTClaimsSet claims) throws IOException {
         try {
-            var h = exchange.getResponseHeaders();
-            boolean anonymous = Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_anonymous"));
-            h.set("X-Authgear-Session-Valid", "true");
-            h.set("X-Authgear-User-Id", claims.getSubject());
-            h.set("X-Authgear-User-Anonymous", Boolean.toString(anonymous));
-            h.set("X-Authgear-User-Verified", String.valueOf(claims.getBooleanClaim("https://authgear.com/claims/user/is_verified")));
-            h.set("X-Authgear-User-Can-Reauthenticate", Boolean.toString(!anonymous));
             List<String> roles = claims.getStringListClaim("https://authgear.com/claims/user/roles");
-            if (roles != null && !roles.isEmpty()) {
-                h.set("X-Authgear-User-Roles", String.join(",", roles));
-            }
             List<String> amr = claims.getStringListClaim("amr");
-            h.set("X-Authgear-Session-Amr", amr == null ? "" : String.join(" ", amr));
-            h.set("X-Authgear-Session-Authenticated-At", String.valueOf(claims.getLongClaim("auth_time")));
+            SessionClaims session = new SessionClaims(claims.getSubject(),
+                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_anonymous")),
+                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_verified")),
+                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/can_reauthenticate")),
+                    roles == null ? List.of() : roles, amr == null ? List.of() : amr, claims.getLongClaim("auth_time"));
+            for (Header h : IdentityHeaders.validSession(session).asList()) {
+                exchange.getResponseHeaders().set(h.name(), h.value());
+            }
         } catch (ParseException e) {
             throw new IOException("a token this issuer minted does not parse", e);
         }

@@ -2,16 +2,12 @@ package io.authgate.core.remote;
 
 import io.authgate.core.config.ResolverSettings;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Asks Authgear's resolver with the JDK's non-blocking HTTP client: {@code GET <url>} carrying only
@@ -54,7 +50,7 @@ public final class HttpResolverClient implements ResolverClient {
                     if (error != null) {
                         // Stop the exchange too, so a slow Authgear does not pile up connections.
                         exchange.cancel(true);
-                        throw failure(error);
+                        throw ResolverUnavailableException.of(error);
                     }
                     if (response.statusCode() != 200) {
                         throw new ResolverUnavailableException(ResolverUnavailableException.Cause.STATUS,
@@ -78,18 +74,6 @@ public final class HttpResolverClient implements ResolverClient {
                     .header("X-Forwarded-Proto", authgearProto);
         }
         return b.build();
-    }
-
-    private static ResolverUnavailableException failure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ResolverUnavailableException e) {
-            return e;
-        }
-        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
-            return new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT, "Authgear's resolver did not answer in time");
-        }
-        String what = cause instanceof IOException ? "cannot reach Authgear's resolver" : "Authgear's resolver call failed";
-        return new ResolverUnavailableException(ResolverUnavailableException.Cause.CONNECTION, what + ": " + cause.getClass().getSimpleName());
     }
 
     /**

@@ -8,7 +8,6 @@ import io.authgate.core.config.ResolverSettings;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +108,7 @@ public final class RemoteSessions {
                 if (answer != null) {
                     mine.complete(answer);
                 } else {
-                    mine.completeExceptionally(unwrap(error));
+                    mine.completeExceptionally(ResolverUnavailableException.of(error));
                 }
             }
         });
@@ -130,16 +129,10 @@ public final class RemoteSessions {
             if (error == null) {
                 events.resolverCalled(nanos, session.kind());
             } else {
-                ResolverUnavailableException failure = unwrap(error);
+                ResolverUnavailableException failure = ResolverUnavailableException.of(error);
                 events.resolverFailed(nanos, failure.reason(), failure.getMessage());
             }
         });
-    }
-
-    private static ResolverUnavailableException unwrap(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof ResolverUnavailableException e ? e
-                : new ResolverUnavailableException(ResolverUnavailableException.Cause.CONNECTION, cause.getClass().getSimpleName());
     }
 
     public ResolverSettings settings() {

@@ -1,5 +1,10 @@
 package io.authgate.core.remote;
 
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
 /**
  * Authgear's resolver did not answer 200 in time. The message is safe to log (it never holds the
  * credential); no stack trace is filled in, since the cause is the network, not the code.
@@ -27,6 +32,19 @@ public final class ResolverUnavailableException extends RuntimeException {
     public ResolverUnavailableException(Cause cause, String message) {
         super(message, null, false, false);
         this.cause = cause;
+    }
+
+    /** What a failed call amounts to: the exception itself, or the cause classified (completion wrappers unwrapped). */
+    public static ResolverUnavailableException of(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ResolverUnavailableException e) {
+            return e;
+        }
+        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+            return new ResolverUnavailableException(Cause.TIMEOUT, "Authgear's resolver did not answer in time");
+        }
+        String what = cause instanceof IOException ? "cannot reach Authgear's resolver" : "Authgear's resolver call failed";
+        return new ResolverUnavailableException(Cause.CONNECTION, what + ": " + cause.getClass().getSimpleName());
     }
 
     public Cause reason() {
