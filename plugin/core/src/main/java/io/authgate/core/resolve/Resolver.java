@@ -75,7 +75,7 @@ public final class Resolver {
         if (token != null && isJwt(token) && !config.live()) {
             Verification v = verifier.verify(token);
             return v instanceof AccessToken || v == TokenRejection.KEYS_UNAVAILABLE
-                    ? decideLocally(v, request) : join(fromCookies(request, true));
+                    ? decideLocally(v) : join(fromCookies(request, true));
         }
         return join(resolveAsync(request));
     }
@@ -108,15 +108,15 @@ public final class Resolver {
         if (v instanceof AccessToken verified && config.live()) {
             return askAuthgear(RemoteCredential.bearer(token), verified.scopes(), request, true);
         }
-        if (!(v instanceof AccessToken) && v != TokenRejection.KEYS_UNAVAILABLE && remote != null) {
+        if (!(v instanceof AccessToken) && v != TokenRejection.KEYS_UNAVAILABLE) {
             // The token is invalid and is not sent anywhere; Authgear would go on to the cookies.
             return fromCookies(request, true);
         }
-        return CompletableFuture.completedFuture(decideLocally(v, request));
+        return CompletableFuture.completedFuture(decideLocally(v));
     }
 
     /** The outcome of an in-process verification, when nothing is left to ask Authgear. */
-    private Decision decideLocally(Verification v, GatewayRequest request) {
+    private Decision decideLocally(Verification v) {
         if (v instanceof AccessToken verified) {
             return allow(verified.session(), verified.scopes(), verified.headers());
         }
