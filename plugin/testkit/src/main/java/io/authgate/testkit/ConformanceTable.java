@@ -23,7 +23,8 @@ public final class ConformanceTable {
     public static final String RESOURCE = "conformance/resolve.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> CASE_KEYS = Set.of("name", "config", "token", "request", "expect", "fronts", "note");
-    private static final Set<String> TOKEN_KEYS = Set.of("header", "claims", "signer", "raw", "pad_bytes");
+    private static final Set<String> TOKEN_KEYS = Set.of("header", "claims", "signer", "raw", "pad_bytes", "header_bytes", "payload_bytes");
+    private static final Set<String> SEGMENT_BYTES_KEYS = Set.of("encoding", "bom", "replace");
     private static final Set<String> EXPECT_KEYS = Set.of("status", "upstream", "reason");
 
     private ConformanceTable() {
@@ -85,7 +86,26 @@ public final class ConformanceTable {
         check(node, TOKEN_KEYS, name);
         return new TokenRecipe(map(node.get("header")), map(node.get("claims")),
                 node.path("signer").asText("issuer"), node.has("raw") ? node.get("raw").asText() : null,
-                node.path("pad_bytes").asInt(0));
+                node.path("pad_bytes").asInt(0),
+                segmentBytes(node.get("header_bytes"), name), segmentBytes(node.get("payload_bytes"), name));
+    }
+
+    private static SegmentBytes segmentBytes(JsonNode node, String name) {
+        if (node == null) {
+            return SegmentBytes.UTF8;
+        }
+        check(node, SEGMENT_BYTES_KEYS, name);
+        List<List<String>> replace = new ArrayList<>();
+        for (JsonNode pair : node.path("replace")) {
+            List<String> texts = new ArrayList<>();
+            pair.forEach(t -> texts.add(t.asText()));
+            replace.add(texts);
+        }
+        try {
+            return new SegmentBytes(node.path("encoding").asText("UTF-8"), node.path("bom").asBoolean(false), replace);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")

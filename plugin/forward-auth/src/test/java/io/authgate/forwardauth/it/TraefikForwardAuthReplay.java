@@ -3,6 +3,7 @@ package io.authgate.forwardauth.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.authgate.testkit.HeaderBytes;
 
 import java.io.IOException;
 import java.net.URI;
@@ -444,7 +445,11 @@ public final class TraefikForwardAuthReplay {
             return upstream != null;
         }
 
-        /** The upstream request's headers named like x-authgear-* in any spelling, lower-case name to values. */
+        /**
+         * The upstream request's headers named like x-authgear-* in any spelling, lower-case name to
+         * values, each value the UTF-8 text of its bytes (held here one char per byte, as
+         * java.net.http reads them and as Go holds a header value: bytes, which Go writes unchanged).
+         */
         public Map<String, List<String>> identityHeadersAtUpstream() {
             if (upstream == null) {
                 throw new AssertionError("the request did not reach the upstream; the client got " + response.status() + " "
@@ -453,7 +458,8 @@ public final class TraefikForwardAuthReplay {
             Map<String, List<String>> out = new java.util.TreeMap<>();
             upstream.forEach((k, v) -> {
                 if (IDENTITY_NAME.matcher(k).find()) {
-                    out.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v);
+                    out.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>())
+                            .addAll(v.stream().map(HeaderBytes::utf8Text).toList());
                 }
             });
             return out;
