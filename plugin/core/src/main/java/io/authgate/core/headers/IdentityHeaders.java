@@ -1,5 +1,6 @@
 package io.authgate.core.headers;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class IdentityHeaders {
             new IdentityHeaders(List.of(new Header(IdentityHeaderNames.SESSION_VALID, "false")));
 
     private static final byte[] NOT_ENCODABLE = new byte[0];
+    private static final byte[] COLON_SPACE = {':', ' '};
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final List<Header> headers;
     /** The HTTP/1.1 form, built on first use (a benign race: any thread builds the same bytes). Volatile so the array's contents are seen with it. */
@@ -55,11 +58,11 @@ public final class IdentityHeaders {
     }
 
     /**
-     * The headers as HTTP/1.1 field lines ({@code name: value\r\n} each, US-ASCII), built once per
-     * instance, so a front that writes HTTP/1.1 itself can answer a cached session without encoding
-     * it again. {@code null} when a value holds anything but visible ASCII, space or tab (a claim
-     * with a control character or non-ASCII text): such headers go through the front's own encoder
-     * and its validation instead.
+     * The headers as HTTP/1.1 field lines ({@code name: value\r\n} each, values as their UTF-8 bytes
+     * like every front writes them: {@link HeaderValues}), built once per instance, so a front that
+     * writes HTTP/1.1 itself can answer a cached session without encoding it again. {@code null} when
+     * a value is not {@link HeaderValues#isSafe safe} (the core never makes such headers): those go
+     * through the front's own encoder and its validation instead, which refuses them.
      */
     public byte[] http1FieldLines() {
         byte[] lines = fieldLines;
@@ -71,18 +74,17 @@ public final class IdentityHeaders {
     }
 
     private static byte[] encode(List<Header> headers) {
-        StringBuilder out = new StringBuilder(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         for (Header h : headers) {
-            String value = h.value();
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if ((c < 0x20 && c != '\t') || c > 0x7e) {
-                    return NOT_ENCODABLE;
-                }
+            if (!HeaderValues.isSafe(h.value())) {
+                return NOT_ENCODABLE;
             }
-            out.append(h.name()).append(": ").append(value).append("\r\n");
+            out.writeBytes(h.name().getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(COLON_SPACE);
+            out.writeBytes(h.value().getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(CRLF);
         }
-        return out.toString().getBytes(StandardCharsets.US_ASCII);
+        return out.toByteArray();
     }
 
     public List<Header> asList() {
