@@ -15,11 +15,13 @@
 # Two measurements, with the request headers a browser-like client sends (REQUEST_HEADERS lines):
 #   1. a tight loop inside one request: ITERATIONS times the per-request work, timed with
 #      ngx.update_time(); ngx.now(); printed in microseconds per request for
-#        (set8)      the eight identity headers set, as on every allowed request today
-#        (set8+88)   the same plus the 88 deletions
-#   2. wrk against two locations doing (set8) and (set8+88) per request, alternating ROUNDS times.
+#        (set8)      the eight identity headers set, as on every allowed request
+#        (set8+88)   the same plus the 88 deletions (what a request at the 100-line limit costs)
+#        (belt+set8) apisix-conf/route.json's serverless-pre-function (the belt-and-braces clear of
+#                    the family), then the eight set, on a request without family headers
+#   2. wrk against three locations doing the same per request, alternating ROUNDS times.
 #
-# Needs nginx, libnginx-mod-http-lua, wrk, curl (installed from Debian when absent). Loopback only;
+# Needs nginx, libnginx-mod-http-lua, wrk, curl, python3 (installed from Debian when absent). Loopback only;
 # everything it starts it stops. Knobs: ITERATIONS (20000), DURATION (5s), ROUNDS (2),
 # CONNECTIONS (16), THREADS (1), REQUEST_HEADERS (12), KEEP (1 keeps the temp dir).
 set -euo pipefail
@@ -42,6 +44,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing from Debian: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -51,6 +54,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     || die "cannot install ${missing[*]}"
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 WORK=$(mktemp -d /tmp/authgate-lua-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -133,12 +137,29 @@ function _M.reset()
   for i = 1, #IDENTITY do ngx.req.clear_header(IDENTITY[i][1]) end
 end
 
+-- the shipped serverless-pre-function, loaded as APISIX's serverless/init.lua loads it
+function _M.load_shipped(path)
+  local file = assert(io.open(path))
+  local ok, f = pcall(loadstring(file:read("*a")))
+  file:close()
+  assert(ok and type(f) == "function", "the shipped string must return a function")
+  _M.shipped = f
+end
+
+function _M.belt_and_set8(ctx)
+  _M.shipped({phase = "rewrite"}, ctx)
+  _M.set8(ctx)
+end
+
 function _M.new_ctx()
   return {var = {}, headers = {}}
 end
 
 return _M
 EOF
+
+python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["plugins"]["serverless-pre-function"]["functions"][0])' \
+  "$ROOT/apisix-conf/route.json" >"$WORK/shipped.lua" || die "no serverless-pre-function in apisix-conf/route.json"
 
 cat >"$WORK/nginx.conf" <<EOF
 load_module $NDK_MODULE;
@@ -152,7 +173,7 @@ http {
   access_log off;
   client_body_temp_path $WORK/body;
   lua_package_path "$WORK/?.lua;;";
-  init_by_lua_block { work = require("work") }
+  init_by_lua_block { work = require("work"); work.load_shipped("$WORK/shipped.lua") }
   server {
     listen 127.0.0.1:$PORT;
     location = /names { content_by_lua_block { ngx.say(work.names) } }
@@ -169,13 +190,15 @@ http {
           ngx.update_time()
           return (ngx.now() - started) * 1e6 / n
         end
-        time(work.set8_and_clear88) -- warm-up: let LuaJIT compile both paths
-        time(work.set8)
-        ngx.say(string.format("%.3f %.3f", time(work.set8), time(work.set8_and_clear88)))
+        -- warm-up: let LuaJIT compile every path
+        time(work.set8_and_clear88); time(work.belt_and_set8); time(work.set8)
+        ngx.say(string.format("%.3f %.3f %.3f", time(work.set8), time(work.set8_and_clear88),
+                              time(work.belt_and_set8)))
       }
     }
     location = /set8 { content_by_lua_block { work.set8(work.new_ctx()); ngx.exit(204) } }
     location = /set8-clear88 { content_by_lua_block { work.set8_and_clear88(work.new_ctx()); ngx.exit(204) } }
+    location = /belt-set8 { content_by_lua_block { work.belt_and_set8(work.new_ctx()); ngx.exit(204) } }
   }
 }
 EOF
@@ -193,11 +216,13 @@ HEADER_ARGS=(-H "User-Agent: Mozilla/5.0 (X11; Linux x86_64) bench" -H "Accept: 
 while [ $((${#HEADER_ARGS[@]} / 2 + 1)) -lt "$REQUEST_HEADERS" ]; do HEADER_ARGS+=(-H "X-Extra-${#HEADER_ARGS[@]}: v"); done
 
 log "tight loop: $ITERATIONS requests' worth of each, inside one request ($REQUEST_HEADERS header lines)"
-read -r SET8 ALL88 < <(curl -sf "${HEADER_ARGS[@]}" "http://127.0.0.1:$PORT/loop?n=$ITERATIONS")
+read -r SET8 ALL88 BELT < <(curl -sf "${HEADER_ARGS[@]}" "http://127.0.0.1:$PORT/loop?n=$ITERATIONS")
 printf '%-34s %10s\n' "tight loop" "us/request"
 printf '%-34s %10s\n' "(set8)      8 identity headers set" "$SET8"
 printf '%-34s %10s\n' "(set8+88)   plus 88 deletions" "$ALL88"
-awk -v a="$SET8" -v b="$ALL88" 'BEGIN { printf "the 88 deletions cost %.2f us per request\n", b - a }'
+printf '%-34s %10s\n' "(belt+set8) shipped clear first" "$BELT"
+awk -v a="$SET8" -v b="$ALL88" -v c="$BELT" 'BEGIN {
+  printf "the 88 deletions cost %.2f us per request, the shipped clear %.2f us\n", b - a, c - a }'
 
 wrk_rps() { # path
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${HEADER_ARGS[@]}" "http://127.0.0.1:$PORT$1" \
@@ -205,17 +230,20 @@ wrk_rps() { # path
 }
 log "wrk: $ROUNDS rounds of $DURATION each, $CONNECTIONS connections, one nginx worker"
 wrk_rps /set8 >/dev/null # warm-up
-SUM_A=0; SUM_B=0
+SUM_A=0; SUM_B=0; SUM_C=0
 for r in $(seq 1 "$ROUNDS"); do
-  A=$(wrk_rps /set8); B=$(wrk_rps /set8-clear88)
-  log "round $r: set8 $A req/s, set8+88 $B req/s"
+  A=$(wrk_rps /set8); B=$(wrk_rps /set8-clear88); C=$(wrk_rps /belt-set8)
+  log "round $r: set8 $A req/s, set8+88 $B req/s, belt+set8 $C req/s"
   SUM_A=$(awk -v s="$SUM_A" -v x="$A" 'BEGIN { print s + x }')
   SUM_B=$(awk -v s="$SUM_B" -v x="$B" 'BEGIN { print s + x }')
+  SUM_C=$(awk -v s="$SUM_C" -v x="$C" 'BEGIN { print s + x }')
 done
-awk -v a="$SUM_A" -v b="$SUM_B" -v n="$ROUNDS" 'BEGIN {
-  a /= n; b /= n
+awk -v a="$SUM_A" -v b="$SUM_B" -v c="$SUM_C" -v n="$ROUNDS" 'BEGIN {
+  a /= n; b /= n; c /= n
   printf "%-34s %10s %12s\n", "wrk (one nginx worker)", "req/s", "us/request"
   printf "%-34s %10.0f %12.2f\n", "(set8)", a, 1e6 / a
   printf "%-34s %10.0f %12.2f\n", "(set8+88)", b, 1e6 / b
-  printf "the 88 deletions cost %.2f us per request (ratio %.3f)\n", 1e6 / b - 1e6 / a, b / a
+  printf "%-34s %10.0f %12.2f\n", "(belt+set8)", c, 1e6 / c
+  printf "the 88 deletions cost %.2f us per request (ratio %.3f), the shipped clear %.2f us (ratio %.3f)\n",
+    1e6 / b - 1e6 / a, b / a, 1e6 / c - 1e6 / a, c / a
 }'
