@@ -21,7 +21,7 @@
 #                    the family), then the eight set, on a request without family headers
 #   2. wrk against three locations doing the same per request, alternating ROUNDS times.
 #
-# Needs nginx, libnginx-mod-http-lua, wrk, curl, python3 (installed from Debian when absent). Loopback only;
+# Needs nginx, libnginx-mod-http-lua, wrk, curl, python3, iproute2 (Debian packages; it says which are missing). Loopback only;
 # everything it starts it stops. Knobs: ITERATIONS (20000), DURATION (5s), ROUNDS (2),
 # CONNECTIONS (16), THREADS (1), REQUEST_HEADERS (12), KEEP (1 keeps the temp dir).
 set -euo pipefail
@@ -38,21 +38,12 @@ die() { printf '[bench] FAILED: %s\n' "$*" >&2; exit 1; }
 
 LUA_MODULE=/usr/lib/nginx/modules/ngx_http_lua_module.so
 NDK_MODULE=/usr/lib/nginx/modules/ndk_http_module.so
-missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-[ -e "$LUA_MODULE" ] || missing+=(libnginx-mod-http-lua)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v ss >/dev/null 2>&1 || missing+=(iproute2)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing from Debian: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get install -y "${missing[@]}" >/dev/null 2>&1 \
-    || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "${missing[@]}" >/dev/null; } \
-    || die "cannot install ${missing[*]}"
-fi
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -e "$LUA_MODULE" ] || need+=(libnginx-mod-http-lua)
+for tool in wrk curl python3; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+[ ${#need[@]} -eq 0 ] || die "install these Debian packages first: apt-get install ${need[*]}"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 

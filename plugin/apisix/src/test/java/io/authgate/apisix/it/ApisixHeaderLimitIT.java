@@ -48,13 +48,21 @@ class ApisixHeaderLimitIT {
         return new TokenMinter(issuer.issuer()).mint(TokenRecipe.VALID, System.currentTimeMillis() / 1000);
     }
 
-    /** Host, then {@code fillers} filler lines: with 99 or more, whatever comes next is past the limit. */
-    private static HttpRequestSpec.Builder withFillers(int fillers) {
-        HttpRequestSpec.Builder request = HttpRequestSpec.get("/api/orders").header("Host", "api.example.com");
+    private static HttpRequestSpec.Builder request() {
+        return HttpRequestSpec.get("/api/orders").header("Host", "api.example.com");
+    }
+
+    /** Adds {@code fillers} filler lines: after Host and 99 of them, whatever comes next is past the limit. */
+    private static HttpRequestSpec.Builder fillers(HttpRequestSpec.Builder request, int fillers) {
         for (int i = 1; i <= fillers; i++) {
             request.header("X-Filler-" + i, "f");
         }
         return request;
+    }
+
+    /** Host, then {@code fillers} filler lines. */
+    private static HttpRequestSpec.Builder withFillers(int fillers) {
+        return fillers(request(), fillers);
     }
 
     /** Every contract name (and the retired acr), in a different case and `-`/`_` mix each. */
@@ -91,11 +99,8 @@ class ApisixHeaderLimitIT {
 
     @Test
     void spoofsPastTheLimitBesideAValidTokenDoNotRideAlong() throws Exception {
-        HttpRequestSpec.Builder request = HttpRequestSpec.get("/api/orders").header("Host", "api.example.com")
-                .header("Authorization", "Bearer " + validToken());
-        for (int i = 1; i <= APISIX_LINES; i++) {
-            request.header("X-Filler-" + i, "f");
-        }
+        HttpRequestSpec.Builder request = fillers(request().header("Authorization", "Bearer " + validToken()),
+                APISIX_LINES);
 
         Map<String, String> upstream = identityAtUpstream(spoofEveryContractName(request).build());
 
@@ -117,7 +122,7 @@ class ApisixHeaderLimitIT {
     @Test
     void repeatedLinesCountOneEachTowardsTheLimit() throws Exception {
         // 100 lines of one name collapse to one key in the runner's map, yet hide what follows.
-        HttpRequestSpec.Builder request = HttpRequestSpec.get("/api/orders").header("Host", "api.example.com");
+        HttpRequestSpec.Builder request = request();
         for (int i = 0; i < APISIX_LINES; i++) {
             request.header("Accept", "*/*");
         }
