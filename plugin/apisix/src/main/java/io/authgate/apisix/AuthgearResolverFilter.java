@@ -66,8 +66,8 @@ public final class AuthgearResolverFilter implements PluginFilter {
     private static void continueWith(Decision.Allow allow, Map<String, String> clientHeaders, boolean linesHidden,
                                      HttpRequest request) {
         // APISIX may have kept lines from us that still go upstream: delete every spelling of every contract
-        // name, seen or not. Only at the limit, as each deletion costs APISIX a header scan in Lua (about
-        // 0.2 us each, bench/apisix-header-clear.sh); below it, what we saw is all there is.
+        // name, seen or not. Only at the limit, as each deletion costs APISIX a scan of the header lines in
+        // Lua (0.2-0.4 us each, bench/apisix-header-clear.sh); below it, what we saw is all there is.
         if (linesHidden) {
             List<String> spellings = ContractHeaderSpellings.ALL;
             for (int i = 0; i < spellings.size(); i++) {
