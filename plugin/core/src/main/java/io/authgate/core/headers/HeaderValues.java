@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
  * What a header value may hold when authgate writes it, and how it is written: Unicode text (no lone
  * surrogate) without a control character but tab, written as its UTF-8 bytes, as Authgear's Go
  * server writes a string. Refused: C0 controls and DEL (RFC 9110 §5.5: a CR or LF would end the
- * line; Go's net/http and nginx refuse the others) and the C1 controls U+0080..U+009F, which are
- * control characters too (a backend reading the bytes as ISO-8859-1 would see, e.g., NEL, a line
- * break to some parsers). Every other character is written as bytes 0x20..0x7E, or 0x80..0xFF
- * (obs-text, which nginx, Caddy, Traefik, Envoy and APISIX pass on unchanged).
+ * line; Go's net/http, so Caddy and Traefik, refuses every one of them) and the C1 controls
+ * U+0080..U+009F, control characters too (a backend reading the bytes as ISO-8859-1 would see, for
+ * U+0085, a NEL: a line break to some parsers). Every other character is written as bytes
+ * 0x20..0x7E, or 0x80..0xFF (obs-text, which nginx, Caddy, Traefik and APISIX pass on unchanged).
  */
 public final class HeaderValues {
     private HeaderValues() {
