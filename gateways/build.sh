@@ -38,5 +38,5 @@ echo "gateways/build.sh: building $name $version into $cache (once per machine)"
 GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath -mod=readonly" nice go build -o "$binary.partial" "$package"
 mv "$binary.partial" "$binary"
 echo "gateways/build.sh: built $name $version in $(( $(date +%s) - started )) s" >&2
-"$binary" version >&2 || true
+go version -m "$binary" | sed -n 2,3p >&2
 echo "$binary"

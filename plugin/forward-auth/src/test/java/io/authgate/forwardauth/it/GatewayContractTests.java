@@ -84,6 +84,11 @@ abstract class GatewayContractTests {
     /** The name this front has in the conformance table's {@code fronts} lists. */
     protected abstract String front();
 
+    /** Whether this gateway passes header names containing "_" on as they come. */
+    protected boolean forwardsUnderscoreHeaders() {
+        return true;
+    }
+
     /** The gateway under test, forwarding to {@code upstream} after asking the adapter at {@code authgate}. */
     protected abstract GatewayProcess startGateway(String authgate, String upstream) throws IOException;
 
@@ -187,12 +192,19 @@ abstract class GatewayContractTests {
                 "x-authgear-session-authenticated-at", Long.toString(AuthgearClaims.AUTH_TIME)));
     }
 
+    /**
+     * Where the gateway forwards underscore names, the spoof tests' underscore spellings are real
+     * attacks on the configuration; where it drops every one itself, they are stopped before it.
+     */
     @Test
-    void underscoreHeadersDoReachTheUpstreamSoTheSpoofTestsAreNotVacuous() throws Exception {
+    void underscoreHeadersAreForwardedOrDroppedAsThisGatewayDoes() throws Exception {
         Seen seen = send(base(), List.of(Map.entry("X_Other_Header", "kept"), Map.entry("X-Other-Header", "kept too")));
-        assertThat(seen.received()).as("%s", seen)
-                .containsEntry("x_other_header", List.of("kept"))
-                .containsEntry("x-other-header", List.of("kept too"));
+        assertThat(seen.received()).as("%s", seen).containsEntry("x-other-header", List.of("kept too"));
+        if (forwardsUnderscoreHeaders()) {
+            assertThat(seen.received()).as("%s", seen).containsEntry("x_other_header", List.of("kept"));
+        } else {
+            assertThat(seen.received()).as("%s", seen).doesNotContainKey("x_other_header");
+        }
     }
 
     @Test
@@ -332,7 +344,18 @@ abstract class GatewayContractTests {
     }
 
     protected RawHttp.Response exchange(GatewayProcess gateway, List<Map.Entry<String, String>> headers) throws IOException {
-        return RawHttp.exchange(gateway.port(), RawHttp.request("GET", PATH, gateway.port(), headers));
+        return RawHttp.exchange(gateway.port(), RawHttp.request("GET", PATH, gateway.port(), withHost(gateway, headers)));
+    }
+
+    /** The headers, led by the Host the gateway's configuration routes unless they carry one. */
+    static List<Map.Entry<String, String>> withHost(GatewayProcess gateway, List<Map.Entry<String, String>> headers) {
+        if (headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase("host"))) {
+            return headers;
+        }
+        List<Map.Entry<String, String>> out = new ArrayList<>(headers.size() + 1);
+        out.add(Map.entry("Host", gateway.host()));
+        out.addAll(headers);
+        return out;
     }
 
     /** Sends through the stack's gateway; the request must reach the upstream with a 200. */
