@@ -77,11 +77,22 @@ class TraefikConformanceIT {
         return Stream.of(SetUp.values()).flatMap(s -> cases().stream().map(c -> Arguments.of(s, c)));
     }
 
+    static Stream<Arguments> hostileCasesBySetUp() {
+        return Stream.of(SetUp.values()).flatMap(s -> ConformanceTable.hostileForFront("traefik").stream().map(c -> Arguments.of(s, c)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("hostileCasesBySetUp")
+    void hostile(SetUp setUp, ConformanceCase c) throws Exception {
+        conformance(setUp, c);
+    }
+
     @Test
     void theTableHasRowsForTraefikWithUnderscoreSpellings() {
         // A table that lost its rows, or its underscore rows, would make the run below vacuous.
         assertThat(cases()).hasSizeGreaterThan(40);
         assertThat(cases()).anyMatch(c -> c.request().stream().anyMatch(h -> h.getKey().startsWith("X_Authgear_")));
+        assertThat(ConformanceTable.hostileForFront("traefik")).hasSizeGreaterThan(10);
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -89,7 +100,7 @@ class TraefikConformanceIT {
     void conformance(SetUp setUp, ConformanceCase c) throws Exception {
         AdapterProcess adapter = adapterFor(c.configFor(issuer.issuer()));
         String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
-        ClientRequest request = ClientRequest.get("api.example.com", "/api/orders").withHeaders(c.requestWith(token));
+        ClientRequest request = ClientRequest.get("api.example.com", c.target()).withMethod(c.method()).withHeaders(c.requestWith(token));
         TraefikForwardAuthReplay replay = setUp.change.apply(shipped).withAuthOrigin(adapter.decisionOrigin());
 
         Result result = replay.replay(request);
