@@ -26,6 +26,9 @@ import java.util.Set;
  *       {@code max_headers_count} header lines, or more than {@code max_request_headers_kb} of them,
  *       is a 431 before any filter ({@code http_connection_manager.proto}, {@code protocol.proto});
  *       {@code headers_with_underscores_action: DROP_HEADER} drops every name with {@code _}.</li>
+ *   <li>The connection manager removes Connection, Upgrade, Keep-Alive, Proxy-Connection and
+ *       Transfer-Encoding, and removes no header a Connection token names
+ *       ({@code conn_manager_utility.cc}, {@code mutateRequestHeaders}).</li>
  *   <li>{@code header_mutation}: {@code remove_on_match} with a prefix key matcher removes every
  *       matching request header ({@code mutation_rules.proto}).</li>
  *   <li>ext_authz, {@code source/extensions/filters/common/ext_authz/check_request_utils.cc}
@@ -51,6 +54,13 @@ public final class EnvoyExtAuthz {
     public static final Path CONFIG = GatewayProcess.REPO_ROOT.resolve("envoy-conf/envoy.yaml");
     /** Always sent to an HTTP authorization server besides allowed_headers (ext_authz.proto). */
     private static final Set<String> ALWAYS_SENT = Set.of("authorization");
+    /**
+     * What the connection manager removes from every request before the filters
+     * (source/common/http/conn_manager_utility.cc, mutateRequestHeaders; Upgrade is kept only for
+     * an upgrade, which the tests do not make).
+     */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "upgrade", "keep-alive", "proxy-connection",
+            "transfer-encoding", "x-envoy-internal");
     /** Envoy's own address on the check request's x-forwarded-for (the tests' loopback). */
     private static final String ENVOY_ADDRESS = "127.0.0.1";
 
@@ -145,10 +155,11 @@ public final class EnvoyExtAuthz {
         }
         String host = kept.stream().filter(h -> h.getKey().equals("host")).map(Map.Entry::getValue).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("an HTTP/1.1 request has a Host"));
-        // header_mutation: the client's x-authgear-* go.
+        // The connection manager removes the hop-by-hop headers (and acts on no other Connection
+        // token), then header_mutation the client's x-authgear-*.
         List<Map.Entry<String, String>> request = new ArrayList<>();
         for (Map.Entry<String, String> h : kept) {
-            if (!h.getKey().startsWith(removedPrefix) && !h.getKey().equals("host")) {
+            if (!h.getKey().startsWith(removedPrefix) && !h.getKey().equals("host") && !HOP_BY_HOP.contains(h.getKey())) {
                 request.add(h);
             }
         }

@@ -52,9 +52,20 @@ class EnvoyExtAuthzIT {
         return ConformanceTable.forFront("envoy");
     }
 
+    static List<ConformanceCase> hostileCases() {
+        return ConformanceTable.hostileForFront("envoy");
+    }
+
     @Test
-    void theTableHasRowsForThisFront() {
+    void theTablesHaveRowsForThisFront() {
         assertThat(cases()).hasSizeGreaterThan(40);
+        assertThat(hostileCases()).hasSizeGreaterThan(10);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileCases")
+    void hostile(ConformanceCase c) throws Exception {
+        conformance(c);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,7 +74,7 @@ class EnvoyExtAuthzIT {
         AdapterProcess adapter = adapterFor(c.configFor(issuer.issuer()));
         String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), now());
 
-        EnvoyExtAuthz.Outcome outcome = envoy.handle("GET", PATH, withHost(c.requestWith(token)), adapter.decisionPort());
+        EnvoyExtAuthz.Outcome outcome = envoy.handle(c.method(), c.target(), withHost(c.requestWith(token)), adapter.decisionPort());
 
         assertThat(outcome.status()).as("client status; the adapter answered %s", outcome.checkAnswer()).isEqualTo(c.status());
         if (c.status() == 200) {

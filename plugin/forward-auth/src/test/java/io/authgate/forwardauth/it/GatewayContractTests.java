@@ -293,7 +293,7 @@ abstract class GatewayContractTests {
         String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), now());
         upstream.clear();
         int port = stack.gateway().port();
-        RawHttp.Response response = RawHttp.exchange(port, RawHttp.request(c.method(), c.target(), port, c.requestWith(token)));
+        RawHttp.Response response = RawHttp.exchange(port, RawHttp.request(c.method(), c.target(), port, withHost(stack.gateway(), c.requestWith(token))));
         assertThat(response.status()).as("client status\n%s\n%s", response, stack.gateway().logs()).isEqualTo(c.status());
         if (c.status() != 200) {
             assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
