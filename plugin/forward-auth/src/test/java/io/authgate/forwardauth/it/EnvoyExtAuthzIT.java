@@ -170,12 +170,7 @@ class EnvoyExtAuthzIT {
     }
 
     private static List<Map.Entry<String, String>> withHost(List<Map.Entry<String, String>> headers) {
-        if (headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase("host"))) {
-            return headers;
-        }
-        List<Map.Entry<String, String>> out = new ArrayList<>(List.of(Map.entry("Host", HOST)));
-        out.addAll(headers);
-        return out;
+        return GatewayContractTests.withHost(HOST, headers);
     }
 
     private static long now() {

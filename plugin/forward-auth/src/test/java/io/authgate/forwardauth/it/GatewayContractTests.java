@@ -370,11 +370,16 @@ abstract class GatewayContractTests {
 
     /** The headers, led by the Host the gateway's configuration routes unless they carry one. */
     static List<Map.Entry<String, String>> withHost(GatewayProcess gateway, List<Map.Entry<String, String>> headers) {
+        return withHost(gateway.host(), headers);
+    }
+
+    /** The headers, led by {@code Host: host} unless they carry a Host. */
+    static List<Map.Entry<String, String>> withHost(String host, List<Map.Entry<String, String>> headers) {
         if (headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase("host"))) {
             return headers;
         }
         List<Map.Entry<String, String>> out = new ArrayList<>(headers.size() + 1);
-        out.add(Map.entry("Host", gateway.host()));
+        out.add(Map.entry("Host", host));
         out.addAll(headers);
         return out;
     }
