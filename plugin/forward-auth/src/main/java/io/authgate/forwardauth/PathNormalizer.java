@@ -11,8 +11,13 @@ import java.util.Deque;
 /**
  * The path a rule is matched against, in the form a backend will most likely act on: percent
  * escapes decoded (so {@code /%61dmin} is {@code /admin}), repeated slashes collapsed, and
- * {@code .} and {@code ..} segments resolved (RFC 3986 §5.2.4). Without this, a rule on
+ * {@code .} and {@code ..} segments resolved (RFC 3986 §5.2.4), and a segment's {@code ;params}
+ * dropped (Tomcat, Jetty and Spring read {@code /admin;x} as {@code /admin}). Without this, a rule on
  * {@code /admin} could be walked around by spelling the path differently.
+ *
+ * <p>Some spellings have no one reading: the gateways pass the raw path on, and backends differ on
+ * whether {@code %2F} is a separator, whether {@code %2e%2e} or even {@code ..} is resolved, what
+ * {@code \} is. {@link #ambiguous} names them, and rules never guess at them.
  */
 final class PathNormalizer {
     private PathNormalizer() {
@@ -26,6 +31,7 @@ final class PathNormalizer {
         }
         Deque<String> segments = new ArrayDeque<>();
         for (String segment : decoded.split("/+")) {
+            segment = withoutParams(segment);
             if (segment.isEmpty() || segment.equals(".")) {
                 continue;
             }
@@ -38,6 +44,45 @@ final class PathNormalizer {
         String joined = "/" + String.join("/", segments);
         boolean trailingSlash = decoded.endsWith("/") && !joined.equals("/");
         return trailingSlash ? joined + "/" : joined;
+    }
+
+    /**
+     * Whether backends may read this raw path differently from {@link #normalize}: escapes that are
+     * not UTF-8 (or not escapes), an encoded {@code /} or {@code \\}, a {@code \\}, a control
+     * character, or a {@code .} or {@code ..} segment, plain or encoded ({@code ..;x} included). Such a
+     * path may name a place under a rule's prefix to the backend and outside it to the adapter.
+     */
+    static boolean ambiguous(String rawPath) {
+        if (rawPath.indexOf('\\') >= 0) {
+            return true;
+        }
+        String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c")) {
+            return true;
+        }
+        String decoded = decode(rawPath);
+        if (decoded == null) {
+            return true;
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        for (String segment : decoded.split("/")) {
+            String s = withoutParams(segment);
+            if (s.equals(".") || s.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The segment without its {@code ;params}. */
+    private static String withoutParams(String segment) {
+        int semicolon = segment.indexOf(';');
+        return semicolon < 0 ? segment : segment.substring(0, semicolon);
     }
 
     private static String decode(String raw) {

@@ -57,6 +57,12 @@ public record RouteMatch(String host, String pathPrefix, Pattern pathRegex, Set<
             return end > 0 ? h.substring(0, end + 1) : h;
         }
         int colon = h.indexOf(':');
-        return colon >= 0 ? h.substring(0, colon) : h;
+        String name = colon >= 0 ? h.substring(0, colon) : h;
+        // "admin.example.com." is the same name in DNS, and Caddy passes it on as sent.
+        int end = name.length();
+        while (end > 0 && name.charAt(end - 1) == '.') {
+            end--;
+        }
+        return name.substring(0, end);
     }
 }

@@ -1,5 +1,6 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * Decides a request with the resolver of the first rule whose match covers the forwarded request,
  * else the top-level configuration. With no rules the forwarded headers are not even read; with
  * rules, a request that does not say which request it is (see {@link ForwardedHeaders}) is refused
- * rather than guessed.
+ * rather than guessed, and so is, when a rule looks at paths, a path backends may read otherwise than
+ * the rules do ({@link PathNormalizer#ambiguous}): 403, which every gateway passes on as it is.
  */
 final class Router {
     record Route(RouteMatch match, Resolver resolver) {
@@ -23,6 +25,12 @@ final class Router {
     private final String envoyPathPrefix;
     private final ForwardedHeaders forwardedHeaders;
     private final CompletableFuture<Decision> undetermined;
+    private final boolean pathRules;
+
+    static final Decision.Deny AMBIGUOUS_PATH = new Decision.Deny(403, List.of(new Header("content-type", "application/json")),
+            "{\"error\":\"forbidden\",\"error_description\":\"the request path is ambiguous (an encoded slash or"
+                    + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
+    private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
 
     Router(List<Route> routes, Resolver fallback, String envoyPathPrefix, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
@@ -30,6 +38,7 @@ final class Router {
         this.envoyPathPrefix = envoyPathPrefix;
         this.forwardedHeaders = forwardedHeaders;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);
+        this.pathRules = this.routes.stream().anyMatch(r -> r.match().pathPrefix() != null || r.match().pathRegex() != null);
     }
 
     /** @param envoy whether {@code request} came under {@code envoy_path_prefix} */
@@ -40,6 +49,9 @@ final class Router {
         ForwardedTarget target = ForwardedTarget.of(request, envoy ? envoyPathPrefix : null, forwardedHeaders);
         if (target.undetermined()) {
             return undetermined;
+        }
+        if (pathRules && PathNormalizer.ambiguous(target.path())) {
+            return AMBIGUOUS;
         }
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i).match().matches(target)) {
