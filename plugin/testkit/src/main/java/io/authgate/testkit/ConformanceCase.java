@@ -36,6 +36,8 @@ public record ConformanceCase(
     public static final String DEFAULT_TARGET = "/api/orders?page=2";
     /** A request entry {@code ["{filler}", "N"]} stands for N filler header lines, {@code X-Filler-1: f} ... */
     public static final String FILLER = "{filler}";
+    /** A request value {@code {pad:N}} stands for N filler characters. */
+    public static final String PAD = "{pad:";
 
     public boolean appliesTo(String front) {
         return fronts.contains(front);
@@ -43,7 +45,7 @@ public record ConformanceCase(
 
     /**
      * The request headers with the minted token in place of {@code {token}} and each
-     * {@code ["{filler}", "N"]} entry expanded to N filler lines.
+     * {@code ["{filler}", "N"]} entry expanded to N filler lines, and each {@code {pad:N}} value to N characters.
      */
     public List<Map.Entry<String, String>> requestWith(String mintedToken) {
         List<Map.Entry<String, String>> out = new ArrayList<>(request.size());
@@ -57,6 +59,9 @@ public record ConformanceCase(
                 continue;
             }
             String value = mintedToken == null ? h.getValue() : h.getValue().replace("{token}", mintedToken);
+            if (value.startsWith(PAD) && value.endsWith("}")) {
+                value = "p".repeat(Integer.parseInt(value.substring(PAD.length(), value.length() - 1)));
+            }
             out.add(Map.entry(h.getKey(), value));
         }
         return out;
