@@ -56,6 +56,7 @@ class RemoteResolutionTest {
     static final class Events implements AuthgateEvents {
         final AtomicInteger hits = new AtomicInteger();
         final AtomicInteger coalesced = new AtomicInteger();
+        final AtomicInteger queued = new AtomicInteger();
         final List<RemoteSession.Kind> answers = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
 
@@ -67,6 +68,11 @@ class RemoteResolutionTest {
         @Override
         public void resolverCoalesced() {
             coalesced.incrementAndGet();
+        }
+
+        @Override
+        public void resolverQueued() {
+            queued.incrementAndGet();
         }
 
         @Override
@@ -454,19 +460,88 @@ class RemoteResolutionTest {
         }
 
         @Test
-        void pastMaxConcurrentCallsACredentialIsNotAskedAbout() {
+        void pastMaxConcurrentCallsACredentialWaitsForAFreeSlotWithinItsTimeout() {
             authgear.delay(Duration.ofMillis(200));
             authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
             authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1}");
+            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"timeout_ms\":3000}");
+            long started = System.nanoTime();
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
+
+            assertThat(second).as("waits for the first call's slot").isNotDone();
+            assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(second.join())).isEqualTo(defaultUserHeaders());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one call after the other").isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(authgear.calls("first")).isEqualTo(1);
+            assertThat(authgear.calls("second")).isEqualTo(1);
+            assertThat(events.failures).isEmpty();
+            assertThat(events.queued).hasValue(1);
+        }
+
+        @Test
+        void aCredentialThatCannotBeServedWithinItsTimeoutGetsOnErrorAtTheTimeout() {
+            authgear.delay(Duration.ofMillis(600));
+            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
+            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
+            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"timeout_ms\":400}");
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            long started = System.nanoTime();
+            Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(waited).as("answered at its timeout, not after the first call").isBetween(Duration.ofMillis(350), Duration.ofMillis(1500));
+            assertThat(first.join()).as("the first call timed out too").isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(authgear.calls("second")).as("no slot came free in time: never asked").isZero();
+            assertThat(events.failures).anySatisfy(f -> assertThat(f).startsWith("timeout: Authgear's resolver not asked: no call slot"));
+        }
+
+        @Test
+        void pastTheQueueACredentialIsNotAskedAbout() {
+            authgear.delay(Duration.ofMillis(300));
+            for (String v : List.of("first", "second", "third")) {
+                authgear.cookieSession("app_session", v, StandInSession.defaultUser());
+            }
+            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"max_queued_calls\":1,\"timeout_ms\":3000}");
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
+            Decision third = r.resolveAsync(GatewayRequest.of(null, "app_session=third")).join();
+
+            assertThat(third).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(events.failures).singleElement().asString().startsWith("overloaded: Authgear's resolver not asked: 1 calls in flight and 1 waiting");
+            assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(second.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_session=third")))).as("a slot is free again")
+                    .isEqualTo(defaultUserHeaders());
+            assertThat(authgear.calls("third")).isEqualTo(1);
+        }
+
+        @Test
+        void withNoQueuePastMaxConcurrentCallsACredentialIsNotAskedAbout() {
+            authgear.delay(Duration.ofMillis(200));
+            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
+            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
+            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"max_queued_calls\":0}");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
             assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
             assertThat(events.failures).singleElement().asString().startsWith("overloaded");
             assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
-            assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_session=second")))).as("a slot is free again")
-                    .isEqualTo(defaultUserHeaders());
-            assertThat(authgear.calls("second")).isEqualTo(1);
+            assertThat(authgear.calls("second")).isZero();
+        }
+
+        @Test
+        void theBlockingPathWaitsNoLongerThanTheTimeoutWhenQueued() {
+            authgear.delay(Duration.ofSeconds(2));
+            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
+            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
+            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"timeout_ms\":300}");
+            r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            long started = System.nanoTime();
+            Decision second = r.resolve(GatewayRequest.of(null, "app_session=second"));
+            assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
         }
 
         @Test

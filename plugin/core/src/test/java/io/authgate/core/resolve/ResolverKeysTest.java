@@ -254,9 +254,11 @@ class ResolverKeysTest {
         Resolver resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         clock.advance(Duration.ofMinutes(5));
-        assertValidSession(bearer(resolver, freshToken()));
+        assertValidSession(bearer(resolver, freshToken())); // served by the expired keys; refreshed in the background
+        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).as("the background refresh landed").isTrue();
         clock.advance(Duration.ofMinutes(5));
         assertValidSession(bearer(resolver, freshToken()));
+        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).isTrue();
 
         assertThat(issuer.jwksFetches()).isEqualTo(3);
         assertThat(issuer.discoveryFetches()).isEqualTo(1);
