@@ -3,34 +3,48 @@ package io.authgate.testkit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What another JVM's heap holds after a full collection, read with the JDK's own tools: {@code jcmd
- * <pid> GC.run}, then {@code jstat -gc <pid>} (the used survivor, eden and old-generation columns, in
- * KiB). A live set, not a momentary peak: what a cache keeps, not the garbage a flood makes.
+ * What a JVM's heap holds after a full collection: a live set, not a momentary peak; what a cache
+ * keeps, not the garbage a flood makes. Another JVM's is read with the JDK's own {@code jcmd}.
  */
 public final class HeapAfterGc {
-    private static final List<String> USED_COLUMNS = List.of("S0U", "S1U", "EU", "OU");
-
     private HeapAfterGc() {
     }
 
-    /** Bytes in use right after a full GC of the JVM with this pid. */
-    public static long liveBytes(long pid) throws IOException, InterruptedException {
-        run(tool("jcmd"), Long.toString(pid), "GC.run");
-        String out = run(tool("jstat"), "-gc", Long.toString(pid));
-        String[] lines = out.strip().split("\n");
-        String[] names = lines[0].trim().split("\\s+");
-        String[] values = lines[lines.length - 1].trim().split("\\s+");
-        double kib = 0;
-        for (int i = 0; i < names.length; i++) {
-            if (USED_COLUMNS.contains(names[i])) {
-                kib += Double.parseDouble(values[i]);
+    /**
+     * Bytes in use in this JVM's heap right after full collections (several, until two agree within
+     * 1%: one collection may leave what a finalizer or a reference queue frees only in the next).
+     */
+    public static long liveBytesHere() throws InterruptedException {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long previous = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            Thread.sleep(50);
+            long used = memory.getHeapMemoryUsage().getUsed();
+            if (Math.abs(previous - used) < used / 100) {
+                return used;
             }
+            previous = used;
         }
-        return (long) (kib * 1024);
+        return previous;
+    }
+
+    /**
+     * Bytes of live objects in the JVM with this pid: {@code jcmd <pid> GC.class_histogram} collects
+     * fully and counts what survived in the same pause, so allocation that goes on meanwhile (a flood
+     * still running) does not inflate the figure. The histogram's last line is the total.
+     */
+    public static long liveBytes(long pid) throws IOException, InterruptedException {
+        String out = run(tool("jcmd"), Long.toString(pid), "GC.class_histogram");
+        String[] lines = out.strip().split("\n");
+        String[] total = lines[lines.length - 1].trim().split("\\s+");
+        if (!total[0].equals("Total")) {
+            throw new IOException("no Total line in the class histogram of " + pid + ": " + lines[lines.length - 1]);
+        }
+        return Long.parseLong(total[2]);
     }
 
     private static String tool(String name) {

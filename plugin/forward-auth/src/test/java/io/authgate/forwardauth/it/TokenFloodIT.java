@@ -84,7 +84,7 @@ class TokenFloodIT {
             double cacheBudget = metrics.get("authgate_token_cache_max_bytes");
             double entries = metrics.get("authgate_token_cache_entries");
             System.out.printf(Locale.ROOT, "[token flood] %d distinct tokens (%d chars of extra claims) in %d s, -Xmx%s:"
-                            + " heap after GC %s; token cache %d entries, %s of %s (%.0f bytes per entry)%n",
+                            + " heap after GC %s; token cache %.0f entries, %s of %s (%.0f bytes per entry)%n",
                     TOKENS, PAD_BYTES, seconds, HEAP, timeline, entries, mib((long) cacheBytes), mib((long) cacheBudget),
                     cacheBytes / Math.max(1, entries));
 
