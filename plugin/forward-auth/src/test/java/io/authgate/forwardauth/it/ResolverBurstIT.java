@@ -78,7 +78,7 @@ class ResolverBurstIT {
                     }
                 }
                 Map<String, Double> metrics = PrometheusScrape.scrape(port(adapter.adminOrigin()));
-                double queued = metrics.get("authgate_resolver_queued_total");
+                double queued = metrics.getOrDefault("authgate_resolver_queued_total", 0.0);
                 System.out.printf(Locale.ROOT, "[burst] %d distinct new cookie sessions at once, Authgear answering in %d ms,"
                                 + " max_concurrent_calls %d, timeout_ms %d: %d served in %d ms, %.0f of them after waiting for a slot,"
                                 + " %d calls to Authgear%n",
