@@ -167,10 +167,21 @@ public final class IdentityHeaders {
 
     /** @return the value of a header by its lower-case name, or {@code null} */
     public String get(String name) {
-        for (Header h : asList()) {
-            if (h.name().equals(name)) {
-                return h.value();
+        if (fieldLines == NOT_ENCODABLE) {
+            for (Header h : unencodable) {
+                if (h.name().equals(name)) {
+                    return h.value();
+                }
             }
+            return null;
+        }
+        for (int at = 0; at < fieldLines.length; ) {
+            int colon = indexOf(fieldLines, (byte) ':', at);
+            int end = indexOf(fieldLines, (byte) '\r', colon);
+            if (spells(name, at, colon)) {
+                return new String(fieldLines, colon + 2, end - colon - 2, StandardCharsets.US_ASCII);
+            }
+            at = end + 2;
         }
         return null;
     }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.ResolverSettings;
+import io.authgate.core.jwt.AccessTokenParser;
 import io.authgate.core.memory.SharedValues;
 
 import java.time.Clock;
@@ -32,6 +33,12 @@ import java.util.concurrent.TimeUnit;
  * and a failed call here is an expected event, counted and answered, not a fault.
  */
 public final class RemoteSessions {
+    /**
+     * No credential Authgear issues is longer (its JWTs are capped there too): a longer one resolves
+     * to nothing without being sent, so that what waits for a call slot stays small.
+     */
+    public static final int MAX_CREDENTIAL_CHARS = AccessTokenParser.MAX_TOKEN_LENGTH;
+
     private final ResolverClient client;
     private final ResolverSettings settings;
     private final AuthgateEvents events;
@@ -77,6 +84,9 @@ public final class RemoteSessions {
      * from a new call, within {@code timeout_ms}. Fails with {@link ResolverUnavailableException} only.
      */
     public CompletableFuture<RemoteSession> resolve(RemoteCredential credential) {
+        if (credential.headerValue().length() > MAX_CREDENTIAL_CHARS) {
+            return CompletableFuture.completedFuture(RemoteSession.NONE);
+        }
         CredentialDigest key = credential.digest(settings.authgearHost());
         RemoteSession cached = answers.getIfPresent(key);
         if (cached != null) {
