@@ -47,6 +47,8 @@ class ApisixTokenFloodIT {
              ApisixHarness apisix = ApisixHarness.start(heapOptions);
              TokenFlood flood = new TokenFlood(issuer.issuer(), TOKENS, PAD_BYTES, Runtime.getRuntime().availableProcessors())) {
             long confToken = apisix.confToken(ApisixHarness.json(Map.of("authgear_endpoint", issuer.issuer())));
+            List<String> timeline = new ArrayList<>();
+            timeline.add("before: " + mib(HeapAfterGc.liveBytes(apisix.runnerPid())));
             AtomicInteger answered = new AtomicInteger();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> workers = new ArrayList<>();
@@ -58,7 +60,6 @@ class ApisixTokenFloodIT {
             }
 
             long started = System.nanoTime();
-            List<String> timeline = new ArrayList<>();
             long liveAtHalf = -1;
             for (Optional<Thread> running = firstAlive(workers); running.isPresent(); running = firstAlive(workers)) {
                 running.get().join(2_000);

@@ -52,6 +52,8 @@ class TokenFloodIT {
                              + "listen: 127.0.0.1:0\nadmin_listen: 127.0.0.1:0\n",
                      List.of("-Xms" + HEAP, "-Xmx" + HEAP, "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError"));
              TokenFlood flood = new TokenFlood(issuer.issuer(), TOKENS, PAD_BYTES, Runtime.getRuntime().availableProcessors())) {
+            List<String> timeline = new ArrayList<>();
+            timeline.add("before: " + mib(HeapAfterGc.liveBytes(adapter.process().pid())));
             AtomicInteger answered = new AtomicInteger();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> senders = new ArrayList<>();
@@ -62,7 +64,6 @@ class TokenFloodIT {
             }
 
             long started = System.nanoTime();
-            List<String> timeline = new ArrayList<>();
             long liveAtHalf = -1;
             for (Optional<Thread> running = firstAlive(senders); running.isPresent(); running = firstAlive(senders)) {
                 running.get().join(2_000);
