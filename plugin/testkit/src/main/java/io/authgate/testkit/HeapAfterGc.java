@@ -47,6 +47,23 @@ public final class HeapAfterGc {
         return Long.parseLong(total[2]);
     }
 
+    /** A JVM size option's value ({@code 256m}, {@code 1g}, {@code 512k}) in bytes. */
+    public static long jvmSize(String value) {
+        char unit = Character.toLowerCase(value.charAt(value.length() - 1));
+        long n = Long.parseLong(value.substring(0, value.length() - 1));
+        return switch (unit) {
+            case 'g' -> n << 30;
+            case 'm' -> n << 20;
+            case 'k' -> n << 10;
+            default -> throw new IllegalArgumentException("a JVM size such as 256m: " + value);
+        };
+    }
+
+    /** For reports: bytes in MiB, one decimal. */
+    public static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
     private static String tool(String name) {
         return Path.of(System.getProperty("java.home"), "bin", name).toString();
     }

@@ -42,13 +42,13 @@ class ApisixTokenFloodIT {
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void aFloodOfDistinctValidTokensKeepsTheRunnersHeapBoundedAndEveryRequestServed() throws Exception {
         List<String> heapOptions = shippedHeapOptions();
-        long maxHeap = maxHeap(heapOptions);
+        long maxHeap = HeapAfterGc.jvmSize(heapOptions.stream().filter(o -> o.startsWith("-Xmx")).findFirst().orElseThrow().substring(4));
         try (TestIssuer issuer = TestIssuer.start();
              ApisixHarness apisix = ApisixHarness.start(heapOptions);
              TokenFlood flood = new TokenFlood(issuer.issuer(), TOKENS, PAD_BYTES, Runtime.getRuntime().availableProcessors())) {
             long confToken = apisix.confToken(ApisixHarness.json(Map.of("authgear_endpoint", issuer.issuer())));
             List<String> timeline = new ArrayList<>();
-            timeline.add("before: " + mib(HeapAfterGc.liveBytes(apisix.runnerPid())));
+            timeline.add("before: " + HeapAfterGc.mib(HeapAfterGc.liveBytes(apisix.runnerPid())));
             AtomicInteger answered = new AtomicInteger();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> workers = new ArrayList<>();
@@ -67,7 +67,7 @@ class ApisixTokenFloodIT {
                         answered.get(), failures, tail(apisix.log())).isTrue();
                 if (liveAtHalf < 0 && answered.get() >= TOKENS / 2) {
                     liveAtHalf = HeapAfterGc.liveBytes(apisix.runnerPid());
-                    timeline.add(answered.get() + " tokens: " + mib(liveAtHalf));
+                    timeline.add(answered.get() + " tokens: " + HeapAfterGc.mib(liveAtHalf));
                 }
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -76,7 +76,7 @@ class ApisixTokenFloodIT {
             assertThat(answered.get()).isEqualTo(TOKENS);
             assertThat(apisix.runnerAlive()).isTrue();
             long liveAtEnd = HeapAfterGc.liveBytes(apisix.runnerPid());
-            timeline.add(answered.get() + " tokens: " + mib(liveAtEnd));
+            timeline.add(answered.get() + " tokens: " + HeapAfterGc.mib(liveAtEnd));
             System.out.printf(Locale.ROOT, "[token flood] runner %s: %d distinct tokens (%d chars of extra claims) in %d s;"
                     + " heap after GC %s%n", heapOptions, TOKENS, PAD_BYTES, seconds, timeline);
 
@@ -121,16 +121,6 @@ class ApisixTokenFloodIT {
         return options;
     }
 
-    private static long maxHeap(List<String> options) {
-        String xmx = options.stream().filter(o -> o.startsWith("-Xmx")).findFirst().orElseThrow().substring(4);
-        char unit = Character.toLowerCase(xmx.charAt(xmx.length() - 1));
-        long n = Long.parseLong(xmx.substring(0, xmx.length() - 1));
-        return switch (unit) {
-            case 'g' -> n << 30;
-            case 'm' -> n << 20;
-            default -> throw new IllegalArgumentException("-Xmx in m or g: " + xmx);
-        };
-    }
 
     private static Optional<Thread> firstAlive(List<Thread> threads) {
         return threads.stream().filter(Thread::isAlive).findFirst();
@@ -140,7 +130,4 @@ class ApisixTokenFloodIT {
         return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
     }
 
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-    }
 }

@@ -15,7 +15,6 @@ final class CachedTokens {
     /** Per entry, besides what it holds: Caffeine's share and the key object (the token, hash). */
     static final long ENTRY_OVERHEAD = HeapSize.CAFFEINE_ENTRY + HeapSize.object(1, Integer.BYTES);
     private static final long ACCESS_TOKEN = HeapSize.object(10, 3 * Long.BYTES);
-    private static final long SESSION_CLAIMS = HeapSize.object(3, 3 + Long.BYTES);
 
     private final SharedValues shared;
 
@@ -25,9 +24,7 @@ final class CachedTokens {
 
     /** The same token with the values it shares with other tokens replaced by their shared instances. */
     AccessToken compact(AccessToken t) {
-        SessionClaims s = t.session();
-        SessionClaims session = new SessionClaims(s.userId(), s.anonymous(), s.verified(), s.canReauthenticate(),
-                shared.share(s.roles()), shared.share(s.amr()), s.authTime());
+        SessionClaims session = t.session().sharing(shared);
         return new AccessToken(shared.share(t.algorithm()), shared.share(t.type()), shared.share(t.keyId()),
                 shared.share(t.issuer()), shared.share(t.audience()), t.subject(), t.expiresAt(), t.issuedAt(), t.notBefore(),
                 shared.share(t.clientId()), shared.share(t.scopes()), session, t.headers());
@@ -36,11 +33,10 @@ final class CachedTokens {
     /** The heap an entry takes: its overhead, the token it is found by, and what {@link #compact} kept of its own. */
     int weigh(String token, AccessToken t) {
         SessionClaims s = t.session();
-        long bytes = ENTRY_OVERHEAD + HeapSize.string(token) + ACCESS_TOKEN + SESSION_CLAIMS
+        long bytes = ENTRY_OVERHEAD + HeapSize.string(token) + ACCESS_TOKEN
                 + own(t.algorithm()) + own(t.type()) + own(t.keyId()) + own(t.issuer()) + own(t.clientId())
-                + ownList(t.audience()) + ownList(t.scopes()) + ownList(s.roles()) + ownList(s.amr())
-                + HeapSize.string(t.subject()) + (s.userId() == t.subject() ? 0 : HeapSize.string(s.userId()))
-                + t.headers().heapSize();
+                + ownList(t.audience()) + ownList(t.scopes()) + HeapSize.string(t.subject())
+                + s.heapSize(shared, s.userId() == t.subject()) + t.headers().heapSize();
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 

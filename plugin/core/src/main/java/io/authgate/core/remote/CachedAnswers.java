@@ -12,7 +12,6 @@ final class CachedAnswers {
     /** Per entry, besides the answer: Caffeine's share and the key (a digest object and its 32 bytes). */
     static final long ENTRY_OVERHEAD = HeapSize.CAFFEINE_ENTRY + HeapSize.object(1, Integer.BYTES) + HeapSize.bytes(new byte[32]);
     private static final long REMOTE_SESSION = HeapSize.object(3, 0);
-    private static final long SESSION_CLAIMS = HeapSize.object(3, 3 + Long.BYTES);
 
     private final SharedValues shared;
 
@@ -22,11 +21,7 @@ final class CachedAnswers {
 
     RemoteSession compact(RemoteSession answer) {
         SessionClaims c = answer.claims();
-        if (c == null) {
-            return answer;
-        }
-        return new RemoteSession(answer.kind(), answer.headers(), new SessionClaims(c.userId(), c.anonymous(), c.verified(),
-                c.canReauthenticate(), shared.share(c.roles()), shared.share(c.amr()), c.authTime()));
+        return c == null ? answer : new RemoteSession(answer.kind(), answer.headers(), c.sharing(shared));
     }
 
     int weigh(CredentialDigest key, RemoteSession answer) {
@@ -36,9 +31,7 @@ final class CachedAnswers {
         long bytes = ENTRY_OVERHEAD + REMOTE_SESSION + answer.headers().heapSize();
         SessionClaims c = answer.claims();
         if (c != null) {
-            bytes += SESSION_CLAIMS + HeapSize.string(c.userId())
-                    + (shared.holds(c.roles()) ? 0 : HeapSize.stringList(c.roles()))
-                    + (shared.holds(c.amr()) ? 0 : HeapSize.stringList(c.amr()));
+            bytes += c.heapSize(shared, false);
         }
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }

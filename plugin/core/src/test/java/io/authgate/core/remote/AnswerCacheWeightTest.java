@@ -7,6 +7,8 @@ import io.authgate.core.credentials.SessionCookie;
 import io.authgate.testkit.HeapAfterGc;
 import io.authgate.testkit.StandInSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.time.Clock;
@@ -65,27 +67,17 @@ class AnswerCacheWeightTest {
         return new double[] {(after - before) / (double) n, (sessions.weightedBytes() - weightBefore) / (double) n};
     }
 
-    @Test
-    void aCachedSessionWeighsWhatItTakesOnTheHeap() throws Exception {
-        RemoteSessions sessions = new RemoteSessions(authgear(true), settings(1L << 30), Clock.systemUTC(), AuthgateEvents.NONE);
+    @ParameterizedTest(name = "a session: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCachedAnswerWeighsWhatItTakesOnTheHeap(boolean session) throws Exception {
+        RemoteSessions sessions = new RemoteSessions(authgear(session), settings(1L << 30), Clock.systemUTC(), AuthgateEvents.NONE);
 
         double[] perEntry = fill(sessions, SESSIONS);
 
-        System.out.printf(Locale.ROOT, "[resolver cache] %d sessions: %.0f bytes per entry on the heap, %.0f as weighed%n",
-                SESSIONS, perEntry[0], perEntry[1]);
+        System.out.printf(Locale.ROOT, "[resolver cache] %d %s: %.0f bytes per entry on the heap, %.0f as weighed%n",
+                SESSIONS, session ? "sessions" : "unknown cookies", perEntry[0], perEntry[1]);
         assertThat(perEntry[1]).as("weighed vs measured bytes per entry").isBetween(perEntry[0] * 0.95, perEntry[0] * 1.15);
         assertThat(perEntry[0]).as("the old count key reads an entry as 1 KiB").isLessThan(1024);
-    }
-
-    @Test
-    void aCachedNoSessionWeighsWhatItTakesOnTheHeap() throws Exception {
-        RemoteSessions sessions = new RemoteSessions(authgear(false), settings(1L << 30), Clock.systemUTC(), AuthgateEvents.NONE);
-
-        double[] perEntry = fill(sessions, SESSIONS);
-
-        System.out.printf(Locale.ROOT, "[resolver cache] %d unknown cookies: %.0f bytes per entry on the heap, %.0f as weighed%n",
-                SESSIONS, perEntry[0], perEntry[1]);
-        assertThat(perEntry[1]).as("weighed vs measured bytes per entry").isBetween(perEntry[0] * 0.95, perEntry[0] * 1.15);
     }
 
     @Test

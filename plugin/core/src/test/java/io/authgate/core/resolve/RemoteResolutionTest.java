@@ -475,12 +475,18 @@ class RemoteResolutionTest {
             assertThat(events.failures).hasSize(4);
         }
 
+        /** A resolver with one call slot (and these more resolver settings), Authgear answering after {@code delay}. */
+        private Resolver oneSlot(Duration delay, String moreSettings, String... appSessions) {
+            authgear.delay(delay);
+            for (String value : appSessions) {
+                authgear.cookieSession("app_session", value, StandInSession.defaultUser());
+            }
+            return resolver(",\"resolver\":{\"max_concurrent_calls\":1" + moreSettings + "}");
+        }
+
         @Test
         void pastMaxConcurrentCallsACredentialWaitsForAFreeSlotWithinItsTimeout() {
-            authgear.delay(Duration.ofMillis(200));
-            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
-            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"timeout_ms\":3000}");
+            Resolver r = oneSlot(Duration.ofMillis(200), ",\"timeout_ms\":3000", "first", "second");
             long started = System.nanoTime();
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
@@ -497,10 +503,7 @@ class RemoteResolutionTest {
 
         @Test
         void aCredentialThatCannotBeServedWithinItsTimeoutGetsOnErrorAtTheTimeout() {
-            authgear.delay(Duration.ofMillis(600));
-            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
-            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"timeout_ms\":400}");
+            Resolver r = oneSlot(Duration.ofMillis(600), ",\"timeout_ms\":400", "first", "second");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             long started = System.nanoTime();
             Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
@@ -515,11 +518,7 @@ class RemoteResolutionTest {
 
         @Test
         void pastTheQueueACredentialIsNotAskedAbout() {
-            authgear.delay(Duration.ofMillis(300));
-            for (String v : List.of("first", "second", "third")) {
-                authgear.cookieSession("app_session", v, StandInSession.defaultUser());
-            }
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"max_queued_calls\":1,\"timeout_ms\":3000}");
+            Resolver r = oneSlot(Duration.ofMillis(300), ",\"max_queued_calls\":1,\"timeout_ms\":3000", "first", "second", "third");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
             Decision third = r.resolveAsync(GatewayRequest.of(null, "app_session=third")).join();
@@ -535,10 +534,7 @@ class RemoteResolutionTest {
 
         @Test
         void withNoQueuePastMaxConcurrentCallsACredentialIsNotAskedAbout() {
-            authgear.delay(Duration.ofMillis(200));
-            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
-            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"max_queued_calls\":0}");
+            Resolver r = oneSlot(Duration.ofMillis(200), ",\"max_queued_calls\":0", "first", "second");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
             assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
@@ -549,10 +545,7 @@ class RemoteResolutionTest {
 
         @Test
         void theBlockingPathWaitsNoLongerThanTheTimeoutWhenQueued() {
-            authgear.delay(Duration.ofSeconds(2));
-            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
-            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1,\"timeout_ms\":300}");
+            Resolver r = oneSlot(Duration.ofSeconds(2), ",\"timeout_ms\":300", "first", "second");
             r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             long started = System.nanoTime();
             Decision second = r.resolve(GatewayRequest.of(null, "app_session=second"));

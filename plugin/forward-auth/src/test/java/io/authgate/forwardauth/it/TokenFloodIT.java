@@ -46,14 +46,14 @@ class TokenFloodIT {
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void aFloodOfDistinctValidTokensKeepsTheHeapBoundedAndTheAdapterAnswering() throws Exception {
-        long maxHeap = bytes(HEAP);
+        long maxHeap = HeapAfterGc.jvmSize(HEAP);
         try (TestIssuer issuer = TestIssuer.start();
              AdapterProcess adapter = AdapterProcess.start("authgear_endpoint: " + issuer.issuer() + "\n"
                              + "listen: 127.0.0.1:0\nadmin_listen: 127.0.0.1:0\n",
                      List.of("-Xms" + HEAP, "-Xmx" + HEAP, "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError"));
              TokenFlood flood = new TokenFlood(issuer.issuer(), TOKENS, PAD_BYTES, Runtime.getRuntime().availableProcessors())) {
             List<String> timeline = new ArrayList<>();
-            timeline.add("before: " + mib(HeapAfterGc.liveBytes(adapter.process().pid())));
+            timeline.add("before: " + HeapAfterGc.mib(HeapAfterGc.liveBytes(adapter.process().pid())));
             AtomicInteger answered = new AtomicInteger();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             List<Thread> senders = new ArrayList<>();
@@ -70,7 +70,7 @@ class TokenFloodIT {
                 assertHealthy(adapter, answered, failures);
                 if (liveAtHalf < 0 && answered.get() >= TOKENS / 2 && adapter.process().isAlive()) {
                     liveAtHalf = HeapAfterGc.liveBytes(adapter.process().pid());
-                    timeline.add(answered.get() + " tokens: " + mib(liveAtHalf));
+                    timeline.add(answered.get() + " tokens: " + HeapAfterGc.mib(liveAtHalf));
                 }
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -79,14 +79,14 @@ class TokenFloodIT {
             assertThat(answered.get()).isEqualTo(TOKENS);
             assertHealthy(adapter, answered, failures);
             long liveAtEnd = HeapAfterGc.liveBytes(adapter.process().pid());
-            timeline.add(answered.get() + " tokens: " + mib(liveAtEnd));
+            timeline.add(answered.get() + " tokens: " + HeapAfterGc.mib(liveAtEnd));
             Map<String, Double> metrics = PrometheusScrape.scrape(port(adapter.adminOrigin()));
             double cacheBytes = metrics.get("authgate_token_cache_bytes");
             double cacheBudget = metrics.get("authgate_token_cache_max_bytes");
             double entries = metrics.get("authgate_token_cache_entries");
             System.out.printf(Locale.ROOT, "[token flood] %d distinct tokens (%d chars of extra claims) in %d s, -Xmx%s:"
                             + " heap after GC %s; token cache %.0f entries, %s of %s (%.0f bytes per entry)%n",
-                    TOKENS, PAD_BYTES, seconds, HEAP, timeline, entries, mib((long) cacheBytes), mib((long) cacheBudget),
+                    TOKENS, PAD_BYTES, seconds, HEAP, timeline, entries, HeapAfterGc.mib((long) cacheBytes), HeapAfterGc.mib((long) cacheBudget),
                     cacheBytes / Math.max(1, entries));
 
             assertThat(cacheBytes).as("the token cache's weight").isLessThanOrEqualTo(cacheBudget);
@@ -154,18 +154,5 @@ class TokenFloodIT {
         return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
     }
 
-    private static long bytes(String jvmSize) {
-        char unit = Character.toLowerCase(jvmSize.charAt(jvmSize.length() - 1));
-        long n = Long.parseLong(jvmSize.substring(0, jvmSize.length() - 1));
-        return switch (unit) {
-            case 'g' -> n << 30;
-            case 'm' -> n << 20;
-            case 'k' -> n << 10;
-            default -> throw new IllegalArgumentException("heap size like 256m: " + jvmSize);
-        };
-    }
 
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-    }
 }
