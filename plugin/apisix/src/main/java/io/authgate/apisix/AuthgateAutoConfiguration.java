@@ -1,6 +1,8 @@
 package io.authgate.apisix;
 
 import io.authgate.core.Authgate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class AuthgateAutoConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthgateAutoConfiguration.class);
 
     @Bean
     RouteResolvers authgateRouteResolvers() {
@@ -19,7 +22,12 @@ public class AuthgateAutoConfiguration {
 
     @Bean
     AuthgearResolverFilter authgearResolverFilter(RouteResolvers routes) {
-        return new AuthgearResolverFilter(routes);
+        HeaderLineLimit lineLimit = HeaderLineLimit.forRunner();
+        if (lineLimit instanceof HeaderLineLimit.Uncounted uncounted) {
+            LOG.warn("authgate: {}; every request is treated as if APISIX had hidden header lines from the runner "
+                    + "(every spelling of the identity headers is deleted on every request)", uncounted.reason());
+        }
+        return new AuthgearResolverFilter(routes, lineLimit);
     }
 
     @Bean

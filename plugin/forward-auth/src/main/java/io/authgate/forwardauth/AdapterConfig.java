@@ -27,6 +27,7 @@ import java.util.regex.PatternSyntaxException;
  * @param rules           per-route modes and policies, first match wins; the top level is the default
  * @param eventLoopThreads how many threads serve connections: by default one per core, not Netty's
  *                        two, since the adapter shares its host's cores with the gateway it serves
+ * @param forwardedHeaders which headers say what request a rule is matched on
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -35,7 +36,8 @@ public record AdapterConfig(
         String envoyPathPrefix,
         boolean developmentIssuer,
         ObjectNode coreKeys,
-        List<Rule> rules) {
+        List<Rule> rules,
+        ForwardedHeaders forwardedHeaders) {
 
     /** One entry of {@code rules}: which requests, and the core keys (top level plus its mode, policy and live). */
     public record Rule(RouteMatch match, ObjectNode coreKeys) {
@@ -43,7 +45,8 @@ public record AdapterConfig(
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
-    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix", "development_issuer", "rules");
+    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix", "development_issuer", "rules",
+            "forwarded_headers");
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
@@ -57,7 +60,7 @@ public record AdapterConfig(
             String key = it.next();
             if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
                 throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, event_loop_threads, envoy_path_prefix,"
-                        + " development_issuer, rules; and the plugin's keys)");
+                        + " development_issuer, rules, forwarded_headers; and the plugin's keys)");
             }
         }
         InetSocketAddress listen = address(root.remove("listen"), "listen", DEFAULT_LISTEN);
@@ -69,6 +72,7 @@ public record AdapterConfig(
         String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
         boolean dev = bool(root.remove("development_issuer"), "development_issuer");
         JsonNode rulesNode = root.remove("rules");
+        ForwardedHeaders forwarded = forwardedHeaders(root.remove("forwarded_headers"));
         if (dev) {
             if (root.has("authgear_endpoint") || root.has("jwks_uri")) {
                 throw new ConfigException("development_issuer", "cannot be enabled together with a real authgear_endpoint or jwks_uri");
@@ -85,7 +89,14 @@ public record AdapterConfig(
         } else {
             ConfigParser.parse(root);
         }
-        return new AdapterConfig(listen, admin, threads, envoyPrefix, dev, root, rules(rulesNode, root, dev));
+        List<Rule> rules = rules(rulesNode, root, dev);
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).match().host() != null && forwarded.hostHeader == null) {
+                throw new ConfigException("rules[" + i + "].match.host", "needs forwarded_headers: x-forwarded (forwarded_headers: "
+                        + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
+            }
+        }
+        return new AdapterConfig(listen, admin, threads, envoyPrefix, dev, root, rules, forwarded);
     }
 
     private static List<Rule> rules(JsonNode node, ObjectNode defaults, boolean dev) {
@@ -238,6 +249,18 @@ public record AdapterConfig(
             throw new ConfigException("event_loop_threads", "must be a whole number from 1 to 256");
         }
         return node.intValue();
+    }
+
+    private static ForwardedHeaders forwardedHeaders(JsonNode node) {
+        if (node == null) {
+            return ForwardedHeaders.X_FORWARDED;
+        }
+        ForwardedHeaders named = node.isTextual() ? ForwardedHeaders.named(node.asText()) : null;
+        if (named == null) {
+            throw new ConfigException("forwarded_headers", "must be x-forwarded (Traefik, Caddy, the shipped nginx config)"
+                    + " or x-original (nginx setting X-Original-Method and X-Original-URI)");
+        }
+        return named;
     }
 
     private static String envoyPrefix(JsonNode node) {

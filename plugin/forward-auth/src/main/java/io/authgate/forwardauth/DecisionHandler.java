@@ -93,7 +93,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
         CompletableFuture<Decision> decision;
         try {
-            decision = router.resolverFor(request).resolveAsync(credentials);
+            decision = router.decide(request, envoy, credentials);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }

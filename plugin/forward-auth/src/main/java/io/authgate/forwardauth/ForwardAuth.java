@@ -61,7 +61,7 @@ public final class ForwardAuth implements AutoCloseable {
                     ruleKeys.prefetch();
                 }
             }
-            Router router = new Router(routes, resolver, config.envoyPathPrefix());
+            Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
             server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics);

@@ -3,27 +3,48 @@ package io.authgate.forwardauth;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 
-/**
- * The request the gateway is asking about, as each gateway reports it: Traefik and Caddy in
- * {@code X-Forwarded-Method/-Uri/-Host/-Proto}; nginx by convention in
- * {@code X-Original-Method/-URI}; Envoy in the request line itself (with the path prefix removed).
- * Route policies match on it.
- */
-public record ForwardedTarget(String method, String host, String path, String proto) {
+import java.util.List;
 
-    static ForwardedTarget of(HttpRequest request, String envoyPathPrefix) {
+/**
+ * The request the gateway is asking about: Envoy's request line under its path prefix, or else the
+ * configured family of forwarded headers ({@link ForwardedHeaders}). Route rules match on it.
+ *
+ * @param host {@code null} when the source names no host
+ */
+public record ForwardedTarget(String method, String host, String path) {
+    /** What a request that does not say which request it is yields: no rule can be chosen for it. */
+    static final ForwardedTarget UNDETERMINED = new ForwardedTarget(null, null, null);
+
+    /**
+     * @param envoyPathPrefix the prefix when {@code request} is under it (Envoy), else {@code null}
+     * @return {@link #UNDETERMINED} when a header of the family is missing or sent more than once
+     */
+    static ForwardedTarget of(HttpRequest request, String envoyPathPrefix, ForwardedHeaders family) {
         HttpHeaders h = request.headers();
-        String method = first(h.get("x-forwarded-method"), h.get("x-original-method"));
-        String uri = first(h.get("x-forwarded-uri"), h.get("x-original-uri"));
-        if (envoyPathPrefix != null && request.uri().startsWith(envoyPathPrefix)) {
-            method = request.method().name();
-            uri = request.uri().substring(envoyPathPrefix.length());
+        if (envoyPathPrefix != null) {
+            String uri = request.uri().substring(envoyPathPrefix.length());
             if (uri.isEmpty() || uri.charAt(0) != '/') {
                 uri = "/" + uri;
             }
+            return new ForwardedTarget(request.method().name(), h.get("host"), pathOf(uri));
         }
-        String host = first(h.get("x-forwarded-host"), h.get("host"));
-        return new ForwardedTarget(method, host, pathOf(uri), h.get("x-forwarded-proto"));
+        String method = once(h, family.methodHeader);
+        String uri = once(h, family.uriHeader);
+        String host = family.hostHeader == null ? null : once(h, family.hostHeader);
+        if (method == null || uri == null || (family.hostHeader != null && host == null)) {
+            return UNDETERMINED;
+        }
+        return new ForwardedTarget(method, host, pathOf(uri));
+    }
+
+    boolean undetermined() {
+        return this == UNDETERMINED;
+    }
+
+    /** The header's one value; {@code null} when it is absent or repeated. */
+    private static String once(HttpHeaders h, String name) {
+        List<String> values = h.getAll(name);
+        return values.size() == 1 ? values.get(0) : null;
     }
 
     /** The path alone: no query, no fragment. */
@@ -41,9 +62,5 @@ public record ForwardedTarget(String method, String host, String path, String pr
             end = f;
         }
         return uri.substring(0, end);
-    }
-
-    private static String first(String a, String b) {
-        return a != null ? a : b;
     }
 }

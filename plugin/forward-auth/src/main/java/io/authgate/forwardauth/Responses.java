@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
+import io.authgate.core.headers.HeaderValues;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.Denials;
@@ -14,13 +15,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Writing answers: always a length, never a chunked body, keep-alive unless asked otherwise. */
 final class Responses {
-    private static final io.netty.util.AsciiString ZERO = io.netty.util.AsciiString.cached("0");
+    private static final AsciiString ZERO = AsciiString.cached("0");
     private static final byte[] OK_STATUS_LINE = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY_BODY_END = "content-length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -55,8 +57,9 @@ final class Responses {
         try {
             response = build(status, headers, body, head);
         } catch (IllegalArgumentException e) {
-            // A header value Netty refuses (a control character: the core never lets one through,
-            // this is the second line of defence). Fail closed, without the value.
+            // A header value that is not safe to write (a control character or a lone surrogate: the
+            // core never lets one through, this is the second line of defence). Fail closed,
+            // without the value.
             Decision.Deny error = Denials.INTERNAL_ERROR;
             response = build(error.status(), error.headers(), error.body(), head);
             body = error.body();
@@ -76,7 +79,12 @@ final class Responses {
         }
     }
 
-    /** Header names and values validated: nothing a value holds can become a header of its own. */
+    /**
+     * Header names and values validated: nothing a value holds can become a header of its own. Values
+     * go in as their UTF-8 bytes ({@link HeaderValues#utf8}), the bytes the pre-encoded answer and the
+     * APISIX runner write: given a String, Netty's encoder would write each char's low byte (or
+     * {@code ?}), ISO-8859-1 at best.
+     */
     private static FullHttpResponse build(int status, List<Header> headers, String body, boolean head) {
         ByteBuf content = body == null || body.isEmpty() || head
                 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
@@ -84,7 +92,7 @@ final class Responses {
         try {
             for (int i = 0; i < headers.size(); i++) {
                 Header h = headers.get(i);
-                response.headers().add(h.name(), h.value());
+                response.headers().add(h.name(), new AsciiString(HeaderValues.utf8(h.value()), false));
             }
         } catch (IllegalArgumentException e) {
             response.release();

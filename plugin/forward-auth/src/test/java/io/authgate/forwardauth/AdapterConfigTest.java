@@ -300,4 +300,30 @@ class AdapterConfigTest {
             assertThat(tree.has("listen")).isTrue();
         }
     }
+
+    @Nested
+    class ForwardedHeadersKey {
+        @Test
+        void defaultIsXForwarded() {
+            assertThat(parse(ENDPOINT).forwardedHeaders()).isEqualTo(ForwardedHeaders.X_FORWARDED);
+        }
+
+        @Test
+        void xOriginal() {
+            assertThat(parse(ENDPOINT + "forwarded_headers: x-original\n").forwardedHeaders()).isEqualTo(ForwardedHeaders.X_ORIGINAL);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"X-Forwarded", "forwarded", "true", "[x-forwarded]", "''"})
+        void anythingElseIsRejected(String value) {
+            assertThat(rejected(ENDPOINT + "forwarded_headers: " + value + "\n", "forwarded_headers")).contains("x-forwarded", "x-original");
+        }
+
+        @Test
+        void hostRulesNeedAFamilyThatNamesTheHost() {
+            String yaml = ENDPOINT + "forwarded_headers: x-original\nrules:\n  - match: {path_prefix: /a}\n    mode: enforce\n"
+                    + "  - match: {host: admin.example.com}\n    mode: enforce\n";
+            assertThat(rejected(yaml, "rules[1].match.host")).contains("forwarded_headers: x-forwarded");
+        }
+    }
 }

@@ -43,7 +43,7 @@ class PreEncodedAnswerTest {
         StringBuilder out = new StringBuilder();
         ByteBuf written;
         while ((written = channel.readOutbound()) != null) {
-            out.append(written.toString(StandardCharsets.US_ASCII));
+            out.append(written.toString(StandardCharsets.ISO_8859_1));
             written.release();
         }
         channel.finishAndReleaseAll();
@@ -52,13 +52,17 @@ class PreEncodedAnswerTest {
 
     /** What the encoder writes for the same response (Responses.send, the general path). */
     private static String encoded(IdentityHeaders headers) {
+        return sent(new ArrayList<>(headers.asList()));
+    }
+
+    /** What Responses.send writes for a 200 with these headers, one char per byte. */
+    private static String sent(List<Header> headers) {
         EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
-        List<Header> list = new ArrayList<>(headers.asList());
-        Responses.send(channel.pipeline().lastContext(), true, false, 200, list, "");
+        Responses.send(channel.pipeline().lastContext(), true, false, 200, headers, "");
         StringBuilder out = new StringBuilder();
         ByteBuf written;
         while ((written = channel.readOutbound()) != null) {
-            out.append(written.toString(StandardCharsets.US_ASCII));
+            out.append(written.toString(StandardCharsets.ISO_8859_1));
             written.release();
         }
         channel.finishAndReleaseAll();
@@ -99,23 +103,26 @@ class PreEncodedAnswerTest {
 
     @Test
     void aValueNettyRefusesIsA500NeverAHeaderOfItsOwn() {
-        EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
-        Responses.send(channel.pipeline().lastContext(), true, false, 200,
-                List.of(new Header("x-authgear-user-roles", "x\r\nx-authgear-user-id: victim")), "");
-        StringBuilder out = new StringBuilder();
-        ByteBuf written;
-        while ((written = channel.readOutbound()) != null) {
-            out.append(written.toString(StandardCharsets.US_ASCII));
-            written.release();
-        }
-        channel.finishAndReleaseAll();
-        assertThat(out.toString()).startsWith("HTTP/1.1 500 ").doesNotContain("victim");
+        assertThat(sent(List.of(new Header("x-authgear-user-roles", "x\r\nx-authgear-user-id: victim"))))
+                .startsWith("HTTP/1.1 500 ").doesNotContain("victim");
     }
 
     @Test
-    void headersThatCannotBeWrittenAsTheyAreTakeTheEncoder() {
-        IdentityHeaders odd = IdentityHeaders.validSession(new SessionClaims("caf\u00e9", false, true, true, List.of(), List.of(), 0));
-        assertThat(odd.http1FieldLines()).isNull();
-        assertThat(answer(true, false, odd)).startsWith("HTTP/1.1 200 OK\r\n").contains("x-authgear-user-id: ");
+    void textThatIsNotAsciiIsWrittenAsItsUtf8BytesOnEveryPath() {
+        String user = "caf\u00e9-\u7528\u6237-\ud83d\ude00";
+        IdentityHeaders odd = IdentityHeaders.validSession(new SessionClaims(user, false, true, true, List.of("r\u00f4le"), List.of(), 0));
+        // the answers are read one char per byte: this is the user id's UTF-8, byte for byte
+        String utf8 = new String(user.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertThat(odd.http1FieldLines()).isNotNull();
+        String preEncoded = answer(true, false, odd);
+        assertThat(preEncoded).startsWith("HTTP/1.1 200 OK\r\n").contains("x-authgear-user-id: " + utf8 + "\r\n");
+        assertThat(preEncoded).as("the encoder's path writes the same bytes").isEqualTo(encoded(odd));
+        assertThat(answer(false, false, odd)).as("so does a closing answer, which takes the encoder")
+                .contains("x-authgear-user-id: " + utf8 + "\r\n").contains("connection: close");
+    }
+
+    @Test
+    void aValueWithALoneSurrogateIsA500NeverAQuestionMark() {
+        assertThat(sent(List.of(new Header("x-authgear-user-id", "victim\ud800")))).startsWith("HTTP/1.1 500 ").doesNotContain("victim");
     }
 }

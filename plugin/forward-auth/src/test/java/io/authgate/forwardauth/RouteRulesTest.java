@@ -75,7 +75,7 @@ class RouteRulesTest {
     }
 
     private static ForwardedTarget target(String method, String host, String path) {
-        return new ForwardedTarget(method, host, path, "https");
+        return new ForwardedTarget(method, host, path);
     }
 
     @ParameterizedTest

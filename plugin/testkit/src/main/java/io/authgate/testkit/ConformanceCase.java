@@ -15,8 +15,10 @@ import java.util.Map;
  * @param upstream     exactly the {@code x-authgear-*} headers the upstream must see (lower-case names)
  * @param reason       for the core, which can see it: the {@code TokenRejection} that decides, or
  *                     {@code no_credential}; {@code null} for a valid session
- * @param fronts       the fronts the case applies to; empty means all (a case some gateway cannot
- *                     express names the others, and says why in {@code note})
+ * @param fronts       the fronts the case applies to (the table's default when the row names none; a
+ *                     case some gateway cannot express names the others, and says why in {@code note})
+ * @param method       the client's request method ({@code GET} unless the row says otherwise)
+ * @param target       the client's request target ({@link #DEFAULT_TARGET} unless the row says otherwise)
  */
 public record ConformanceCase(
         String name,
@@ -27,20 +29,43 @@ public record ConformanceCase(
         Map<String, String> upstream,
         String reason,
         List<String> fronts,
-        String note) {
+        String note,
+        String method,
+        String target) {
+    /** The request target a row has unless it names one. */
+    public static final String DEFAULT_TARGET = "/api/orders?page=2";
+    /** A request entry {@code ["{filler}", "N"]} stands for N filler header lines, {@code X-Filler-1: f} ... */
+    public static final String FILLER = "{filler}";
 
     public boolean appliesTo(String front) {
-        return fronts.isEmpty() || fronts.contains(front);
+        return fronts.contains(front);
     }
 
-    /** The request headers with the minted token in place of {@code {token}}. */
+    /**
+     * The request headers with the minted token in place of {@code {token}} and each
+     * {@code ["{filler}", "N"]} entry expanded to N filler lines.
+     */
     public List<Map.Entry<String, String>> requestWith(String mintedToken) {
         List<Map.Entry<String, String>> out = new ArrayList<>(request.size());
+        int filler = 0;
         for (Map.Entry<String, String> h : request) {
+            if (h.getKey().equals(FILLER)) {
+                int lines = Integer.parseInt(h.getValue());
+                for (int i = 0; i < lines; i++) {
+                    out.add(Map.entry("X-Filler-" + (++filler), "f"));
+                }
+                continue;
+            }
             String value = mintedToken == null ? h.getValue() : h.getValue().replace("{token}", mintedToken);
             out.add(Map.entry(h.getKey(), value));
         }
         return out;
+    }
+
+    /** The path of {@link #target()}: no query. */
+    public String path() {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
     }
 
     /**

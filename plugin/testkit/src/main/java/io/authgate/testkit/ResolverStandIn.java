@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  * <p>Calls are answered concurrently; nothing here serialises them (tests rely on that to see that a
  * client coalesces concurrent requests). Nothing is logged, so no credential ends up in a log.
  *
+ * <p>Header values go out as Go's server writes a Go string: its bytes as they are, UTF-8 for text
+ * (see {@link HeaderBytes#goWireForm}).
+ *
  * <p>The JDK server writes header names with only the first letter upper-case
  * ({@code X-authgear-user-id}); the names given here are Go's canonical case, which is what Authgear
  * writes. Header names are case-insensitive, so clients must not care.
@@ -48,6 +51,14 @@ public final class ResolverStandIn {
     /** Seeded: an {@code app_session} cookie whose user, {@link #DISABLED_USER_ID}, is disabled. */
     public static final String SEEDED_DISABLED_USER_SESSION = "stand-in-disabled-user-session";
     public static final String DISABLED_USER_ID = "0b8e9a11-5a7c-4c1e-9d3f-2f6a7e8b9c10";
+    /** Seeded: an {@code app_session} cookie of the default user with the roles {@link #UNICODE_ROLES}. */
+    public static final String SEEDED_UNICODE_SESSION = "stand-in-unicode-session";
+    public static final List<String> UNICODE_ROLES = List.of("caf\u00e9", "\u7ba1\u7406\u8005");
+    /**
+     * Seeded: an {@code app_session} cookie whose answer's user id ends in the bytes {@code ED A0 80}
+     * (a surrogate's code point written as if it were UTF-8): bytes that are not UTF-8.
+     */
+    public static final String SEEDED_NON_UTF8_SESSION = "stand-in-non-utf8-session";
 
     private static final List<String> APP_COOKIES = List.of(APP_SESSION, APP_ACCESS_TOKEN);
     private static final Set<String> COOKIE_NAMES = Set.of(APP_SESSION, APP_ACCESS_TOKEN, IDP_SESSION);
@@ -179,6 +190,8 @@ public final class ResolverStandIn {
         opaqueToken(SEEDED_OPAQUE_TOKEN, user);
         cookieSession(APP_SESSION, SEEDED_DISABLED_USER_SESSION, user.withUserId(DISABLED_USER_ID));
         disableUser(DISABLED_USER_ID);
+        cookieSession(APP_SESSION, SEEDED_UNICODE_SESSION, user.withRoles(UNICODE_ROLES.toArray(String[]::new)));
+        cookieSession(APP_SESSION, SEEDED_NON_UTF8_SESSION, user.withUserId(AuthgearClaims.USER_ID + "\ud800"));
     }
 
     // ---- what happened --------------------------------------------------------------------------
@@ -355,7 +368,7 @@ public final class ResolverStandIn {
 
         void writeTo(Headers response, String cookiePrefix) {
             if (session != null) {
-                session.headers().forEach(response::set);
+                session.headers().forEach((name, value) -> response.set(name, HeaderBytes.goWireForm(value)));
             } else if (invalid) {
                 response.set("X-Authgear-Session-Valid", "false");
                 if (clearIdpCookie) {

@@ -29,6 +29,17 @@ public final class TestIssuer implements AutoCloseable {
     public static final String CURRENT_KID = "2f1f0d52-4c5e-4c43-9a48-6d1e1a1f0b01";
     public static final String PREVIOUS_KID = "7c7a9e36-5f5e-4f6e-8d7d-3f0c6f2a9b02";
 
+    /**
+     * A second JWKS document: the published keys, then one entry per name here, by {@code kid}: the
+     * current key's public part (so a token signed by the issuer under that {@code kid} verifies
+     * when the entry may verify, and no key generation delays the first fetch past the 1 s wait for
+     * keys), with {@code alg: RS256}, without {@code use} (so {@code key_ops} alone decides: Nimbus
+     * refuses a {@code use} that contradicts {@code key_ops} before anyone reads either) and with
+     * these {@code key_ops}; except {@code use-enc}, which has {@code use: enc} and no {@code key_ops}.
+     */
+    public static final String KEY_OPS_JWKS_PATH = "/oauth2/jwks-key-ops";
+    public static final Map<String, List<String>> KEY_OPS_KEYS = keyOpsKeys();
+
     private final HttpServer server;
     private final String issuer;
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
@@ -61,6 +72,7 @@ public final class TestIssuer implements AutoCloseable {
             TestIssuer issuer = new TestIssuer(server);
             server.createContext("/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/oauth2/jwks", issuer::jwks);
+            server.createContext(KEY_OPS_JWKS_PATH, issuer::keyOpsJwks);
             // Authgear serves its resolver at both paths.
             server.createContext(ResolverStandIn.PATH, issuer.resolver::handle);
             server.createContext(ResolverStandIn.SHORT_PATH, issuer.resolver::handle);
@@ -128,6 +140,37 @@ public final class TestIssuer implements AutoCloseable {
 
     private void jwks(HttpExchange exchange) throws IOException {
         answer(exchange, new JWKSet(keys).toPublicJWKSet().toString());
+    }
+
+    private static Map<String, List<String>> keyOpsKeys() {
+        Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+        keys.put("key-ops-encrypt", List.of("encrypt"));
+        keys.put("key-ops-empty", List.of());
+        keys.put("key-ops-sign", List.of("sign"));
+        keys.put("key-ops-verify", List.of("verify"));
+        keys.put("key-ops-sign-verify", List.of("sign", "verify"));
+        keys.put("key-ops-verify-twice", List.of("verify", "verify")); // RFC 7517 §4.3: duplicates MUST NOT be present
+        keys.put("use-enc", List.of());
+        return java.util.Collections.unmodifiableMap(keys);
+    }
+
+    private void keyOpsJwks(HttpExchange exchange) throws IOException {
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (JWK key : keys) {
+            entries.add(key.toPublicJWK().toJSONObject());
+        }
+        KEY_OPS_KEYS.forEach((kid, ops) -> {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>(TestKeys.rsa(CURRENT_KID).toPublicJWK().toJSONObject());
+            entry.put("kid", kid);
+            entry.remove("use");
+            if (kid.equals("use-enc")) {
+                entry.put("use", "enc");
+            } else {
+                entry.put("key_ops", ops);
+            }
+            entries.add(entry);
+        });
+        answer(exchange, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(Map.of("keys", entries)));
     }
 
     private void answer(HttpExchange exchange, String body) throws IOException {

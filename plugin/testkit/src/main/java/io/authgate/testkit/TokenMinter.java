@@ -54,8 +54,11 @@ public final class TokenMinter {
         if ("attacker".equals(header.get("jwk"))) {
             header.put("jwk", TestKeys.rsa(ATTACKER_KID).toPublicJWK().toJSONObject());
         }
+        if (recipe.hasHostileBytes() && !HAND_SIGNERS.contains(recipe.signer())) {
+            throw new IllegalArgumentException("header/payload bytes need a signer that assembles the token by hand, not " + recipe.signer());
+        }
         try {
-            return sign(recipe.signer(), header, claims);
+            return sign(recipe.signer(), header, claims, new Segments(recipe.headerBytes(), recipe.payloadBytes()));
         } catch (GeneralSecurityException | JOSEException | ParseException | JsonProcessingException e) {
             throw new IllegalStateException("cannot mint test token", e);
         }
@@ -85,48 +88,60 @@ public final class TokenMinter {
         return value;
     }
 
-    private String sign(String signer, Map<String, Object> header, Map<String, Object> claims)
+    /** The signers that sign the segments' bytes as this class writes them. */
+    private static final java.util.Set<String> HAND_SIGNERS = java.util.Set.of("issuer", "previous", "attacker");
+
+    /** How the header's and the payload's JSON become the bytes that are signed. */
+    private record Segments(SegmentBytes header, SegmentBytes payload) {
+        static final Segments UTF8 = new Segments(SegmentBytes.UTF8, SegmentBytes.UTF8);
+
+        String signingInput(Map<String, Object> headerJson, Map<String, Object> claims) {
+            return b64(header.encode(json(headerJson))) + "." + b64(payload.encode(json(claims)));
+        }
+    }
+
+    private String sign(String signer, Map<String, Object> header, Map<String, Object> claims, Segments segments)
             throws GeneralSecurityException, JOSEException, ParseException, JsonProcessingException {
         switch (signer) {
             case "issuer":
-                return rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
+                return rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID), segments);
             case "previous":
                 if (TestIssuer.CURRENT_KID.equals(header.get("kid"))) {
                     header.put("kid", TestIssuer.PREVIOUS_KID);
                 }
-                return rs256(header, claims, TestKeys.rsa(TestIssuer.PREVIOUS_KID));
+                return rs256(header, claims, TestKeys.rsa(TestIssuer.PREVIOUS_KID), segments);
             case "attacker":
-                return rs256(header, claims, TestKeys.rsa(ATTACKER_KID));
+                return rs256(header, claims, TestKeys.rsa(ATTACKER_KID), segments);
             case "nimbus":
                 return nimbus(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
             case "none": {
                 header.put("alg", "none");
-                return signingInput(header, claims) + ".";
+                return Segments.UTF8.signingInput(header, claims) + ".";
             }
             case "hs256_public_key": {
                 header.put("alg", "HS256");
-                String input = signingInput(header, claims);
+                String input = Segments.UTF8.signingInput(header, claims);
                 Mac mac = Mac.getInstance("HmacSHA256");
                 byte[] secret = TestKeys.rsa(TestIssuer.CURRENT_KID).toRSAPublicKey().getEncoded();
                 mac.init(new SecretKeySpec(secret, "HmacSHA256"));
                 return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
             }
             case "tamper": {
-                String valid = rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
+                String valid = rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID), Segments.UTF8);
                 Map<String, Object> changed = new LinkedHashMap<>(claims);
                 changed.put("sub", "00000000-0000-0000-0000-000000000000");
                 changed.put(AuthgearClaims.ROLES, java.util.List.of("superuser"));
                 String[] parts = valid.split("\\.");
-                return parts[0] + "." + b64json(changed) + "." + parts[2];
+                return parts[0] + "." + b64(json(changed).getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
             }
             default:
                 throw new IllegalArgumentException("unknown signer " + signer);
         }
     }
 
-    private static String rs256(Map<String, Object> header, Map<String, Object> claims, RSAKey key)
-            throws GeneralSecurityException, JOSEException, JsonProcessingException {
-        String input = signingInput(header, claims);
+    private static String rs256(Map<String, Object> header, Map<String, Object> claims, RSAKey key, Segments segments)
+            throws GeneralSecurityException, JOSEException {
+        String input = segments.signingInput(header, claims);
         String jdkAlg = switch (String.valueOf(header.get("alg"))) {
             case "RS384" -> "SHA384withRSA";
             case "RS512" -> "SHA512withRSA";
@@ -152,13 +167,14 @@ public final class TokenMinter {
         return jwt.serialize();
     }
 
-    private static String signingInput(Map<String, Object> header, Map<String, Object> claims) throws JsonProcessingException {
-        return b64json(header) + "." + b64json(claims);
+    private static String b64(byte[] bytes) {
+        return B64.encodeToString(bytes);
     }
 
-    private static String b64json(Map<String, Object> value) {
+    /** Jackson's JSON text: non-ASCII as it is (not escaped), as Go's encoding/json writes it. */
+    private static String json(Map<String, Object> value) {
         try {
-            return B64.encodeToString(JSON.writeValueAsBytes(value));
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -18,14 +18,29 @@ import java.util.Objects;
  *                 {@code tamper} (a valid token whose payload is changed afterwards)
  * @param raw      when set, this exact string is the token and everything else is ignored
  * @param padBytes when positive, a claim of that many characters makes the token large
+ * @param headerBytes  how the header's JSON becomes the signed bytes (UTF-8 unless a test says otherwise)
+ * @param payloadBytes how the payload's JSON becomes the signed bytes
  */
-public record TokenRecipe(Map<String, Object> header, Map<String, Object> claims, String signer, String raw, int padBytes) {
+public record TokenRecipe(Map<String, Object> header, Map<String, Object> claims, String signer, String raw, int padBytes,
+                          SegmentBytes headerBytes, SegmentBytes payloadBytes) {
     public static final TokenRecipe VALID = new TokenRecipe(Map.of(), Map.of(), "issuer", null, 0);
 
     public TokenRecipe {
         header = copy(header);
         claims = copy(claims);
         Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(headerBytes, "headerBytes");
+        Objects.requireNonNull(payloadBytes, "payloadBytes");
+    }
+
+    /** Segments written as UTF-8. */
+    public TokenRecipe(Map<String, Object> header, Map<String, Object> claims, String signer, String raw, int padBytes) {
+        this(header, claims, signer, raw, padBytes, SegmentBytes.UTF8, SegmentBytes.UTF8);
+    }
+
+    /** True when a segment is written other than as plain UTF-8 JSON. */
+    public boolean hasHostileBytes() {
+        return !headerBytes.equals(SegmentBytes.UTF8) || !payloadBytes.equals(SegmentBytes.UTF8);
     }
 
     private static Map<String, Object> copy(Map<String, Object> map) {
@@ -38,10 +53,18 @@ public record TokenRecipe(Map<String, Object> header, Map<String, Object> claims
     }
 
     public TokenRecipe signedBy(String signer) {
-        return new TokenRecipe(header, claims, signer, raw, padBytes);
+        return new TokenRecipe(header, claims, signer, raw, padBytes, headerBytes, payloadBytes);
     }
 
     public TokenRecipe withHeader(Map<String, Object> header) {
-        return new TokenRecipe(header, claims, signer, raw, padBytes);
+        return new TokenRecipe(header, claims, signer, raw, padBytes, headerBytes, payloadBytes);
+    }
+
+    public TokenRecipe withPayloadBytes(SegmentBytes bytes) {
+        return new TokenRecipe(header, claims, signer, raw, padBytes, headerBytes, bytes);
+    }
+
+    public TokenRecipe withHeaderBytes(SegmentBytes bytes) {
+        return new TokenRecipe(header, claims, signer, raw, padBytes, bytes, payloadBytes);
     }
 }

@@ -6,6 +6,7 @@ import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,11 +44,27 @@ class ApisixConformanceIT {
         return ConformanceTable.forFront("apisix");
     }
 
+    static List<ConformanceCase> hostileCases() {
+        return ConformanceTable.hostileForFront("apisix");
+    }
+
+    @Test
+    void theTablesHaveRowsForThisFront() {
+        assertThat(cases()).hasSizeGreaterThan(40);
+        assertThat(hostileCases()).hasSizeGreaterThan(10);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileCases")
+    void hostile(ConformanceCase c) throws Exception {
+        conformance(c);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conformance(ConformanceCase c) throws Exception {
         String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
-        HttpRequestSpec.Builder request = HttpRequestSpec.get("/api/orders").header("Host", "api.example.com");
+        HttpRequestSpec.Builder request = HttpRequestSpec.builder(c.method(), c.path()).header("Host", "api.example.com");
         for (Map.Entry<String, String> h : c.requestWith(token)) {
             request.header(h.getKey(), h.getValue());
         }

@@ -58,8 +58,13 @@ public final class ApisixExtPluginClient implements AutoCloseable {
 
     /** {@code $binary_remote_addr} of a client on 127.0.0.1. */
     private static final byte[] SRC_IP = {127, 0, 0, 1};
-    /** {@code ngx.req.get_headers()} silently drops header lines beyond its default limit of 100. */
-    private static final int MAX_REQUEST_HEADER_LINES = 100;
+    /**
+     * {@code ngx.req.get_headers()} without an argument silently drops header lines beyond 100: lua-resty-core's
+     * {@code lib/resty/core/request.lua} passes -1, and lua-nginx-module's
+     * {@code ngx_http_lua_ffi_req_get_headers_count} ({@code src/ngx_http_lua_headers.c}) then caps the count of
+     * {@code r->headers_in.headers} lines at {@code NGX_HTTP_LUA_MAX_HEADERS} (100, {@code ngx_http_lua_common.h}).
+     */
+    static final int MAX_REQUEST_HEADER_LINES = 100;
 
     private static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
 
@@ -213,11 +218,14 @@ public final class ApisixExtPluginClient implements AutoCloseable {
     }
 
     /**
-     * {@code core.request.headers()} is {@code ngx.req.get_headers()}: at most 100 lines, names lower-cased
-     * (underscores untouched), repeated names grouped into one list. init.lua then sends one entry per value and
-     * replaces every Host value by {@code $upstream_host}.
+     * {@code core.request.headers(ctx)} ({@code apisix/core/request.lua}) is {@code ngx.req.get_headers()}: the
+     * first 100 lines in the order nginx keeps them (the client's, Host included), names lower-cased (underscores
+     * untouched), repeated names grouped into one list (lua-resty-core's {@code ngx.req.get_headers}). The
+     * HTTPReqCall loop of {@code apisix/plugins/ext-plugin/init.lua} then sends one entry per value, and
+     * {@code build_headers} replaces every Host value by {@code $upstream_host}. The lines past the 100th are
+     * still proxied upstream: {@link UpstreamRequest} starts from all of them.
      */
-    private static List<NameValue> headersAsApisixSendsThem(HttpRequestSpec request) {
+    static List<NameValue> headersAsApisixSendsThem(HttpRequestSpec request) {
         Map<String, List<String>> byName = new LinkedHashMap<>();
         request.headers().stream().limit(MAX_REQUEST_HEADER_LINES).forEach(line -> byName
                 .computeIfAbsent(line.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(line.value()));

@@ -31,6 +31,26 @@ class ShippedApisixConfigTest {
         assertExtPluginPreReqWithValidValue(doc.path("routes").get(0).path("plugins"));
     }
 
+    /** ext-plugin-pre-req's own priority, in apisix/plugins/ext-plugin-pre-req.lua. */
+    private static final int EXT_PLUGIN_PRE_REQ_PRIORITY = 12000;
+
+    @Test
+    void bothRoutesClearTheIdentityFamilyBeforeTheRunnerWithTheSameFunction() throws IOException {
+        JsonNode json = JSON.readTree(ApisixHarness.repoFile("apisix-conf/route.json").toFile()).path("plugins");
+        JsonNode yaml = YAML.readTree(ApisixHarness.repoFile("apisix-conf/apisix.yaml").toFile())
+                .path("routes").get(0).path("plugins");
+        for (JsonNode plugins : List.of(json, yaml)) {
+            JsonNode clear = plugins.path("serverless-pre-function");
+            // same phase as ext-plugin-pre-req, and sorted before it (plugin.lua sorts by _meta.priority)
+            assertThat(clear.path("phase").asText()).isEqualTo("rewrite");
+            assertThat(clear.path("_meta").path("priority").asInt()).isGreaterThan(EXT_PLUGIN_PRE_REQ_PRIORITY);
+            assertThat(clear.path("functions")).hasSize(1);
+        }
+        // what it does is ShippedIdentityClearIT's
+        assertThat(yaml.path("serverless-pre-function").path("functions"))
+                .isEqualTo(json.path("serverless-pre-function").path("functions"));
+    }
+
     @Test
     void configYamlStartsTheRunnerJarWithThePluginFolderOnLoaderPath() throws IOException {
         JsonNode doc = YAML.readTree(ApisixHarness.repoFile("apisix-conf/config.yaml").toFile());

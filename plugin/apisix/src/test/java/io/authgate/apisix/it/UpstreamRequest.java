@@ -15,6 +15,10 @@ import java.util.Optional;
  * Not modelled: the other headers APISIX's nginx.conf sets on the way out (X-Forwarded-*, X-Real-IP, ...),
  * query argument rewrites, and nginx's special cases for a few built-in headers.
  *
+ * <p>Values are text: the runner's FlatBuffers strings, decoded as UTF-8 by FlatBuffers' default
+ * {@code Utf8Safe} (which refuses malformed bytes), and nginx sends those bytes on as they are. So
+ * a value reads as the expected text only if the runner wrote it as UTF-8.
+ *
  * @param path    the upstream path (the rewritten one, else the client's)
  * @param headers the header lines in order, names as nginx keeps them (the client's case for existing lines)
  */

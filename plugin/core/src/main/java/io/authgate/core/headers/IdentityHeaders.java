@@ -2,6 +2,7 @@ package io.authgate.core.headers;
 
 import io.authgate.core.memory.HeapSize;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +12,16 @@ import java.util.List;
  * them (names in lower case, one value each). Immutable, so one instance is built per verified token
  * or resolver answer and handed to every request that carries it.
  *
- * <p>Held in the form a cache hit needs, and only that: the HTTP/1.1 field lines, encoded once, which
- * the adapter writes as they are. {@link #asList()} reads them back for fronts that set headers one
- * by one. Headers whose values cannot be written as they are (anything but visible ASCII, space or
- * tab: a control character, non-ASCII text) are kept as a list instead and go through the front's own
- * encoder and its validation.
+ * <p>Held in the form a cache hit needs, and only that: the HTTP/1.1 field lines, encoded once (values
+ * as their UTF-8 bytes, like every front writes them: {@link HeaderValues}), which the adapter writes
+ * as they are. {@link #asList()} reads them back for fronts that set headers one by one. Headers with
+ * a value that is not {@link HeaderValues#isSafe safe} (the core never makes such headers) are kept
+ * as a list instead and go through the front's own encoder and its validation, which refuses them.
  */
 public final class IdentityHeaders {
     private static final byte[] NOT_ENCODABLE = new byte[0];
     private static final byte[] SEPARATOR = {':', ' '};
+    private static final byte[] CRLF = {'\r', '\n'};
     /** The contract's names, so that reading lines back allocates no name. */
     private static final List<String> KNOWN_NAMES = List.of(
             IdentityHeaderNames.SESSION_VALID, IdentityHeaderNames.USER_ID, IdentityHeaderNames.USER_ANONYMOUS,
@@ -32,7 +34,7 @@ public final class IdentityHeaders {
     /** A session was found but is not valid (disabled user, IdP cookie no longer valid, ...). */
     public static final IdentityHeaders SESSION_INVALID = of(List.of(new Header(IdentityHeaderNames.SESSION_VALID, "false")));
 
-    /** {@code name: value\r\n} per header, US-ASCII; {@link #NOT_ENCODABLE} when {@link #unencodable} holds them. */
+    /** {@code name: value\r\n} per header, UTF-8; {@link #NOT_ENCODABLE} when {@link #unencodable} holds them. */
     private final byte[] fieldLines;
     /** The headers, only when they cannot be written as field lines as they are; empty otherwise. */
     private final List<Header> unencodable;
@@ -75,44 +77,29 @@ public final class IdentityHeaders {
     }
 
     /**
-     * The headers as HTTP/1.1 field lines ({@code name: value\r\n} each, US-ASCII), encoded once, so
-     * a front that writes HTTP/1.1 itself can answer a cached session without encoding it again.
-     * {@code null} when a value holds anything but visible ASCII, space or tab: such headers go
-     * through the front's own encoder and its validation instead. The array is shared: never write it.
+     * The headers as HTTP/1.1 field lines ({@code name: value\r\n} each, values as their UTF-8 bytes
+     * like every front writes them: {@link HeaderValues}), encoded once, so a front that writes
+     * HTTP/1.1 itself can answer a cached session without encoding it again. {@code null} when a value
+     * is not {@link HeaderValues#isSafe safe} (the core never makes such headers): those go through
+     * the front's own encoder and its validation instead, which refuses them. The array is shared:
+     * never write it.
      */
     public byte[] http1FieldLines() {
         return fieldLines == NOT_ENCODABLE ? null : fieldLines;
     }
 
     private static byte[] encode(List<Header> headers) {
-        int length = 0;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
         for (Header h : headers) {
-            String value = h.value();
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if ((c < 0x20 && c != '\t') || c > 0x7e) {
-                    return NOT_ENCODABLE;
-                }
+            if (!HeaderValues.isSafe(h.value())) {
+                return NOT_ENCODABLE;
             }
-            length += h.name().length() + SEPARATOR.length + value.length() + 2;
+            out.writeBytes(h.name().getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(SEPARATOR);
+            out.writeBytes(h.value().getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(CRLF);
         }
-        byte[] out = new byte[length];
-        int at = 0;
-        for (Header h : headers) {
-            at = copy(h.name(), out, at);
-            out[at++] = SEPARATOR[0];
-            out[at++] = SEPARATOR[1];
-            at = copy(h.value(), out, at);
-            out[at++] = '\r';
-            out[at++] = '\n';
-        }
-        return out;
-    }
-
-    private static int copy(String ascii, byte[] out, int at) {
-        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(bytes, 0, out, at, bytes.length);
-        return at + bytes.length;
+        return out.toByteArray();
     }
 
     /** The headers, in order. Read back from the field lines: a new list on every call. */
@@ -125,7 +112,7 @@ public final class IdentityHeaders {
         while (at < fieldLines.length) {
             int colon = indexOf(fieldLines, (byte) ':', at);
             int end = indexOf(fieldLines, (byte) '\r', colon);
-            out.add(new Header(name(at, colon), new String(fieldLines, colon + 2, end - colon - 2, StandardCharsets.US_ASCII)));
+            out.add(new Header(name(at, colon), new String(fieldLines, colon + 2, end - colon - 2, StandardCharsets.UTF_8)));
             at = end + 2;
         }
         return List.copyOf(out);
@@ -179,7 +166,7 @@ public final class IdentityHeaders {
             int colon = indexOf(fieldLines, (byte) ':', at);
             int end = indexOf(fieldLines, (byte) '\r', colon);
             if (spells(name, at, colon)) {
-                return new String(fieldLines, colon + 2, end - colon - 2, StandardCharsets.US_ASCII);
+                return new String(fieldLines, colon + 2, end - colon - 2, StandardCharsets.UTF_8);
             }
             at = end + 2;
         }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -22,8 +23,10 @@ import java.util.Set;
 /**
  * The usable keys of one JWKS document, by {@code kid}. Immutable. Keys that cannot safely verify a
  * JWS are left out rather than failing the whole set: symmetric keys (a JWKS never legitimately
- * publishes one, and a public value must never verify a MAC), keys marked for encryption, keys
- * without a {@code kid} (we select by {@code kid} only), RSA keys under 2048 bits.
+ * publishes one, and a public value must never verify a MAC), keys marked for encryption
+ * ({@code use} other than {@code sig}), keys whose {@code key_ops} (RFC 7517 §4.3) do not include
+ * {@code verify} or name an operation twice, keys without a {@code kid} (we select by {@code kid}
+ * only), RSA keys under 2048 bits.
  */
 public final class KeySet {
     public static final KeySet EMPTY = new KeySet(Map.of(), 0);
@@ -69,7 +72,8 @@ public final class KeySet {
         try {
             JWK jwk = JWK.parse(json);
             String kid = jwk.getKeyID();
-            if (kid == null || kid.isEmpty() || (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))) {
+            if (kid == null || kid.isEmpty() || (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse()))
+                    || !mayVerify(jwk, json)) {
                 return null;
             }
             Set<JWSAlgorithm> algs;
@@ -106,6 +110,19 @@ public final class KeySet {
         } catch (ParseException | JOSEException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Without {@code key_ops} a key may do what its {@code use} says; with it, only what it lists, and
+     * the list must name each operation once (Nimbus keeps a set, so a repeat is counted here, on the
+     * document's own array; Nimbus has refused an entry that is not a string by now).
+     */
+    private static boolean mayVerify(JWK jwk, Map<String, Object> json) {
+        Set<KeyOperation> ops = jwk.getKeyOperations();
+        if (ops == null) {
+            return true;
+        }
+        return ops.contains(KeyOperation.VERIFY) && json.get("key_ops") instanceof List<?> listed && listed.size() == ops.size();
     }
 
     private static JWSAlgorithm ecAlgorithm(Curve curve) {

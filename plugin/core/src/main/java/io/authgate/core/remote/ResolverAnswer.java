@@ -5,6 +5,7 @@ import io.authgate.core.headers.HeaderValues;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
+import io.authgate.core.text.StrictUtf8;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,10 +15,13 @@ import java.util.function.Function;
 
 /**
  * Reads the headers of a resolver's 200 answer: the contract's names only (any case; the first value
- * of each), taken as they are, so the upstream sees what Authgear said. An answer that does not make
- * a valid session (Authgear's {@code Session-Valid: false}, or headers missing a part) is passed on as
- * {@code Session-Valid: false} alone. Anything else Authgear sends
- * ({@code Set-Cookie}, a header a later Authgear adds) stays out.
+ * of each), taken as they are, so the upstream sees what Authgear said. Values are bytes (Authgear's
+ * Go server writes a string's bytes as they are), read as UTF-8 text and written on as the same
+ * UTF-8 by every front. An answer that does not make a valid session (Authgear's
+ * {@code Session-Valid: false}, headers missing a part, a value that is not UTF-8 or holds a control
+ * character) is passed on as {@code Session-Valid: false} alone: bytes that are not UTF-8 could not be
+ * passed on as they are by every front (the APISIX runner writes text, as UTF-8). Anything else
+ * Authgear sends ({@code Set-Cookie}, a header a later Authgear adds) stays out.
  */
 final class ResolverAnswer {
     /** The contract's headers, in the order Authgear writes them. */
@@ -29,17 +33,26 @@ final class ResolverAnswer {
     private ResolverAnswer() {
     }
 
-    /** @param firstValue the first value of a response header by name (any case), or empty */
+    /**
+     * @param firstValue the first value of a response header by name (any case), or empty; one char
+     *                   per byte, as the JDK's HTTP client reads header values
+     */
     static RemoteSession read(Function<String, Optional<String>> firstValue) {
         List<Header> headers = new ArrayList<>(CONTRACT_NAMES.size());
+        boolean text = true;
         for (String name : CONTRACT_NAMES) {
-            firstValue.apply(name).ifPresent(v -> headers.add(new Header(name, v)));
+            Optional<String> octets = firstValue.apply(name);
+            if (octets.isPresent()) {
+                Optional<String> value = StrictUtf8.decodeOctets(octets.get());
+                text &= value.isPresent();
+                headers.add(new Header(name, value.orElse("")));
+            }
         }
         if (headers.isEmpty()) {
             return RemoteSession.NONE;
         }
         IdentityHeaders identity = IdentityHeaders.of(headers);
-        SessionClaims claims = headers.stream().allMatch(h -> HeaderValues.isSafe(h.value())) ? claimsOf(identity) : null;
+        SessionClaims claims = text && headers.stream().allMatch(h -> HeaderValues.isSafe(h.value())) ? claimsOf(identity) : null;
         // What is not a valid session reaches the upstream as "Session-Valid: false" alone: never a
         // user id that this code itself judged not to make a session.
         return claims == null

@@ -168,12 +168,40 @@ class IdentityHeadersTest {
     }
 
     @Test
-    void valuesThatAreNotVisibleAsciiAreLeftToTheFrontsEncoder() {
-        for (String bad : List.of("a\r\nx-injected: 1", "a\nb", "nul\u0000", "del\u007f", "caf\u00e9", "\u7528\u6237")) {
+    void valuesThatAreNotSafeAreLeftToTheFrontsEncoderWhichRefusesThem() {
+        for (String bad : List.of("a\r\nx-injected: 1", "a\nb", "nul\u0000", "del\u007f", "nel\u0085", "c1\u0080", "c1\u009f",
+                "lone\ud800", "lone\udc00", "reversed\udc00\ud800")) {
             IdentityHeaders h = IdentityHeaders.validSession(new SessionClaims(bad, false, true, true, List.of(), List.of(), 0));
             assertThat(h.http1FieldLines()).as("%s", bad.codePoints().boxed().toList()).isNull();
+            assertThatThrownBy(() -> HeaderValues.utf8(bad)).as("%s", bad.codePoints().boxed().toList())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining(bad);
         }
         IdentityHeaders tab = IdentityHeaders.validSession(new SessionClaims("a\tb c", false, true, true, List.of(), List.of(), 0));
         assertThat(tab.http1FieldLines()).isNotNull();
+    }
+
+    @Test
+    void textThatIsNotAsciiIsWrittenAsItsUtf8Bytes() {
+        // U+00A0 is the first character past the C1 controls; U+1F600 is a surrogate pair in Java.
+        String user = "caf\u00e9-\u7528\u6237-\u00a0-\ud83d\ude00";
+        IdentityHeaders h = IdentityHeaders.validSession(new SessionClaims(user, false, true, true, List.of("r\u00f4le"), List.of(), 0));
+        byte[] lines = h.http1FieldLines();
+        assertThat(lines).isNotNull();
+        String text = new String(lines, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("x-authgear-user-id: " + user + "\r\n").contains("x-authgear-user-roles: r\u00f4le\r\n");
+        byte[] expected = ("x-authgear-user-id: " + user + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(indexOf(lines, expected)).as("the user id's UTF-8 bytes, not ISO-8859-1 or '?'").isNotNegative();
+        assertThat(HeaderValues.utf8(user)).containsExactly(user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(HeaderValues.utf8("\ud83d\ude00")).containsExactly(0xf0 - 256, 0x9f - 256, 0x98 - 256, 0x80 - 256);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -159,6 +159,38 @@ class KeySetTest {
         assertThat(set.skipped()).isEqualTo(1);
     }
 
+    /** TestKeys' RSA key, public part, without "use", with these key_ops written as the document gives them. */
+    private static String withKeyOps(String kid, String keyOpsJson) {
+        String key = json(new RSAKey.Builder(TestKeys.rsa(kid).toPublicJWK()).keyUse(null).build());
+        return key.substring(0, key.length() - 1) + ",\"key_ops\":" + keyOpsJson + "}";
+    }
+
+    @ParameterizedTest(name = "key_ops {0}")
+    @ValueSource(strings = {"[\"encrypt\"]", "[]", "[\"sign\"]", "[\"wrapKey\",\"encrypt\"]", "[\"verify\",\"verify\"]",
+            "[\"verify\",\"frobnicate\"]", "\"verify\"", "[\"verify\",1]"})
+    void aKeyWhoseKeyOpsDoNotAllowVerifyOnceIsSkipped(String keyOps) throws Exception {
+        KeySet set = parse(jwks(withKeyOps("rsa-ops", keyOps)));
+
+        assertThat(set.get("rsa-ops")).isNull();
+        assertThat(set.skipped()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "key_ops {0}")
+    @ValueSource(strings = {"[\"verify\"]", "[\"sign\",\"verify\"]", "[\"verify\",\"sign\"]"})
+    void aKeyWhoseKeyOpsIncludeVerifyVerifies(String keyOps) throws Exception {
+        KeySet set = parse(jwks(withKeyOps("rsa-ops", keyOps)));
+
+        assertThat(set.get("rsa-ops")).isNotNull();
+        assertThat(set.get("rsa-ops").verify(reparsed(signed(JWSAlgorithm.RS256, "rsa-ops", new RSASSASigner(TestKeys.rsa("rsa-ops")))))).isTrue();
+    }
+
+    @Test
+    void keyOpsThatContradictUseAreSkipped() throws Exception {
+        // Nimbus refuses the pair (RFC 7517 §4.3: use and key_ops must agree), so the entry is left out.
+        String key = json(new RSAKey.Builder(TestKeys.rsa("rsa-ops").toPublicJWK()).keyUse(KeyUse.ENCRYPTION).build());
+        assertThat(parse(jwks(key.substring(0, key.length() - 1) + ",\"key_ops\":[\"verify\"]}")).get("rsa-ops")).isNull();
+    }
+
     @Test
     void keysWithoutUseAreUsable() throws Exception {
         RSAKey noUse = new RSAKey.Builder(rsaWithoutAlg("rsa-a")).keyUse(null).build();

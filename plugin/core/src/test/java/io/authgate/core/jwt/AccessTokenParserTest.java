@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.testkit.SegmentBytes;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
 import org.junit.jupiter.api.Test;
@@ -131,5 +132,71 @@ class AccessTokenParserTest {
     void toStringShowsNoClaimsBeyondSubjectExpiryAndKid() {
         AccessToken t = AccessTokenParser.parse(minter.mint(TokenRecipe.VALID, NOW)).token();
         assertThat(t.toString()).doesNotContain("admin").doesNotContain("pwd").doesNotContain(ISSUER);
+    }
+
+    // --- strict UTF-8 JSON (RFC 7519 §7.2); the conformance table runs the hostile corpus on every front ---
+
+    /** A valid token's header and signature around these payload bytes. */
+    private String withPayloadBytes(byte[] payload) {
+        String[] parts = minter.mint(TokenRecipe.VALID, NOW).split("\\.");
+        return parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload) + "." + parts[2];
+    }
+
+    private static final String MINIMAL = "{\"sub\":\"u\",\"exp\":" + (NOW + 60) + "}";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE", "UTF-32"})
+    void aPayloadInAnotherUnicodeEncodingIsMalformed(String charset) {
+        assertThat(AccessTokenParser.parse(withPayloadBytes(MINIMAL.getBytes(java.nio.charset.StandardCharsets.UTF_8))).token().subject())
+                .as("the same JSON in UTF-8 is read").isEqualTo("u");
+        assertThat(rejectionOf(withPayloadBytes(MINIMAL.getBytes(java.nio.charset.Charset.forName(charset))))).isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @Test
+    void aNulByteAnywhereIsMalformed() {
+        // Valid UTF-8, never valid JSON, and the byte Jackson reads as the sign of UTF-16/32.
+        assertThat(rejectionOf(withPayloadBytes((MINIMAL + "\u0000").getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .isEqualTo(TokenRejection.MALFORMED);
+        assertThat(rejectionOf(withPayloadBytes(("{\u0000" + MINIMAL.substring(1)).getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\ud800", "\\udfff", "\\udc00\\ud800", "\\ud800\\u0041", "\\ud83d"})
+    void aLoneSurrogateEscapedInANameIsMalformedToo(String escape) {
+        // in a claim Authgate never reads: every string of the payload must be text
+        assertThat(rejectionOf(withPayload("{\"sub\":\"u\",\"exp\":" + (NOW + 60) + ",\"x" + escape + "\":1}")))
+                .isEqualTo(TokenRejection.MALFORMED);
+        assertThat(rejectionOf(withPayload("{\"sub\":\"u\",\"exp\":" + (NOW + 60) + ",\"x\":[{\"y\":\"" + escape + "\"}]}")))
+                .isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @Test
+    void anEscapedSurrogatePairIsOneCharacter() {
+        AccessToken t = AccessTokenParser.parse(withPayload("{\"sub\":\"u\\ud83d\\ude00\",\"exp\":" + (NOW + 60) + "}")).token();
+        assertThat(t.subject()).isEqualTo("u\ud83d\ude00");
+        assertThat(t.headers().get("x-authgear-user-id")).isEqualTo("u\ud83d\ude00");
+    }
+
+    @Test
+    void theHeaderIsReadAsStrictlyAsThePayload() {
+        String token = minter.mint(TokenRecipe.VALID.withHeader(Map.of("x", "~")), NOW);
+        assertThat(AccessTokenParser.parse(token).header().getCustomParam("x")).isEqualTo("~");
+        for (String bytes : java.util.List.of("\u00ff", "\u00c0\u00af", "\u00ed\u00a0\u0080", "\\ud800")) {
+            String hostile = minter.mint(TokenRecipe.VALID.withHeader(Map.of("x", "~"))
+                    .withHeaderBytes(new SegmentBytes("UTF-8", false, java.util.List.of(java.util.List.of("~", bytes)))), NOW);
+            assertThat(rejectionOf(hostile)).as("%s", bytes.chars().boxed().toList()).isEqualTo(TokenRejection.MALFORMED);
+        }
+        assertThat(rejectionOf(minter.mint(TokenRecipe.VALID.withHeaderBytes(new SegmentBytes("UTF-8", true, java.util.List.of())), NOW)))
+                .isEqualTo(TokenRejection.MALFORMED);
+    }
+
+    @Test
+    void aDuplicateHeaderParameterIsMalformed() {
+        String[] parts = minter.mint(TokenRecipe.VALID, NOW).split("\\.");
+        String header = "{\"alg\":\"RS256\",\"kid\":\"a\",\"kid\":\"b\",\"typ\":\"at+jwt\"}";
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + parts[1] + "." + parts[2];
+        assertThat(rejectionOf(token)).isEqualTo(TokenRejection.MALFORMED);
     }
 }

@@ -4,7 +4,9 @@ import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,6 +72,49 @@ class ResolverAnswerTest {
         RemoteSession s = read(h);
         assertThat(s.kind()).isEqualTo(RemoteSession.Kind.INVALID);
         assertThat(s.headers()).isSameAs(IdentityHeaders.SESSION_INVALID);
+    }
+
+    /** A value as the JDK's HTTP client hands it over: one char per byte. */
+    private static String octets(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void valuesAreReadAsUtf8TextFromTheBytesAuthgearWrote() {
+        Map<String, String> h = valid();
+        h.put("X-Authgear-User-Roles", octets("caf\u00e9,\u7ba1\u7406\u8005,\ud83d\ude00"));
+        RemoteSession s = read(h);
+        assertThat(s.kind()).isEqualTo(RemoteSession.Kind.VALID);
+        assertThat(s.claims().roles()).containsExactly("caf\u00e9", "\u7ba1\u7406\u8005", "\ud83d\ude00");
+        assertThat(s.headers().get("x-authgear-user-roles")).isEqualTo("caf\u00e9,\u7ba1\u7406\u8005,\ud83d\ude00");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNotASession() {
+        // ISO-8859-1 e-acute alone, an overlong slash, a surrogate's bytes, a byte never in UTF-8, a cut sequence
+        for (String bad : List.of("caf\u00e9", "a\u00c0\u00af", "\u00ed\u00a0\u0080", "\u00ff", "\u00e2\u0082")) {
+            for (String name : List.of("X-Authgear-User-Id", "X-Authgear-User-Roles", "X-Authgear-Session-Amr")) {
+                Map<String, String> h = valid();
+                h.put(name, h.get(name) + bad);
+                RemoteSession s = read(h);
+                assertThat(s.kind()).as("%s %s", name, bad.chars().boxed().toList()).isEqualTo(RemoteSession.Kind.INVALID);
+                assertThat(s.headers()).isSameAs(IdentityHeaders.SESSION_INVALID);
+            }
+        }
+    }
+
+    @Test
+    void aCharThatIsNotAByteIsNotASession() {
+        Map<String, String> h = valid();
+        h.put("X-Authgear-User-Id", "\u7528");
+        assertThat(read(h).kind()).isEqualTo(RemoteSession.Kind.INVALID);
+    }
+
+    @Test
+    void aC1ControlCharacterInAValueIsNotASession() {
+        Map<String, String> h = valid();
+        h.put("X-Authgear-User-Roles", octets("admin\u0085"));
+        assertThat(read(h).kind()).isEqualTo(RemoteSession.Kind.INVALID);
     }
 
     @Test

@@ -624,19 +624,49 @@ class AdapterProcessIT {
                 """);
         int port = adapter.decisionPort();
         String realm = "Bearer realm=\"" + issuer.issuer() + "\"";
-        // Traefik and Caddy say which request with X-Forwarded-*, nginx with X-Original-URI.
-        RawHttp.Response anonymous = get(port, "/_resolver/resolve", "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/admin/users");
+        // The gateway says which request with X-Forwarded-Method, -Uri and -Host (forwarded_headers' default).
+        RawHttp.Response anonymous = get(port, "/_resolver/resolve", "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/admin/users",
+                "X-Forwarded-Host", "api.example.com");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("www-authenticate")).isEqualTo(realm);
         assertThat(anonymous.header("content-type")).isEqualTo("application/json");
 
-        RawHttp.Response spelledAround = get(port, "/_resolver/resolve", "X-Original-URI", "/public/../%61dmin?x=1",
-                "Authorization", "Bearer " + validToken());
+        RawHttp.Response spelledAround = get(port, "/_resolver/resolve", "X-Forwarded-Method", "GET", "X-Forwarded-Host", "api.example.com",
+                "X-Forwarded-Uri", "/public/../%61dmin?x=1", "Authorization", "Bearer " + validToken());
         assertThat(spelledAround.status()).as("the session lacks the owner role").isEqualTo(403);
 
-        RawHttp.Response open = get(port, "/_resolver/resolve", "X-Forwarded-Uri", "/public");
+        RawHttp.Response open = get(port, "/_resolver/resolve", "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/public",
+                "X-Forwarded-Host", "api.example.com");
         assertThat(open.status()).as("the default stays resolve mode").isEqualTo(200);
         assertThat(open.authgearHeaders()).isEmpty();
+
+        // A request that does not say which request it is, or says it with the other family, is refused:
+        // guessing would let a client's header choose the rule.
+        for (RawHttp.Response undetermined : List.of(
+                get(port, "/_resolver/resolve", "X-Forwarded-Uri", "/public"),
+                get(port, "/_resolver/resolve", "X-Original-Method", "GET", "X-Original-URI", "/public"),
+                get(port, "/_resolver/resolve", "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/admin", "X-Forwarded-Uri", "/public",
+                        "X-Forwarded-Host", "api.example.com"))) {
+            assertThat(undetermined.status()).as("%s", undetermined).isEqualTo(500);
+            assertThat(undetermined.bodyText()).contains("x-forwarded-method, x-forwarded-uri and x-forwarded-host once each");
+            assertThat(undetermined.authgearHeaders()).isEmpty();
+        }
+    }
+
+    @Test
+    void forwardedHeadersXOriginalReadsNginxsRecipeHeadersAndIgnoresTheClientsXForwarded() throws Exception {
+        AdapterProcess adapter = adapter("""
+                forwarded_headers: x-original
+                rules:
+                  - match: {path_prefix: /admin}
+                    mode: enforce
+                """);
+        int port = adapter.decisionPort();
+        RawHttp.Response admin = get(port, "/_resolver/resolve", "X-Original-Method", "GET", "X-Original-URI", "/admin/users",
+                "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/public", "X-Forwarded-Host", "api.example.com");
+        assertThat(admin.status()).as("%s", admin).isEqualTo(401);
+        RawHttp.Response open = get(port, "/_resolver/resolve", "X-Original-Method", "GET", "X-Original-URI", "/public");
+        assertThat(open.status()).as("%s", open).isEqualTo(200);
     }
 
     @Test

@@ -48,11 +48,26 @@ class ForwardAuthConformanceIT {
         return ConformanceTable.forFront("forward-auth");
     }
 
+    static List<ConformanceCase> hostileCases() {
+        return ConformanceTable.hostileForFront("forward-auth");
+    }
+
     @Test
-    void theTableHasRowsForThisFront() {
+    void theTablesHaveRowsForThisFront() {
         // A table that silently lost its rows (or this front's name) would make the run below vacuous.
         assertThat(cases()).hasSizeGreaterThan(40);
         assertThat(cases()).anyMatch(c -> c.fronts().contains("forward-auth"));
+        assertThat(hostileCases()).hasSizeGreaterThan(10);
+    }
+
+    /**
+     * Sent straight to the adapter, as if the client were the gateway: the row's request line is the
+     * gateway's business, so only the headers are sent, on {@code GET /_resolver/resolve}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileCases")
+    void hostile(ConformanceCase c) throws Exception {
+        conformance(c);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -17,15 +17,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real gateway (Debian's nginx or Caddy) run as its own process from the repository's config
- * template, on a free loopback port, with every file it writes in a temporary directory. Start
- * waits until the port accepts connections; a missing binary, module or template fails (never skips).
+ * A real gateway (Debian's nginx, Debian's or current Caddy, Traefik) run as its own process from
+ * the repository's shipped configuration, on a free loopback port, with every file it writes in a
+ * temporary directory. Start waits until the gateway routes requests; a missing binary, module or
+ * template fails (never skips).
  */
 public final class GatewayProcess implements AutoCloseable {
     /** The repository root: {@code authgate.repo.root} if set, else found upwards from the working directory. */
     public static final Path REPO_ROOT = repoRoot();
     public static final Path NGINX_TEMPLATE = REPO_ROOT.resolve("nginx-conf/authgate.conf");
     public static final Path CADDYFILE = REPO_ROOT.resolve("caddy-conf/Caddyfile");
+    public static final Path TRAEFIK_STATIC = REPO_ROOT.resolve("traefik-conf/traefik.yml");
+    public static final Path TRAEFIK_DYNAMIC = REPO_ROOT.resolve("traefik-conf/dynamic.yml");
+    /** The host name traefik-conf/dynamic.yml routes (its router rule). */
+    public static final String TRAEFIK_HOST = "api.example.com";
     public static final String HEADERS_MORE_MODULE = "/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_]+)}");
@@ -36,14 +41,24 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path dir;
     private final Path output;
     private final int port;
+    private final String host;
 
-    private GatewayProcess(String name, Process process, Path dir, Path output, int port) {
+    private GatewayProcess(String name, Process process, Path dir, Path output, int port, String host) {
         this.name = name;
         this.process = process;
         this.dir = dir;
         this.output = output;
         this.port = port;
+        this.host = host;
     }
+
+    /** When a started gateway is ready: for most, once its port accepts connections. */
+    @FunctionalInterface
+    private interface Readiness {
+        boolean ready(GatewayProcess gateway) throws IOException;
+    }
+
+    private static final Readiness ACCEPTS = g -> accepts(g.port());
 
     /** How the nginx template is rendered. */
     public record NginxOptions(boolean headersMore, boolean underscoresInHeaders) {
@@ -103,16 +118,21 @@ public final class GatewayProcess implements AutoCloseable {
 
         List<String> command = List.of(binary.toString(), "-p", dir + "/", "-c", conf.toString(),
                 "-e", dir.resolve("logs/error.log").toString(), "-g", "daemon off;");
-        return start("nginx", command, Map.of(), dir, port);
+        return start("nginx", command, Map.of(), dir, port, "127.0.0.1:" + port, ACCEPTS);
+    }
+
+    /** Debian's Caddy (the {@code caddy} on PATH) running the Caddyfile, see {@link #caddy(Path, String, String)}. */
+    public static GatewayProcess caddy(String authgate, String upstream) throws IOException {
+        return caddy(binary("caddy", "Debian package caddy"), authgate, upstream);
     }
 
     /**
-     * Caddy running {@code caddy-conf/Caddyfile} as a user would: {@code LISTEN}, {@code AUTHGATE}
-     * and {@code UPSTREAM} in the environment, imported from a wrapper that only adds global options
-     * (admin endpoint off, bind to loopback). HOME and XDG directories are in the temp directory.
+     * This Caddy binary running {@code caddy-conf/Caddyfile} as a user would: {@code LISTEN},
+     * {@code AUTHGATE} and {@code UPSTREAM} in the environment, imported from a wrapper that only
+     * adds global options (admin endpoint off, bind to loopback). HOME and XDG directories are in
+     * the temp directory.
      */
-    public static GatewayProcess caddy(String authgate, String upstream) throws IOException {
-        Path binary = binary("caddy", "Debian package caddy");
+    public static GatewayProcess caddy(Path binary, String authgate, String upstream) throws IOException {
         if (!Files.isRegularFile(CADDYFILE)) {
             throw new IllegalStateException("no Caddyfile at " + CADDYFILE);
         }
@@ -129,18 +149,84 @@ public final class GatewayProcess implements AutoCloseable {
         env.put("AUTHGATE", authgate);
         env.put("UPSTREAM", upstream);
         List<String> command = List.of(binary.toString(), "run", "--config", wrapper.toString(), "--adapter", "caddyfile");
-        return start("caddy", command, env, dir, port);
+        return start("caddy", command, env, dir, port, "127.0.0.1:" + port, ACCEPTS);
     }
 
-    private static GatewayProcess start(String name, List<String> command, Map<String, String> env, Path dir, int port)
-            throws IOException {
+    /** How the shipped Traefik configuration is run. */
+    public record TraefikOptions(boolean underscoreHeadersStrategy, Map<String, String> dynamicEdits) {
+        public TraefikOptions {
+            dynamicEdits = Map.copyOf(dynamicEdits);
+        }
+
+        /** As shipped where the binary knows every option; else without the line traefik.yml says to delete there. */
+        public static TraefikOptions shippedFor(String version) {
+            return new TraefikOptions(TraefikVersions.hasUnderscoreHeadersStrategy(version), Map.of());
+        }
+
+        /** Each {@code from} (found exactly once in dynamic.yml) replaced by its {@code to}. */
+        public TraefikOptions withDynamicEdit(String from, String to) {
+            Map<String, String> edits = new LinkedHashMap<>(dynamicEdits);
+            edits.put(from, to);
+            return new TraefikOptions(underscoreHeadersStrategy, edits);
+        }
+    }
+
+    /**
+     * Traefik (the binary given) running {@code traefik-conf/traefik.yml} and {@code dynamic.yml} as
+     * shipped, but for what a test machine needs: the entry point on a free loopback port, the file
+     * provider reading the copy in the temp directory, the forwardAuth address at {@code authgate},
+     * the service at {@code upstream}; the router's host rule is kept, so requests carry
+     * {@code Host: api.example.com}. Ready once the router answers (the file provider loads after the
+     * entry point opens, and until then Traefik answers every request with its own 404).
+     */
+    public static GatewayProcess traefik(Path binary, String authgate, String upstream, TraefikOptions options) throws IOException {
+        Path dir = Files.createTempDirectory("authgate-traefik");
+        int port = AdapterProcess.freePort();
+        String dynamic = read(TRAEFIK_DYNAMIC);
+        dynamic = replaceOnce(dynamic, "http://authgate:9095", "http://" + authgate, TRAEFIK_DYNAMIC);
+        dynamic = replaceOnce(dynamic, "http://backend:8080", "http://" + upstream, TRAEFIK_DYNAMIC);
+        if (!dynamic.contains("Host(`" + TRAEFIK_HOST + "`)")) {
+            throw new IllegalStateException(TRAEFIK_DYNAMIC + " must route Host(`" + TRAEFIK_HOST + "`): the tests send that host");
+        }
+        for (Map.Entry<String, String> edit : options.dynamicEdits().entrySet()) {
+            dynamic = replaceOnce(dynamic, edit.getKey(), edit.getValue(), TRAEFIK_DYNAMIC);
+        }
+        Path dynamicFile = dir.resolve("dynamic.yml");
+        Files.writeString(dynamicFile, dynamic);
+
+        String staticConfig = read(TRAEFIK_STATIC);
+        staticConfig = replaceOnce(staticConfig, "address: \":80\"", "address: \"127.0.0.1:" + port + "\"", TRAEFIK_STATIC);
+        staticConfig = replaceOnce(staticConfig, "filename: /etc/traefik/dynamic.yml", "filename: " + dynamicFile, TRAEFIK_STATIC);
+        if (!options.underscoreHeadersStrategy()) {
+            staticConfig = removeLineStartingWith(staticConfig, "underscoreHeadersStrategy:", TRAEFIK_STATIC);
+        }
+        Path staticFile = dir.resolve("traefik.yml");
+        Files.writeString(staticFile, staticConfig);
+
+        Map<String, String> env = Map.of("HOME", dir.toString());
+        List<String> command = List.of(binary.toString(), "--configFile=" + staticFile);
+        return start("traefik", command, env, dir, port, TRAEFIK_HOST, GatewayProcess::routes);
+    }
+
+    /** Traefik answers with its own "404 page not found" until a router matches. */
+    private static boolean routes(GatewayProcess gateway) throws IOException {
+        if (!accepts(gateway.port())) {
+            return false;
+        }
+        RawHttp.Response probe = RawHttp.exchange(gateway.port(),
+                RawHttp.request("GET", "/", gateway.port(), List.of(Map.entry("Host", gateway.host()))));
+        return !(probe.status() == 404 && probe.bodyText().equals("404 page not found\n"));
+    }
+
+    private static GatewayProcess start(String name, List<String> command, Map<String, String> env, Path dir, int port,
+                                        String host, Readiness readiness) throws IOException {
         Path output = dir.resolve("logs").resolve(name + ".out");
         Files.createDirectories(output.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
-        GatewayProcess gateway = new GatewayProcess(name, process, dir, output, port);
+        GatewayProcess gateway = new GatewayProcess(name, process, dir, output, port, host);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -148,14 +234,14 @@ public final class GatewayProcess implements AutoCloseable {
                 gateway.close();
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " at start:\n" + logs);
             }
-            if (accepts(port)) {
+            if (readiness.ready(gateway)) {
                 return gateway;
             }
             sleep(25);
         }
         String logs = gateway.logs();
         gateway.close();
-        throw new IllegalStateException(name + " did not accept connections on port " + port + " within "
+        throw new IllegalStateException(name + " was not ready on port " + port + " within "
                 + START_TIMEOUT_MS + " ms:\n" + logs);
     }
 
@@ -165,6 +251,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The Host header the gateway's configuration routes. */
+    public String host() {
+        return host;
     }
 
     public Path dir() {
@@ -243,7 +334,7 @@ public final class GatewayProcess implements AutoCloseable {
     private static String replaceOnce(String text, String from, String to, Path source) {
         int at = text.indexOf(from);
         if (at < 0 || text.indexOf(from, at + 1) >= 0) {
-            throw new IllegalStateException(source + " must contain exactly one line \"" + from + "\" (the tests switch it on)");
+            throw new IllegalStateException(source + " must contain exactly one \"" + from + "\" (the tests rewrite it)");
         }
         return text.substring(0, at) + to + text.substring(at + from.length());
     }

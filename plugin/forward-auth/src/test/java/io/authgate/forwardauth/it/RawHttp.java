@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import io.authgate.testkit.HeaderBytes;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,8 @@ import java.util.Map;
  * A deliberately dumb HTTP/1.1 client on a plain socket: it sends exactly the bytes it is given
  * (header names in their case, repeated headers in order, hostile bytes included) and reads
  * responses by {@code Content-Length}, chunks or EOF. java.net.http cannot send many of these.
+ * Response header values are read as UTF-8 text (a malformed byte becomes U+FFFD), as a backend
+ * reads what a gateway copied; {@link Response#rawHead()} keeps one char per byte.
  * Every read has a timeout, so a server that hangs fails the test instead of hanging it.
  */
 public final class RawHttp implements AutoCloseable {
@@ -106,7 +110,7 @@ public final class RawHttp implements AutoCloseable {
             if (colon <= 0) {
                 throw new IOException("bad response header line: " + lines[i]);
             }
-            headers.add(Map.entry(lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()));
+            headers.add(Map.entry(lines[i].substring(0, colon), HeaderBytes.utf8Text(lines[i].substring(colon + 1).trim())));
         }
         Response partial = new Response(status, text, headers, new byte[0]);
         byte[] body;

@@ -1,6 +1,7 @@
 package io.authgate.forwardauth.it;
 
 import com.sun.net.httpserver.HttpServer;
+import io.authgate.testkit.HeaderBytes;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The backend behind a gateway in the tests: records the headers of every request it receives (by
- * lower-case name, every value kept) and answers 200 "upstream".
+ * lower-case name, every value kept) and answers 200 "upstream". Values are the text of the bytes
+ * received, decoded as UTF-8 (the JDK's server hands them over one char per byte), so a value the
+ * gateway wrote as ISO-8859-1 does not read as the same text.
  */
 public final class UpstreamEcho implements AutoCloseable {
     private final HttpServer server;
@@ -38,7 +41,8 @@ public final class UpstreamEcho implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 Map<String, List<String>> headers = new TreeMap<>();
-                exchange.getRequestHeaders().forEach((name, values) -> headers.computeIfAbsent(name.toLowerCase(), k -> new ArrayList<>()).addAll(values));
+                exchange.getRequestHeaders().forEach((name, values) -> headers.computeIfAbsent(name.toLowerCase(), k -> new ArrayList<>())
+                        .addAll(values.stream().map(HeaderBytes::utf8Text).toList()));
                 echo.received.add(headers);
                 byte[] body = "upstream".getBytes();
                 exchange.sendResponseHeaders(200, body.length);
