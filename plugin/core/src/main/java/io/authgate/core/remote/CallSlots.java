@@ -53,6 +53,8 @@ final class CallSlots {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final ConcurrentLinkedQueue<Turn> waiting = new ConcurrentLinkedQueue<>();
+    /** Drains asked for while one runs: the running one goes round again until none is left. */
+    private final AtomicInteger drainRequests = new AtomicInteger();
 
     CallSlots(int maxInFlight, int maxQueued) {
         this.maxInFlight = maxInFlight;
@@ -91,21 +93,33 @@ final class CallSlots {
         return queued.get();
     }
 
+    /**
+     * Hands free slots to waiting turns. One thread at a time works the queue, in a loop: a turn whose
+     * call ends before {@code run} returns releases its slot from inside this loop, which then only
+     * asks for another round ({@link #drainRequests}) instead of recursing, however long the queue.
+     */
     private void drain() {
-        while (!waiting.isEmpty() && tryAcquire()) {
-            Turn next = waiting.poll();
-            if (next == null) {
-                inFlight.decrementAndGet();
-                continue;
-            }
-            queued.decrementAndGet();
-            if (!next.taken.compareAndSet(false, true)) {
-                inFlight.decrementAndGet(); // its deadline passed first
-                continue;
-            }
-            next.expiry.cancel(false);
-            next.run();
+        if (drainRequests.getAndIncrement() != 0) {
+            return;
         }
+        int requests = 1;
+        do {
+            while (!waiting.isEmpty() && tryAcquire()) {
+                Turn next = waiting.poll();
+                if (next == null) {
+                    inFlight.decrementAndGet();
+                    continue;
+                }
+                queued.decrementAndGet();
+                if (!next.taken.compareAndSet(false, true)) {
+                    inFlight.decrementAndGet(); // its deadline passed first
+                    continue;
+                }
+                next.expiry.cancel(false);
+                next.run();
+            }
+            requests = drainRequests.addAndGet(-requests);
+        } while (requests != 0);
     }
 
     private void expire(Turn turn) {

@@ -108,6 +108,37 @@ class CallSlotsTest {
     }
 
     @Test
+    void turnsThatEndAsSoonAsTheyRunDoNotNestOnTheStack() {
+        // A call can end before it returns (a credential no header can carry answers at once): its
+        // slot is then released, and the next turn run, from inside the previous turn's run. A long
+        // queue of those must be worked through in a loop, not by recursion.
+        CallSlots slots = new CallSlots(1, 100_000);
+        Probe holder = new Probe(slots, System.nanoTime() + FAR);
+        slots.submit(holder);
+        AtomicInteger ran = new AtomicInteger();
+        int queued = 50_000;
+        for (int i = 0; i < queued; i++) {
+            slots.submit(new CallSlots.Turn(System.nanoTime() + FAR) {
+                @Override
+                void run() {
+                    ran.incrementAndGet();
+                    slots.release();
+                }
+
+                @Override
+                void expired() {
+                }
+            });
+        }
+
+        holder.end.complete(null);
+
+        assertThat(ran.get()).isEqualTo(queued);
+        assertThat(slots.inFlight()).isZero();
+        assertThat(slots.queued()).isZero();
+    }
+
+    @Test
     void underContentionEveryTurnRunsOrExpiresOnceAndNoSlotIsLost() throws Exception {
         int maxInFlight = 4;
         CallSlots slots = new CallSlots(maxInFlight, 100_000);
