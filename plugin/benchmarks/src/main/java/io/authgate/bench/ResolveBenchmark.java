@@ -100,7 +100,7 @@ public class ResolveBenchmark {
         String endpoint = "\"authgear_endpoint\": \"" + issuer.issuer() + "\"";
         cachedResolver = Authgate.create(cachedEvents).resolverFor(ConfigParser.parseJson("{" + endpoint + "}"));
         coldResolver = Authgate.create(coldEvents).resolverFor(
-                ConfigParser.parseJson("{" + endpoint + ", \"token_cache_max_entries\": 0}"));
+                ConfigParser.parseJson("{" + endpoint + ", \"token_cache_max_bytes\": 0}"));
 
         // Cached path: the first resolve fetches the JWKS (warming the key cache) and verifies; from
         // then on the token must be a cache hit.

@@ -39,9 +39,9 @@ public final class Authgate {
     private final Map<RemoteKey, RemoteSessions> remotes = new ConcurrentHashMap<>();
 
     /** What makes two configurations share keys and cache. */
-    private record IssuerKey(String issuer, URI jwksUri, JwksSettings jwks, int tokenCacheMaxEntries) {
+    private record IssuerKey(String issuer, URI jwksUri, JwksSettings jwks, long tokenCacheMaxBytes) {
         static IssuerKey of(AuthgateConfig c) {
-            return new IssuerKey(c.issuer(), c.jwksUri(), c.jwks(), c.tokenCacheMaxEntries());
+            return new IssuerKey(c.issuer(), c.jwksUri(), c.jwks(), c.tokenCacheMaxBytes());
         }
     }
 
@@ -132,7 +132,7 @@ public final class Authgate {
     public Issuer issuer(AuthgateConfig config) {
         return issuers.computeIfAbsent(IssuerKey.of(config), key -> {
             CachedJwks keys = new CachedJwks(fetchers.apply(config), config.jwks(), clock, events);
-            VerifiedTokenCache tokens = new VerifiedTokenCache(config.tokenCacheMaxEntries(), clock);
+            VerifiedTokenCache tokens = new VerifiedTokenCache(config.tokenCacheMaxBytes(), clock);
             keys.onKeysRemoved(tokens::invalidateAll);
             return new Issuer(keys, tokens);
         });

@@ -39,6 +39,10 @@ public interface AuthgateEvents {
     default void resolverCoalesced() {
     }
 
+    /** A credential waits for one of {@code max_concurrent_calls} to end before Authgear is asked. */
+    default void resolverQueued() {
+    }
+
     /** Authgear's resolver answered 200 after {@code nanos}. */
     default void resolverCalled(long nanos, RemoteSession.Kind answer) {
     }

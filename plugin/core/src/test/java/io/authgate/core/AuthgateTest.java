@@ -112,8 +112,12 @@ class AuthgateTest {
 
         issuer.publish(TestKeys.rsa(TestIssuer.CURRENT_KID));
         clock.advance(Duration.ofMinutes(5)); // the JWKS expires; the next cache miss refetches it
+        // ...in the background: the expired keys still hold the current kid, so this token is not held up.
         assertThat(validSession(bearer(resolver, freshToken()))).isTrue();
 
+        // Once the refresh lands (preload waits for the one running), the removed key's tokens stop verifying.
+        assertThat(shared.keys().preload()).isTrue();
+        assertThat(issuer.jwksFetches()).isEqualTo(2);
         assertThat(bearer(resolver, signedByPrevious)).isSameAs(Decision.Allow.NO_SESSION);
     }
 
@@ -126,6 +130,7 @@ class AuthgateTest {
 
         clock.advance(Duration.ofMinutes(5));
         bearer(resolver, freshToken());
+        assertThat(shared.keys().preload()).as("the background refresh landed").isTrue();
 
         assertThat(issuer.jwksFetches()).isEqualTo(2);
         assertThat(shared.tokens().size()).isEqualTo(2);

@@ -48,6 +48,8 @@ public final class ForwardAuth implements AutoCloseable {
             Resolver resolver = authgate.resolverFor(core);
             Authgate.Issuer issuer = authgate.issuer(core);
             issuer.keys().prefetch();
+            // Rules share the top level's issuer and resolver settings, so these are the adapter's caches.
+            metrics.watch(issuer.tokens(), authgate.remoteSessions(core));
             List<Router.Route> routes = new ArrayList<>();
             List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
             for (AdapterConfig.Rule rule : config.rules()) {

@@ -1,6 +1,8 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.jwt.VerifiedTokenCache;
+import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.jwt.TokenRejection;
 import io.authgate.core.remote.RemoteSession;
 import io.authgate.core.remote.ResolverUnavailableException;
@@ -44,6 +46,10 @@ public final class Metrics implements AuthgateEvents {
     private final Map<ResolverUnavailableException.Cause, LongAdder> resolverErrors = new EnumMap<>(ResolverUnavailableException.Cause.class);
     private final LongAdder resolverCacheHits = new LongAdder();
     private final LongAdder resolverCoalesced = new LongAdder();
+    private final LongAdder resolverQueued = new LongAdder();
+    /** The caches whose size the gauges show; set once at start ({@link #watch}). */
+    private volatile VerifiedTokenCache tokens;
+    private volatile RemoteSessions remote;
     private final Histogram resolverLatency = new Histogram();
 
     /** A Prometheus histogram over {@link #BUCKETS}. */
@@ -100,6 +106,12 @@ public final class Metrics implements AuthgateEvents {
         }
     }
 
+    /** The caches and call slots the gauges show: the adapter's one token cache, and its resolver's (or none). */
+    public void watch(VerifiedTokenCache tokens, RemoteSessions remote) {
+        this.tokens = tokens;
+        this.remote = remote;
+    }
+
     public void decided(Outcome outcome, long nanos) {
         decisions.get(outcome).increment();
         decisionLatency.observe(nanos);
@@ -146,6 +158,11 @@ public final class Metrics implements AuthgateEvents {
     }
 
     @Override
+    public void resolverQueued() {
+        resolverQueued.increment();
+    }
+
+    @Override
     public void resolverCalled(long nanos, RemoteSession.Kind answer) {
         resolverAnswers.get(answer).increment();
         resolverLatency.observe(nanos);
@@ -177,8 +194,33 @@ public final class Metrics implements AuthgateEvents {
         resolverErrors.forEach((c, n) -> out.append("authgate_resolver_calls_total{result=\"error_").append(c.label()).append("\"} ").append(n.sum()).append('\n'));
         counter(out, "authgate_resolver_cache_hits_total", "Remote resolutions answered from the cache.", resolverCacheHits.sum());
         counter(out, "authgate_resolver_coalesced_total", "Remote resolutions that waited for a call another request started.", resolverCoalesced.sum());
+        counter(out, "authgate_resolver_queued_total", "Remote resolutions that waited for a free call slot.", resolverQueued.sum());
         resolverLatency.render(out, "authgate_resolver_call_duration_seconds", "Duration of calls to Authgear's resolver.");
+        gauges(out);
         return out.toString();
+    }
+
+    private void gauges(StringBuilder out) {
+        VerifiedTokenCache t = tokens;
+        if (t != null) {
+            gauge(out, "authgate_token_cache_entries", "Verified tokens cached.", t.size());
+            gauge(out, "authgate_token_cache_bytes", "Heap the verified-token cache takes (estimated).", t.weightedBytes());
+            gauge(out, "authgate_token_cache_max_bytes", "token_cache_max_bytes.", t.maxBytes());
+        }
+        RemoteSessions r = remote;
+        if (r != null) {
+            gauge(out, "authgate_resolver_cache_entries", "Resolver answers cached.", r.size());
+            gauge(out, "authgate_resolver_cache_bytes", "Heap the resolver-answer cache takes (estimated).", r.weightedBytes());
+            gauge(out, "authgate_resolver_cache_max_bytes", "resolver.cache_max_bytes.", r.settings().cacheMaxBytes());
+            gauge(out, "authgate_resolver_calls_in_flight", "Calls to Authgear's resolver in flight.", r.callsInFlight());
+            gauge(out, "authgate_resolver_calls_queued", "Credentials waiting for a free call slot.", r.callsQueued());
+        }
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        out.append(name).append(' ').append(value).append('\n');
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {

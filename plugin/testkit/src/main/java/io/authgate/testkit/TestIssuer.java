@@ -61,7 +61,9 @@ public final class TestIssuer implements AutoCloseable {
     /** Starts on an ephemeral loopback port, publishing the current and the previous key. */
     public static TestIssuer start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            // Go's net.Listen (Authgear) queues as many connections as the kernel allows (somaxconn, 4096 on
+            // current Linux); the JDK's default backlog of 50 would drop the connections of a burst.
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
             server.setExecutor(Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "test-issuer");
                 t.setDaemon(true);

@@ -30,9 +30,23 @@ final class ApisixHarness implements AutoCloseable {
     }
 
     static ApisixHarness start() throws IOException {
+        return start(List.of());
+    }
+
+    /** The runner started with these JVM options too (before {@code -jar}). */
+    static ApisixHarness start(List<String> jvmOptions) throws IOException {
         // The shipped log configuration, so the tests read the log an operator would get.
-        String logConfig = "-Dlogging.config=" + repoFile("runner-config/log4j2.xml");
-        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), Map.of(), List.of(logConfig)));
+        List<String> options = new java.util.ArrayList<>(jvmOptions);
+        options.add("-Dlogging.config=" + repoFile("runner-config/log4j2.xml"));
+        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), Map.of(), options));
+    }
+
+    long runnerPid() {
+        return runner.pid();
+    }
+
+    boolean runnerAlive() {
+        return runner.isAlive();
     }
 
     /** A file of this repository, found from the working directory (the module's, or the root's). */

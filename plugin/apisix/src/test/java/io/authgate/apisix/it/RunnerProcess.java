@@ -181,6 +181,10 @@ public final class RunnerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM, as APISIX does on exit; SIGKILL if the runner is still there after 5 s. */
     @Override
     public void close() {

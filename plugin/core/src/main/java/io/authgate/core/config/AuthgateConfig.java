@@ -19,7 +19,7 @@ import java.util.Set;
  * @param mode                 what to do with the resolution
  * @param policy               what enforce mode requires of a session ({@link Policy#DEFAULT} otherwise)
  * @param jwks                 JWKS fetching and caching
- * @param tokenCacheMaxEntries bound on the verified-token cache
+ * @param tokenCacheMaxBytes   bound on the heap the verified-token cache takes (0: no cache)
  * @param resolver             how to ask Authgear's resolver; {@code null} when remote resolution is
  *                             off ({@code resolver: false}), so cookies and opaque tokens yield no session
  * @param live                 ask the resolver even for a verified JWT, so revocation shows within
@@ -35,7 +35,7 @@ public record AuthgateConfig(
         Mode mode,
         Policy policy,
         JwksSettings jwks,
-        int tokenCacheMaxEntries,
+        long tokenCacheMaxBytes,
         ResolverSettings resolver,
         boolean live) {
 

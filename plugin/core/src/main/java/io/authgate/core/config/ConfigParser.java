@@ -30,7 +30,7 @@ public final class ConfigParser {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
-            "mode", "policy", "jwks", "token_cache_max_entries", "resolver", "live");
+            "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live");
 
     private static final Set<String> POLICY_KEYS = Set.of(
             "allow_anonymous", "require_verified", "roles_any", "roles_all", "scopes_all", "amr_any", "max_auth_age_seconds");
@@ -40,8 +40,12 @@ public final class ConfigParser {
             "unknown_kid_min_interval_seconds", "fetch_timeout_ms", "wait_timeout_ms");
 
     private static final Set<String> RESOLVER_KEYS = Set.of(
-            "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "max_entries", "max_concurrent_calls",
-            "on_error");
+            "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "cache_max_bytes", "max_entries",
+            "max_concurrent_calls", "max_queued_calls", "on_error");
+
+    /** A cache budget: 0 (off, where allowed) or from 64 KiB to 64 GiB. */
+    private static final long MIN_CACHE_BYTES = 64L << 10;
+    private static final long MAX_CACHE_BYTES = 64L << 30;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -65,8 +69,16 @@ public final class ConfigParser {
         return parse(tree);
     }
 
-    /** Parses an already-read tree (JSON or YAML). */
+    /** Parses an already-read tree (JSON or YAML), for this JVM's max heap. */
     public static AuthgateConfig parse(JsonNode tree) {
+        return parse(tree, MemoryBudgets.maxHeap());
+    }
+
+    /**
+     * Parses for a JVM with this max heap, which sizes the caches' defaults and bounds their budgets:
+     * together at most half of it.
+     */
+    public static AuthgateConfig parse(JsonNode tree, long maxHeap) {
         if (tree == null || !tree.isObject()) {
             throw new ConfigException("(document)", "must be an object");
         }
@@ -83,9 +95,11 @@ public final class ConfigParser {
         Mode mode = root.has("mode") ? mode(root.get("mode")) : Mode.RESOLVE;
         Policy policy = root.has("policy") ? policy(root.get("policy"), mode) : Policy.DEFAULT;
         JwksSettings jwks = root.has("jwks") ? jwksSettings(root.get("jwks")) : JwksSettings.DEFAULTS;
-        int tokenCacheMax = integer(root, "token_cache_max_entries", 100_000, 0, 10_000_000);
-        ResolverSettings resolver = resolverSettings(root.get("resolver"), issuer);
+        long tokenCacheMax = cacheBudget(root, "token_cache_max_bytes", "token_cache_max_entries",
+                MemoryBudgets.tokenCacheDefault(maxHeap), MemoryBudgets.TOKEN_ENTRY_BYTES, 0, "");
+        ResolverSettings resolver = resolverSettings(root.get("resolver"), issuer, maxHeap);
         boolean live = root.has("live") && liveFlag(root.get("live"), resolver);
+        requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
 
         return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, policy, jwks,
                 tokenCacheMax, resolver, live);
@@ -257,8 +271,8 @@ public final class ConfigParser {
     }
 
     /** Absent or {@code true}: the defaults; {@code false}: remote resolution off; an object: settings. */
-    private static ResolverSettings resolverSettings(JsonNode node, String issuer) {
-        ResolverSettings d = ResolverSettings.defaultsFor(issuer);
+    private static ResolverSettings resolverSettings(JsonNode node, String issuer, long maxHeap) {
+        ResolverSettings d = ResolverSettings.defaultsFor(issuer, maxHeap);
         if (node == null) {
             return d;
         }
@@ -267,7 +281,7 @@ public final class ConfigParser {
         }
         if (!node.isObject()) {
             throw new ConfigException("resolver", "must be an object (url, timeout_ms, cache_ttl_seconds, negative_cache_ttl_seconds,"
-                    + " max_entries, max_concurrent_calls, on_error) or false to turn remote resolution off");
+                    + " cache_max_bytes, max_concurrent_calls, max_queued_calls, on_error) or false to turn remote resolution off");
         }
         ObjectNode r = (ObjectNode) node;
         rejectUnknownKeys(r, RESOLVER_KEYS, "resolver.");
@@ -279,10 +293,12 @@ public final class ConfigParser {
         Duration ttl = Duration.ofSeconds(integer(r, "cache_ttl_seconds", (int) d.cacheTtl().toSeconds(), 0, 86_400, "resolver."));
         Duration negativeTtl = Duration.ofSeconds(integer(r, "negative_cache_ttl_seconds",
                 (int) d.negativeCacheTtl().toSeconds(), 0, 3_600, "resolver."));
-        int maxEntries = integer(r, "max_entries", d.maxEntries(), 1, 10_000_000, "resolver.");
+        long cacheMaxBytes = cacheBudget(r, "cache_max_bytes", "max_entries", d.cacheMaxBytes(),
+                MemoryBudgets.RESOLVER_ENTRY_BYTES, MIN_CACHE_BYTES, "resolver.");
         int maxCalls = integer(r, "max_concurrent_calls", d.maxConcurrentCalls(), 1, 100_000, "resolver.");
+        int maxQueued = integer(r, "max_queued_calls", d.maxQueuedCalls(), 0, 100_000, "resolver.");
         OnError onError = r.has("on_error") ? onError(r.get("on_error")) : d.onError();
-        return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, maxEntries, maxCalls, onError);
+        return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, cacheMaxBytes, maxCalls, maxQueued, onError);
     }
 
     private static OnError onError(JsonNode node) {
@@ -293,6 +309,54 @@ public final class ConfigParser {
             }
         }
         throw new ConfigException("resolver.on_error", "\"" + value + "\" is not known (known: deny, no_session)");
+    }
+
+    /**
+     * A cache's budget in bytes: {@code bytesKey} as a whole number of bytes or with a binary unit
+     * ({@code "64MiB"}), or the older count-based {@code countKey}, read as that many ordinary entries
+     * and never above the default (so that a count set for a bigger heap cannot outgrow this one).
+     *
+     * @param min the smallest budget besides 0; 0 itself is allowed only when {@code min} is 0
+     */
+    private static long cacheBudget(ObjectNode node, String bytesKey, String countKey, long fallback, long bytesPerEntry,
+                                    long min, String prefix) {
+        if (node.has(bytesKey) && node.has(countKey)) {
+            throw new ConfigException(prefix + countKey, "is the older, count-based form of " + prefix + bytesKey
+                    + ": set only " + prefix + bytesKey);
+        }
+        if (node.has(countKey)) {
+            int entries = integer(node, countKey, 0, min == 0 ? 0 : 1, 10_000_000, prefix);
+            return Math.min(fallback, entries * bytesPerEntry);
+        }
+        JsonNode value = node.get(bytesKey);
+        if (value == null) {
+            return fallback;
+        }
+        long bytes = ByteSizes.parse(value);
+        boolean off = bytes == 0 && min == 0;
+        if (!off && (bytes < Math.max(min, MIN_CACHE_BYTES) || bytes > MAX_CACHE_BYTES)) {
+            throw new ConfigException(prefix + bytesKey, "must be " + (min == 0 ? "0 (no cache) or " : "")
+                    + "from 64 KiB to 64 GiB: a whole number of bytes, or one with a unit (KiB, MiB, GiB) such as \"64MiB\"");
+        }
+        return bytes;
+    }
+
+    /**
+     * The caches may take at most half the heap together; the rest is for everything else. The
+     * defaults always fit (3/8 of the heap at most), so a failure names a budget that was set.
+     */
+    private static void requireRoomInHeap(ObjectNode root, long tokenCacheBytes, ResolverSettings resolver, long maxHeap) {
+        long resolverBytes = resolver == null ? 0 : resolver.cacheMaxBytes();
+        if (tokenCacheBytes + resolverBytes <= maxHeap / 2) {
+            return;
+        }
+        JsonNode r = root.path("resolver");
+        String key = root.has("token_cache_max_bytes") ? "token_cache_max_bytes"
+                : root.has("token_cache_max_entries") ? "token_cache_max_entries"
+                : r.has("cache_max_bytes") ? "resolver.cache_max_bytes" : "resolver.max_entries";
+        throw new ConfigException(key, "the verified-token cache (" + ByteSizes.describe(tokenCacheBytes)
+                + ") and the resolver cache (" + ByteSizes.describe(resolverBytes) + ") may take at most half of this JVM's max heap ("
+                + ByteSizes.describe(maxHeap) + "): lower them, or give the JVM more heap (-Xmx)");
     }
 
     private static boolean liveFlag(JsonNode node, ResolverSettings resolver) {

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>Lifetime from {@code Cache-Control: max-age} within [min, max] bounds, else the default.</li>
  *   <li>Refreshed in the background once 80% of the lifetime has passed, so requests never wait
  *       for a routine refresh.</li>
- *   <li>Past its lifetime a request waits (bounded) for the refresh; if that fails, the old keys
- *       still serve until the stale-if-error bound.</li>
+ *   <li>Past its lifetime the key set still serves the kids it holds, at once, while a refresh
+ *       runs in the background, until the stale-if-error bound; only a request that needs what the
+ *       cached keys cannot give (no keys yet, a kid they lack) waits (bounded) for the refresh.</li>
  *   <li>An unknown {@code kid} refreshes at most once per interval (key rotation is rare; a storm
  *       of forged {@code kid}s must not become a storm of fetches).</li>
  *   <li>Concurrent refreshes coalesce into one fetch; after a failed fetch no new fetch starts for
@@ -67,8 +68,19 @@ public final class CachedJwks implements KeySource {
             VerificationKey key = current.keys().get(kid);
             return key != null ? CompletableFuture.completedFuture(key) : findUnknownKid(kid, now);
         }
-        // Expired or never loaded: wait (bounded) for fresh keys, fall back to stale ones.
-        return bounded(refresh(now)).thenApply(fresh -> {
+        CompletableFuture<Snapshot> refresh = refresh(now);
+        if (current != null && now < current.staleUntil() && (refresh == null || !refresh.isDone())) {
+            VerificationKey stale = current.keys().get(kid);
+            if (stale != null) {
+                // Past their lifetime, keys that hold the kid still serve while the refresh runs in
+                // the background: waiting for it would only delay the request (a JWKS endpoint that
+                // hangs would hold every new token for the wait timeout), and a key it removes stops
+                // verifying the moment it lands. (A refresh that is already done is used below.)
+                return CompletableFuture.completedFuture(stale);
+            }
+        }
+        // Never loaded, or the kid is not in the stale keys: wait (bounded) for fresh keys.
+        return bounded(refresh).thenApply(fresh -> {
             if (fresh != null) {
                 return lookup(fresh, kid);
             }

@@ -30,6 +30,10 @@ final class TokenKey {
         return h ^ (h >>> 16);
     }
 
+    String token() {
+        return token;
+    }
+
     @Override
     public int hashCode() {
         return hash;

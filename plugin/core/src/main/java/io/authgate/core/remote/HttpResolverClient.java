@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,16 +32,17 @@ public final class HttpResolverClient implements ResolverClient {
     }
 
     @Override
-    public CompletableFuture<RemoteSession> call(RemoteCredential credential) {
+    public CompletableFuture<RemoteSession> call(RemoteCredential credential, Duration timeout) {
+        Duration limit = timeout.toMillis() < 1 ? Duration.ofMillis(1) : timeout;
         HttpRequest request;
         try {
-            request = request(credential);
+            request = request(credential, limit);
         } catch (IllegalArgumentException e) {
             // A credential a header cannot carry (a control character): Authgear could not be asked
             // with it either, so it resolves to nothing.
             return CompletableFuture.completedFuture(RemoteSession.NONE);
         }
-        long timeoutMillis = settings.timeout().toMillis();
+        long timeoutMillis = limit.toMillis();
         CompletableFuture<HttpResponse<Void>> exchange = client.sendAsync(request, DISCARD);
         // The client's own timeout covers the wait for the answer; this bounds the whole call,
         // connecting included, so a caller that waits (the APISIX runner) waits no longer.
@@ -60,13 +62,13 @@ public final class HttpResolverClient implements ResolverClient {
                 });
     }
 
-    private HttpRequest request(RemoteCredential credential) {
+    private HttpRequest request(RemoteCredential credential, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(settings.url())
                 .GET()
                 // Plain HTTP (loopback, or a sidecar) is HTTP/1.1: no h2c upgrade headers that Go's
                 // server would ignore anyway. Over TLS the client may negotiate HTTP/2.
                 .version(settings.url().getScheme().equalsIgnoreCase("http") ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-                .timeout(settings.timeout())
+                .timeout(timeout)
                 .header(credential.headerName(), credential.headerValue());
         if (settings.needsHostOverride()) {
             b.header("Host", settings.authgearHost())

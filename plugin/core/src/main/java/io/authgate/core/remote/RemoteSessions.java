@@ -5,11 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.ResolverSettings;
+import io.authgate.core.jwt.AccessTokenParser;
+import io.authgate.core.memory.SharedValues;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,29 +22,44 @@ import java.util.concurrent.TimeUnit;
  * kept, so Authgear's recovery is seen by the next request. Thread-safe; shared by every route with
  * the same resolver settings.
  *
+ * <p>Bounded: the answers by the heap they take ({@code cache_max_bytes}); the calls by
+ * {@code max_concurrent_calls} in flight and {@code max_queued_calls} waiting for one of those slots.
+ * A credential waits for a slot within its {@code timeout_ms}, which covers the wait and the call
+ * together, so the burst after a restart (every session new at once) is served as fast as Authgear
+ * answers, and only what cannot be served in time gets {@code on_error}.
+ *
  * <p>Answers and calls in flight are kept apart (a Caffeine cache of answers, a map of calls) rather
  * than in one asynchronous cache: Caffeine logs every failed asynchronous load with its stack trace,
  * and a failed call here is an expected event, counted and answered, not a fault.
  */
 public final class RemoteSessions {
+    /**
+     * No credential Authgear issues is longer (its JWTs are capped there too): a longer one resolves
+     * to nothing without being sent, so that what waits for a call slot stays small.
+     */
+    public static final int MAX_CREDENTIAL_CHARS = AccessTokenParser.MAX_TOKEN_LENGTH;
+
     private final ResolverClient client;
     private final ResolverSettings settings;
     private final AuthgateEvents events;
+    private final CachedAnswers entries = new CachedAnswers(new SharedValues());
     private final Cache<CredentialDigest, RemoteSession> answers;
+    /** Calls in flight or waiting for a slot: at most max_concurrent_calls + max_queued_calls. */
     private final ConcurrentHashMap<CredentialDigest, CompletableFuture<RemoteSession>> calls = new ConcurrentHashMap<>();
-    private final Semaphore callSlots;
+    private final CallSlots slots;
 
     public RemoteSessions(ResolverClient client, ResolverSettings settings, Clock clock, AuthgateEvents events) {
         this.client = client;
         this.settings = settings;
         this.events = events;
-        this.callSlots = new Semaphore(settings.maxConcurrentCalls());
+        this.slots = new CallSlots(settings.maxConcurrentCalls(), settings.maxQueuedCalls());
         long positiveNanos = settings.cacheTtl().toNanos();
         long negativeNanos = settings.negativeCacheTtl().toNanos();
         this.answers = Caffeine.newBuilder()
                 .executor(Runnable::run) // as in VerifiedTokenCache: no pool handoff per write
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .maximumSize(settings.maxEntries())
+                .maximumWeight(settings.cacheMaxBytes())
+                .weigher(entries::weigh)
                 .expireAfter(new Expiry<CredentialDigest, RemoteSession>() {
                     @Override
                     public long expireAfterCreate(CredentialDigest key, RemoteSession answer, long now) {
@@ -64,9 +81,12 @@ public final class RemoteSessions {
 
     /**
      * What Authgear says of this credential: from the cache, from a call already under way for it, or
-     * from a new call. Fails with {@link ResolverUnavailableException} only.
+     * from a new call, within {@code timeout_ms}. Fails with {@link ResolverUnavailableException} only.
      */
     public CompletableFuture<RemoteSession> resolve(RemoteCredential credential) {
+        if (credential.headerValue().length() > MAX_CREDENTIAL_CHARS) {
+            return CompletableFuture.completedFuture(RemoteSession.NONE);
+        }
         CredentialDigest key = credential.digest(settings.authgearHost());
         RemoteSession cached = answers.getIfPresent(key);
         if (cached != null) {
@@ -87,59 +107,92 @@ public final class RemoteSessions {
             events.resolverCacheHit();
             return mine;
         }
-        if (!callSlots.tryAcquire()) {
-            calls.remove(key, mine);
-            ResolverUnavailableException overloaded = new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
-                    "Authgear's resolver not asked: " + settings.maxConcurrentCalls() + " calls already in flight");
-            events.resolverFailed(0, overloaded.reason(), overloaded.getMessage());
-            mine.completeExceptionally(overloaded);
-            return mine;
-        }
-        call(credential).whenComplete((answer, error) -> {
-            try {
-                // The answer is cached before the call is forgotten, so a request arriving in between
-                // finds one or the other.
-                if (answer != null) {
-                    answers.put(key, answer);
-                }
-            } finally {
-                callSlots.release();
-                calls.remove(key, mine);
-                if (answer != null) {
-                    mine.complete(answer);
-                } else {
-                    mine.completeExceptionally(ResolverUnavailableException.of(error));
-                }
+        long arrived = System.nanoTime();
+        CallSlots.Turn turn = new CallSlots.Turn(arrived + settings.timeout().toNanos()) {
+            @Override
+            void run() {
+                call(key, credential, mine, deadlineNanos());
             }
-        });
+
+            @Override
+            void expired() {
+                fail(key, mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                        "Authgear's resolver not asked: no call slot came free within timeout_ms ("
+                                + settings.maxConcurrentCalls() + " calls in flight)"));
+            }
+        };
+        switch (slots.submit(turn)) {
+            case QUEUED -> events.resolverQueued();
+            case REFUSED -> fail(key, mine, 0, new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
+                    "Authgear's resolver not asked: " + settings.maxConcurrentCalls() + " calls in flight and "
+                            + settings.maxQueuedCalls() + " waiting"));
+            default -> {
+            }
+        }
         return mine;
     }
 
-    private CompletableFuture<RemoteSession> call(RemoteCredential credential) {
+    /** With a slot held: asks Authgear in what is left of the credential's timeout, then frees the slot. */
+    private void call(CredentialDigest key, RemoteCredential credential, CompletableFuture<RemoteSession> mine, long deadlineNanos) {
         long started = System.nanoTime();
+        long left = deadlineNanos - started;
         CompletableFuture<RemoteSession> call;
         try {
-            call = client.call(credential);
+            call = left < TimeUnit.MILLISECONDS.toNanos(1)
+                    ? CompletableFuture.failedFuture(new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                            "Authgear's resolver not asked: timeout_ms had passed when a call slot came free"))
+                    : client.call(credential, Duration.ofNanos(left));
         } catch (Throwable e) {
             // Whatever happens, the call ends: waiters must never be left hanging.
             call = CompletableFuture.failedFuture(e);
         }
-        return call.whenComplete((session, error) -> {
+        call.whenComplete((answer, error) -> {
             long nanos = System.nanoTime() - started;
-            if (error == null) {
-                events.resolverCalled(nanos, session.kind());
-            } else {
-                ResolverUnavailableException failure = ResolverUnavailableException.of(error);
-                events.resolverFailed(nanos, failure.reason(), failure.getMessage());
+            try {
+                if (error == null) {
+                    events.resolverCalled(nanos, answer.kind());
+                    // The answer is cached before the call is forgotten, so a request arriving in
+                    // between finds one or the other.
+                    answers.put(key, entries.compact(answer));
+                }
+            } finally {
+                slots.release();
+                if (error == null) {
+                    calls.remove(key, mine);
+                    mine.complete(answer);
+                } else {
+                    fail(key, mine, nanos, ResolverUnavailableException.of(error));
+                }
             }
         });
+    }
+
+    private void fail(CredentialDigest key, CompletableFuture<RemoteSession> mine, long nanos, ResolverUnavailableException failure) {
+        events.resolverFailed(nanos, failure.reason(), failure.getMessage());
+        calls.remove(key, mine);
+        mine.completeExceptionally(failure);
     }
 
     public ResolverSettings settings() {
         return settings;
     }
 
+    /** Cached answers now (an estimate: expired ones may be counted until the next maintenance). */
     public long size() {
         return answers.estimatedSize();
+    }
+
+    /** The heap the cached answers take now, by the weigher's estimate. */
+    public long weightedBytes() {
+        return answers.policy().eviction().orElseThrow().weightedSize().orElse(0);
+    }
+
+    /** Calls to Authgear in flight now, and credentials waiting for one of their slots. */
+    public int callsInFlight() {
+        return slots.inFlight();
+    }
+
+    public int callsQueued() {
+        return slots.queued();
     }
 }

@@ -53,7 +53,7 @@ class ConfigParserTest {
             assertThat(c.cookiePrefix()).isEmpty();
             assertThat(c.mode()).isEqualTo(Mode.RESOLVE);
             assertThat(c.jwks()).isEqualTo(JwksSettings.DEFAULTS);
-            assertThat(c.tokenCacheMaxEntries()).isEqualTo(100_000);
+            assertThat(c.tokenCacheMaxBytes()).isEqualTo(MemoryBudgets.tokenCacheDefault(MemoryBudgets.maxHeap()));
         }
 
         @Test
@@ -65,8 +65,8 @@ class ConfigParserTest {
         @Test
         void topLevelKeysListsEveryKnownKey() {
             assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
-                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_entries",
-                    "resolver", "live");
+                    "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_bytes",
+                    "token_cache_max_entries", "resolver", "live");
         }
     }
 
@@ -535,23 +535,6 @@ class ConfigParserTest {
     }
 
     @Nested
-    class TokenCacheMaxEntries {
-        @ParameterizedTest
-        @ValueSource(ints = {0, 1, 5000, 10_000_000})
-        void wholeNumbersFromZeroToTenMillionAreAccepted(int n) {
-            assertThat(parseWith("\"token_cache_max_entries\":" + n).tokenCacheMaxEntries()).isEqualTo(n);
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"-1", "10000001", "\"100\"", "2.5"})
-        void anythingElseIsRejected(String value) {
-            ConfigException e = rejectionWith("\"token_cache_max_entries\":" + value);
-            assertThat(e.key()).isEqualTo("token_cache_max_entries");
-            assertThat(e.reason()).isEqualTo("must be a whole number from 0 to 10000000");
-        }
-    }
-
-    @Nested
     class Document {
         @Test
         void unknownTopLevelKeyIsNamed() {
@@ -639,7 +622,7 @@ class ConfigParserTest {
                       "cookie_prefix": "my_",
                       "mode": "resolve",
                       "jwks": {"ttl_seconds": 600, "wait_timeout_ms": 500},
-                      "token_cache_max_entries": 5000
+                      "token_cache_max_bytes": "8MiB"
                     }
                     """);
             assertThat(c).isEqualTo(new AuthgateConfig("https://myapp.authgear.cloud",
@@ -649,7 +632,7 @@ class ConfigParserTest {
                     new JwksSettings(Duration.ofSeconds(600), JwksSettings.DEFAULTS.minTtl(), JwksSettings.DEFAULTS.maxTtl(),
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
-                    5000, ResolverSettings.defaultsFor("https://myapp.authgear.cloud"), false));
+                    8L << 20, ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap()), false));
         }
     }
 }

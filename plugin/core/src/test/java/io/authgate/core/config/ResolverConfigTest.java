@@ -33,8 +33,9 @@ class ResolverConfigTest {
         assertThat(r.timeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(r.cacheTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(r.negativeCacheTtl()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(r.maxEntries()).isEqualTo(100_000);
+        assertThat(r.cacheMaxBytes()).isEqualTo(MemoryBudgets.resolverCacheDefault(MemoryBudgets.maxHeap()));
         assertThat(r.maxConcurrentCalls()).isEqualTo(256);
+        assertThat(r.maxQueuedCalls()).isEqualTo(1024);
         assertThat(r.onError()).isEqualTo(OnError.DENY);
         assertThat(r.needsHostOverride()).isFalse();
         assertThat(c.live()).isFalse();
@@ -50,11 +51,12 @@ class ResolverConfigTest {
     void everyKeyIsRead() {
         ResolverSettings r = parseWith("""
                 "resolver": {"url": "https://authgear.internal:3001/_resolver/resolve", "timeout_ms": 250,
-                  "cache_ttl_seconds": 10, "negative_cache_ttl_seconds": 2, "max_entries": 500, "max_concurrent_calls": 8,
-                  "on_error": "no_session"}
+                  "cache_ttl_seconds": 10, "negative_cache_ttl_seconds": 2, "cache_max_bytes": "4MiB", "max_concurrent_calls": 8,
+                  "max_queued_calls": 16, "on_error": "no_session"}
                 """).resolver();
         assertThat(r).isEqualTo(new ResolverSettings(URI.create("https://authgear.internal:3001/_resolver/resolve"),
-                "auth.example.com", Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(2), 500, 8, OnError.NO_SESSION));
+                "auth.example.com", Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(2), 4L << 20, 8, 16,
+                OnError.NO_SESSION));
         assertThat(r.needsHostOverride()).as("another origin: Host must name Authgear's").isTrue();
     }
 
@@ -119,7 +121,8 @@ class ResolverConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"timeout_ms\": 0", "\"timeout_ms\": 60001", "\"timeout_ms\": 1.5", "\"timeout_ms\": \"500\"",
             "\"cache_ttl_seconds\": -1", "\"cache_ttl_seconds\": 86401", "\"negative_cache_ttl_seconds\": 3601",
-            "\"max_entries\": 0", "\"max_concurrent_calls\": 0", "\"max_concurrent_calls\": 100001"})
+            "\"max_entries\": 0", "\"max_concurrent_calls\": 0", "\"max_concurrent_calls\": 100001",
+            "\"max_queued_calls\": -1", "\"max_queued_calls\": 100001"})
     void numbersOutOfRangeNameTheirKey(String member) {
         ConfigException e = rejectionWith("\"resolver\": {" + member + "}");
         String key = member.substring(1, member.indexOf('"', 1));

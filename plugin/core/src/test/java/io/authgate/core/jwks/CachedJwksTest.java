@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -348,7 +349,41 @@ class CachedJwksTest {
         }
 
         @Test
-        void anExpiredSnapshotServesItsKeysAfterTheWaitTimeoutWhenTheRefreshHangs() {
+        void anExpiredSnapshotServesAKidItHoldsAtOnceWhileTheRefreshHangs() {
+            FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(ofSeconds(100), "a"));
+            CachedJwks jwks = cache(fetcher);
+            jwks.find("a");
+            fetcher.hold();
+
+            clock.advance(ofSeconds(100));
+            CompletableFuture<KeyLookup> lookup = jwks.findAsync("a");
+            clock.advance(ofSeconds(5)); // a second lookup while that refresh still hangs
+            CompletableFuture<KeyLookup> again = jwks.findAsync("a");
+
+            assertThat(lookup).as("answered without waiting for the refresh").isDone();
+            assertKey(lookup.join(), "a");
+            assertThat(again).isDone();
+            assertKey(again.join(), "a");
+            assertThat(fetcher.fetches()).as("one refresh, in the background").isEqualTo(2);
+        }
+
+        @Test
+        void aRefreshThatLandsAfterAStaleAnswerReplacesTheKeys() {
+            FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(ofSeconds(100), "a"));
+            CachedJwks jwks = cache(fetcher);
+            jwks.find("a");
+            fetcher.hold();
+            clock.advance(ofSeconds(100));
+            assertKey(jwks.find("a"), "a");
+
+            fetcher.held(0).complete(fetched(ofSeconds(100), "b"));
+
+            assertThat(jwks.find("a")).isEqualTo(KeyLookup.Miss.UNKNOWN_KID);
+            assertKey(jwks.find("b"), "b");
+        }
+
+        @Test
+        void anExpiredSnapshotStillWaitsBoundedForAKidItLacks() {
             FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(ofSeconds(100), "a"));
             CachedJwks jwks = cache(fetcher, waitTimeout(ofMillis(200)));
             jwks.find("a");
@@ -356,9 +391,9 @@ class CachedJwksTest {
 
             clock.advance(ofSeconds(100));
             long start = System.nanoTime();
-            KeyLookup lookup = jwks.find("a");
+            KeyLookup lookup = jwks.find("b");
 
-            assertKey(lookup, "a");
+            assertThat(lookup).isEqualTo(KeyLookup.Miss.UNKNOWN_KID);
             assertThat(millisSince(start)).isBetween(150L, 1500L);
         }
 

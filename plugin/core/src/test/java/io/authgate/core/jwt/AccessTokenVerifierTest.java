@@ -41,7 +41,7 @@ class AccessTokenVerifierTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final CountingEvents events = new CountingEvents();
     private final CountingKeys keys = new CountingKeys(keySet(TestIssuer.CURRENT_KID, TestIssuer.PREVIOUS_KID));
-    private final VerifiedTokenCache cache = new VerifiedTokenCache(1000, clock);
+    private final VerifiedTokenCache cache = new VerifiedTokenCache(1 << 20, clock);
     private final TokenMinter minter = new TokenMinter(ISSUER);
 
     private static AuthgateConfig config(String extra) {
@@ -142,7 +142,7 @@ class AccessTokenVerifierTest {
         assertThat(sameText).isNotSameAs(token);
         Verification second = verifier.verify(sameText);
 
-        assertThat(second).isSameAs(first);
+        assertThat(second).as("the cached copy of the same token").isEqualTo(first);
         assertThat(keys.finds).hasValue(1);
         assertThat(events.hits).hasValue(1);
         assertThat(events.misses).hasValue(1);

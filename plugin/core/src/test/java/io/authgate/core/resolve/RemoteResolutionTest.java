@@ -56,6 +56,7 @@ class RemoteResolutionTest {
     static final class Events implements AuthgateEvents {
         final AtomicInteger hits = new AtomicInteger();
         final AtomicInteger coalesced = new AtomicInteger();
+        final AtomicInteger queued = new AtomicInteger();
         final List<RemoteSession.Kind> answers = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
 
@@ -67,6 +68,11 @@ class RemoteResolutionTest {
         @Override
         public void resolverCoalesced() {
             coalesced.incrementAndGet();
+        }
+
+        @Override
+        public void resolverQueued() {
+            queued.incrementAndGet();
         }
 
         @Override
@@ -226,6 +232,22 @@ class RemoteResolutionTest {
         void aMalformedTokenWithDotsIsJudgedInProcessAndNotSent() {
             assertThat(upstream(resolver("").resolve(GatewayRequest.of("Bearer not.a.jwt", null)))).isEmpty();
             assertThat(authgear.calls()).isZero();
+        }
+
+        @Test
+        void aCredentialLongerThan16KiBIsNoSessionAndIsNeverSent() {
+            String huge = "x".repeat(16 * 1024);
+            authgear.cookieSession("app_session", huge, StandInSession.defaultUser());
+            authgear.opaqueToken(huge, StandInSession.defaultUser());
+
+            assertThat(resolver("").resolve(GatewayRequest.of(null, "app_session=" + huge))).isSameAs(Decision.Allow.NO_SESSION);
+            assertThat(resolver("").resolve(GatewayRequest.of("Bearer " + huge, null))).isSameAs(Decision.Allow.NO_SESSION);
+            assertThat(authgear.calls()).isZero();
+            // At the bound it is still asked: 16 KiB of credential, "Bearer " included.
+            String longest = "y".repeat(16 * 1024 - "Bearer ".length());
+            authgear.opaqueToken(longest, StandInSession.defaultUser());
+            assertThat(upstream(resolver("").resolve(GatewayRequest.of("Bearer " + longest, null)))).isEqualTo(defaultUserHeaders());
+            assertThat(authgear.calls()).isEqualTo(1);
         }
 
         @Test
@@ -453,20 +475,82 @@ class RemoteResolutionTest {
             assertThat(events.failures).hasSize(4);
         }
 
+        /** A resolver with one call slot (and these more resolver settings), Authgear answering after {@code delay}. */
+        private Resolver oneSlot(Duration delay, String moreSettings, String... appSessions) {
+            authgear.delay(delay);
+            for (String value : appSessions) {
+                authgear.cookieSession("app_session", value, StandInSession.defaultUser());
+            }
+            return resolver(",\"resolver\":{\"max_concurrent_calls\":1" + moreSettings + "}");
+        }
+
         @Test
-        void pastMaxConcurrentCallsACredentialIsNotAskedAbout() {
-            authgear.delay(Duration.ofMillis(200));
-            authgear.cookieSession("app_session", "first", StandInSession.defaultUser());
-            authgear.cookieSession("app_session", "second", StandInSession.defaultUser());
-            Resolver r = resolver(",\"resolver\":{\"max_concurrent_calls\":1}");
+        void pastMaxConcurrentCallsACredentialWaitsForAFreeSlotWithinItsTimeout() {
+            Resolver r = oneSlot(Duration.ofMillis(200), ",\"timeout_ms\":3000", "first", "second");
+            long started = System.nanoTime();
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
+
+            assertThat(second).as("waits for the first call's slot").isNotDone();
+            assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(second.join())).isEqualTo(defaultUserHeaders());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one call after the other").isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(authgear.calls("first")).isEqualTo(1);
+            assertThat(authgear.calls("second")).isEqualTo(1);
+            assertThat(events.failures).isEmpty();
+            assertThat(events.queued).hasValue(1);
+        }
+
+        @Test
+        void aCredentialThatCannotBeServedWithinItsTimeoutGetsOnErrorAtTheTimeout() {
+            Resolver r = oneSlot(Duration.ofMillis(600), ",\"timeout_ms\":400", "first", "second");
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            long started = System.nanoTime();
+            Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(waited).as("answered at its timeout, not after the first call").isBetween(Duration.ofMillis(350), Duration.ofMillis(1500));
+            assertThat(first.join()).as("the first call timed out too").isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(authgear.calls("second")).as("no slot came free in time: never asked").isZero();
+            assertThat(events.failures).anySatisfy(f -> assertThat(f).startsWith("timeout: Authgear's resolver not asked"));
+        }
+
+        @Test
+        void pastTheQueueACredentialIsNotAskedAbout() {
+            Resolver r = oneSlot(Duration.ofMillis(300), ",\"max_queued_calls\":1,\"timeout_ms\":3000", "first", "second", "third");
+            CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
+            Decision third = r.resolveAsync(GatewayRequest.of(null, "app_session=third")).join();
+
+            assertThat(third).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(events.failures).singleElement().asString().startsWith("overloaded: Authgear's resolver not asked: 1 calls in flight and 1 waiting");
+            assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(second.join())).isEqualTo(defaultUserHeaders());
+            assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_session=third")))).as("a slot is free again")
+                    .isEqualTo(defaultUserHeaders());
+            assertThat(authgear.calls("third")).isEqualTo(1);
+        }
+
+        @Test
+        void withNoQueuePastMaxConcurrentCallsACredentialIsNotAskedAbout() {
+            Resolver r = oneSlot(Duration.ofMillis(200), ",\"max_queued_calls\":0", "first", "second");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
             assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
             assertThat(events.failures).singleElement().asString().startsWith("overloaded");
             assertThat(upstream(first.join())).isEqualTo(defaultUserHeaders());
-            assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_session=second")))).as("a slot is free again")
-                    .isEqualTo(defaultUserHeaders());
-            assertThat(authgear.calls("second")).isEqualTo(1);
+            assertThat(authgear.calls("second")).isZero();
+        }
+
+        @Test
+        void theBlockingPathWaitsNoLongerThanTheTimeoutWhenQueued() {
+            Resolver r = oneSlot(Duration.ofSeconds(2), ",\"timeout_ms\":300", "first", "second");
+            r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
+            long started = System.nanoTime();
+            Decision second = r.resolve(GatewayRequest.of(null, "app_session=second"));
+            assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
         }
 
         @Test

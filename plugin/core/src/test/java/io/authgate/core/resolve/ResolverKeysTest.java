@@ -170,6 +170,49 @@ class ResolverKeysTest {
         assertThat(bearer(resolver, freshToken())).isSameAs(Denials.KEYS_UNAVAILABLE);
     }
 
+    /**
+     * (Issue 10, item 6) A JWKS endpoint that accepts connections and never answers: once the cached
+     * keys are past their lifetime, every refresh hangs until {@code fetch_timeout_ms}, then backs off,
+     * then hangs again. New tokens whose kid the cached keys hold must never wait for those refreshes
+     * (before, one in six waited the whole {@code wait_timeout_ms}). Real time: a 1 s key lifetime, 6 s
+     * of requests, two hanging fetches and their back-offs.
+     */
+    @Test
+    void aHangingJwksEndpointNeverDelaysATokenTheCachedKeysCanVerify() throws Exception {
+        Authgate realTime = new Authgate(java.time.Clock.systemUTC(), AuthgateEvents.NONE, config -> new HttpJwksFetcher(
+                CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
+        Resolver resolver = realTime.resolverFor(config(issuer.issuer(), ",\"jwks_uri\":\"" + issuer.jwksUri() + "\","
+                + "\"jwks\":{\"ttl_seconds\":1,\"min_ttl_seconds\":1,\"fetch_timeout_ms\":2000,\"wait_timeout_ms\":1000}"));
+        TokenMinter minter = new TokenMinter(issuer.issuer());
+        assertValidSession(bearer(resolver, minter.mint(TokenRecipe.withClaims(Map.of("jti", "first")), nowSeconds())));
+        issuer.delay(Duration.ofSeconds(60)); // accepts the connection, answers nothing within any timeout
+        Thread.sleep(1_200); // past the keys' 1 s lifetime
+
+        long worstMillis = 0;
+        int requests = 0;
+        long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < end) {
+            String token = minter.mint(TokenRecipe.withClaims(Map.of("jti", UUID.randomUUID().toString())), nowSeconds());
+            long started = System.nanoTime();
+            Decision decision = bearer(resolver, token);
+            long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertValidSession(decision);
+            worstMillis = Math.max(worstMillis, millis);
+            requests++;
+            Thread.sleep(20);
+        }
+
+        assertThat(requests).isGreaterThan(50);
+        // A cold verification takes well under 10 ms; 250 ms is margin for a loaded machine, and a
+        // quarter of the 1 s that a request waited before.
+        assertThat(worstMillis).as("slowest of %d new tokens while the JWKS hangs", requests).isLessThan(250);
+        assertThat(issuer.jwksFetches()).as("refreshes kept being tried in the background").isGreaterThanOrEqualTo(2);
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+
     @Test
     void theEndpointRecoveringEndsTheOutage() {
         Resolver resolver = resolver("");
@@ -211,9 +254,11 @@ class ResolverKeysTest {
         Resolver resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         clock.advance(Duration.ofMinutes(5));
-        assertValidSession(bearer(resolver, freshToken()));
+        assertValidSession(bearer(resolver, freshToken())); // served by the expired keys; refreshed in the background
+        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).as("the background refresh landed").isTrue();
         clock.advance(Duration.ofMinutes(5));
         assertValidSession(bearer(resolver, freshToken()));
+        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).isTrue();
 
         assertThat(issuer.jwksFetches()).isEqualTo(3);
         assertThat(issuer.discoveryFetches()).isEqualTo(1);

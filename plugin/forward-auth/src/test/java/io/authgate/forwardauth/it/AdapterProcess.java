@@ -59,15 +59,26 @@ public final class AdapterProcess implements AutoCloseable {
      * back from the log.
      */
     public static AdapterProcess start(String yaml) throws IOException {
+        return start(yaml, List.of("-Xmx256m"));
+    }
+
+    /** {@link #start(String)} with these JVM options (before {@code -jar}) instead of {@code -Xmx256m}. */
+    public static AdapterProcess start(String yaml, List<String> jvmOptions) throws IOException {
         Path dir = Files.createTempDirectory("authgate-adapter");
         Path config = dir.resolve("authgate.yaml");
         Files.writeString(config, yaml);
-        return startWithArgs(dir, List.of("--config", config.toString()));
+        return startWithArgs(dir, jvmOptions, List.of("--config", config.toString()));
     }
 
     public static AdapterProcess startWithArgs(Path dir, List<String> args) throws IOException {
+        return startWithArgs(dir, List.of("-Xmx256m"), args);
+    }
+
+    private static AdapterProcess startWithArgs(Path dir, List<String> jvmOptions, List<String> args) throws IOException {
         Path log = dir.resolve("adapter.log");
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(javaBin()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
