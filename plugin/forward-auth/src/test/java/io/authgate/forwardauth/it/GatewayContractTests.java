@@ -202,6 +202,25 @@ abstract class GatewayContractTests {
     }
 
     /**
+     * The adapter refuses a decision request with a body or any Transfer-Encoding (smuggling): the
+     * gateway's auth request never has one, whatever the client sent. A client's POST with a body,
+     * by length and chunked, is decided and reaches the upstream.
+     */
+    @Test
+    void aClientRequestWithABodyIsDecidedLikeAnyOther() throws Exception {
+        Stack stack = base();
+        String token = mint(TokenRecipe.VALID);
+        for (String framing : List.of("Content-Length: 11\r\n\r\nhello=world", "Transfer-Encoding: chunked\r\n\r\nb\r\nhello=world\r\n0\r\n\r\n")) {
+            upstream.clear();
+            String raw = "POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1:" + stack.gateway().port() + "\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\n" + framing;
+            RawHttp.Response response = RawHttp.exchange(stack.gateway().port(), raw);
+            assertThat(response.status()).as("%s\n%s\n%s", framing, response, stack.gateway().logs()).isEqualTo(200);
+            assertIdentity(new Seen(response, upstream.nextRequest()), VALID);
+        }
+    }
+
+    /**
      * Where the gateway forwards underscore names, the spoof tests' underscore spellings are real
      * attacks on the configuration; where it drops every one itself, they are stopped before it.
      */
