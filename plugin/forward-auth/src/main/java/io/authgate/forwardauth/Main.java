@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar authgate-forward-auth.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
  * {@code --demo} for the development issuer. Exit status: 0 after a clean shutdown (SIGTERM or
  * SIGINT drain requests in flight first), 1 when it cannot start (a port in use), 2 for a bad
- * configuration or bad arguments.
+ * configuration or bad arguments, 3 when it died of a fatal error while running (an Error, a dead
+ * thread: {@link Fatal}; also what {@code -XX:+ExitOnOutOfMemoryError} exits with).
  */
 public final class Main {
     static final Duration DRAIN = Duration.ofSeconds(10);
@@ -32,6 +33,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Fatal.install();
         System.exit(run(args, System.getenv("AUTHGATE_CONFIG"), System.out, System.err));
     }
 

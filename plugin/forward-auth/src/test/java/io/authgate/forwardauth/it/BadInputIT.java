@@ -316,7 +316,6 @@ class BadInputIT {
                 Arguments.of("a large body", List.of("Content-Length: 100000"), "x".repeat(100_000)),
                 Arguments.of("Content-Length: 0 twice", List.of("Content-Length: 0", "Content-Length: 0"), ""),
                 Arguments.of("Content-Length: 0, 0", List.of("Content-Length: 0, 0"), ""),
-                Arguments.of("Content-Length: 00", List.of("Content-Length: 00"), ""),
                 Arguments.of("Content-Length: +0", List.of("Content-Length: +0"), ""));
     }
 
@@ -336,6 +335,10 @@ class BadInputIT {
     void theSameOverHttp10() throws IOException {
         assertRejectedAndClosed(head("GET " + RESOLVE + " HTTP/1.0", "Host: x", "Transfer-Encoding: chunked") + "0\r\n\r\n" + smuggled(), 400);
         assertRejectedAndClosed(head("GET " + RESOLVE + " HTTP/1.0", "Host: x", "Content-Length: 3") + "abc" + smuggled(), 400);
+        // Netty keeps the first of two lengths in HTTP/1.0 (and refuses two in HTTP/1.1): a front
+        // proxy reading the second would see the smuggled request as this one's body.
+        assertRejectedAndClosed(head("GET " + RESOLVE + " HTTP/1.0", "Host: x", "Content-Length: 0", "Content-Length: " + smuggled().length())
+                + smuggled(), 400);
     }
 
     @Test
