@@ -29,11 +29,17 @@ public record ConnectionPolicy(int maxConnections, OptionalInt maxConnectionsPer
 
     static final Set<String> KEYS = Set.of("max_connections", "max_connections_per_source", "gateway_sources",
             "request_head_timeout_ms", "max_pipelined_requests");
-    static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    static final int DEFAULT_MAX_CONNECTIONS = 1024;
     static final int MAX_MAX_CONNECTIONS = 1_000_000;
     static final List<String> DEFAULT_GATEWAY_SOURCES = List.of("127.0.0.0/8", "::1");
     static final int DEFAULT_REQUEST_HEAD_TIMEOUT_MS = 10_000;
     static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+    /**
+     * File descriptors beyond the decision connections: the management port's connections, calls to
+     * Authgear (resolver.max_concurrent_calls, 256 by default, per distinct resolver settings) and
+     * JWKS fetches, and the JVM's own (about 25, plus 3 per event loop).
+     */
+    static final int DESCRIPTOR_RESERVE = 1024;
 
     /**
      * Reads (and removes) this record's keys from the adapter's configuration. There is no
@@ -57,6 +63,11 @@ public record ConnectionPolicy(int maxConnections, OptionalInt maxConnectionsPer
         int headMs = wholeNumber(root.remove("request_head_timeout_ms"), "request_head_timeout_ms", 100, 600_000, DEFAULT_REQUEST_HEAD_TIMEOUT_MS);
         int pipelined = wholeNumber(root.remove("max_pipelined_requests"), "max_pipelined_requests", 1, 1024, DEFAULT_MAX_PIPELINED_REQUESTS);
         return new ConnectionPolicy(max, perSource, gateways, Duration.ofMillis(headMs), pipelined);
+    }
+
+    /** The open-file limit this policy needs: {@code ulimit -n} (or systemd's LimitNOFILE) at least this. */
+    long descriptorsNeeded() {
+        return (long) maxConnections + DESCRIPTOR_RESERVE;
     }
 
     static ConnectionPolicy defaults() {

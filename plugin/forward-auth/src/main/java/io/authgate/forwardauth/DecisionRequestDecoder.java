@@ -69,6 +69,17 @@ final class DecisionRequestDecoder extends HttpRequestDecoder {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stopped = true; // the connection is gone: nothing buffered is a request anyone waits for
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        // Netty would pass on a head cut short by the close as a failed request: nobody to answer.
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
             headStarted = true;

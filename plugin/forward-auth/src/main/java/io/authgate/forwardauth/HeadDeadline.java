@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One connection's deadline for a complete request head: within {@code timeout} of the connection
@@ -21,6 +22,8 @@ final class HeadDeadline implements Runnable {
 
     private final long timeoutNanos;
     private final Metrics metrics;
+    /** {@link System#nanoTime}, or a test's clock that moves with its event loop's. */
+    private final LongSupplier clock;
     private ChannelHandlerContext ctx;
     private DecisionRequestDecoder decoder;
     /** When the head now awaited began to be awaited, or NONE. */
@@ -30,15 +33,20 @@ final class HeadDeadline implements Runnable {
     private ScheduledFuture<?> timer;
 
     HeadDeadline(Duration timeout, Metrics metrics) {
+        this(timeout, metrics, System::nanoTime);
+    }
+
+    HeadDeadline(Duration timeout, Metrics metrics, LongSupplier clock) {
         this.timeoutNanos = timeout.toNanos();
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** The connection is open: its first head is due. */
     void connected(ChannelHandlerContext ctx, DecisionRequestDecoder decoder) {
         this.ctx = ctx;
         this.decoder = decoder;
-        since = System.nanoTime();
+        since = clock.getAsLong();
         decodedAtSince = 0;
         arm(timeoutNanos);
         ctx.channel().closeFuture().addListener(closed -> cancel());
@@ -57,7 +65,7 @@ final class HeadDeadline implements Runnable {
             return;
         }
         if (!sameHead) {
-            since = System.nanoTime(); // part of a new head is here
+            since = clock.getAsLong(); // part of a new head is here
             decodedAtSince = decoded;
             if (timer == null) {
                 arm(timeoutNanos);
@@ -72,7 +80,7 @@ final class HeadDeadline implements Runnable {
         if (since == NONE || !ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (decoder.isWaitingForUs()) {
             since = now; // not the client's time: the clock restarts when reading does
             arm(timeoutNanos);

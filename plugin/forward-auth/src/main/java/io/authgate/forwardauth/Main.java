@@ -6,15 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
 import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -77,6 +80,7 @@ public final class Main {
         }
         out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
                 + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
+        descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
         }
@@ -104,6 +108,25 @@ public final class Main {
         out.println("authgate forward-auth: stopped");
         out.flush();
         return 0;
+    }
+
+    /**
+     * A line when the process may open fewer files than the connection cap needs: past the limit,
+     * accepting fails (EMFILE) and new connections wait until descriptors free, however low the
+     * adapter's own load. Not an error: the limit may be right for a smaller deployment.
+     */
+    static Optional<String> descriptorWarning(ConnectionPolicy connections) {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) {
+            return Optional.empty();
+        }
+        long limit = os.getMaxFileDescriptorCount();
+        long needed = connections.descriptorsNeeded();
+        if (limit >= needed) {
+            return Optional.empty();
+        }
+        return Optional.of("authgate: warning: the open-file limit (" + limit + ") is below what max_connections "
+                + connections.maxConnections() + " needs (" + needed + "); past it new connections wait until descriptors free:"
+                + " raise ulimit -n (LimitNOFILE) or lower max_connections");
     }
 
     private static JsonNode readYaml(Path file) {

@@ -215,10 +215,11 @@ class ConnectionLimitsIT {
         Thread.sleep(1_000);
         assertThat(millisUntilServed(port, loopback)).isLessThan(RECOVERY_MILLIS);
         String log = adapter.log();
-        assertThat(log).as("no thread died, nothing logged but one line about descriptors")
+        assertThat(log).as("no thread died, nothing logged but the lines about descriptors")
                 .doesNotContain("Exception").doesNotContain("Error").doesNotContain("\tat ");
-        assertThat(log.lines().filter(l -> l.startsWith("authgate: ") && l.contains("file descriptors")).count())
+        assertThat(log.lines().filter(l -> l.startsWith("authgate: cannot accept connections: out of file descriptors")).count())
                 .as("one line says what ran out\n%s", log).isEqualTo(1);
+        assertThat(log).as("warned at start").contains("authgate: warning: the open-file limit (256) is below what max_connections 1024 needs");
         int admin = adapter.adminPort();
         assertThat(PrometheusScrape.scrape(admin).get("authgate_accept_errors_total")).as("accept errors counted").isPositive();
     }
