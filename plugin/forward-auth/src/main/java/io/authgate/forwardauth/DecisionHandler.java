@@ -72,12 +72,12 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         // The decoder reads this connection's next request only while few answers are outstanding.
         DecisionRequestDecoder decoder = (DecisionRequestDecoder) ctx.pipeline().get(ForwardAuthServer.DECODER);
         if (mine.isDone()) {
-            decoder.answered(ctx);
+            decoder.answered();
         } else {
             // Completes on the event loop (onEventLoop), where the decoder lives.
             mine.whenComplete((done, error) -> {
                 Fatal.haltIfFatal("answering a decision", error);
-                decoder.answered(ctx);
+                decoder.answered();
             });
         }
     }

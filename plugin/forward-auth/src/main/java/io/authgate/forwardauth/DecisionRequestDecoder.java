@@ -43,6 +43,8 @@ final class DecisionRequestDecoder extends HttpRequestDecoder {
     private boolean paused;
     /** A request was refused: nothing more is read or decoded; the connection closes after its 400. */
     private boolean stopped;
+    /** This decoder's place in its pipeline: what it decodes goes on from here. */
+    private ChannelHandlerContext self;
     /** Inside this decoder's own channelRead: an answer written now must not re-enter it. */
     private boolean reading;
     /**
@@ -60,6 +62,12 @@ final class DecisionRequestDecoder extends HttpRequestDecoder {
         this.maxPipelined = maxPipelined;
         this.deadline = deadline;
         this.metrics = metrics;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        self = ctx;
+        super.handlerAdded(ctx);
     }
 
     @Override
@@ -141,11 +149,11 @@ final class DecisionRequestDecoder extends HttpRequestDecoder {
         }
     }
 
-    /** A request's answer was written (on this connection's event loop). */
-    void answered(ChannelHandlerContext ctx) {
+    /** A request's answer was written (called on this connection's event loop). */
+    void answered() {
         outstanding--;
         if (!reading) {
-            resumeIfOpen(ctx);
+            resumeIfOpen(self);
         }
     }
 

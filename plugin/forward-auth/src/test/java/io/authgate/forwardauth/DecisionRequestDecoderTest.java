@@ -45,7 +45,7 @@ class DecisionRequestDecoderTest {
             ReferenceCountUtil.release(msg);
             if (answerAtOnce) {
                 ctx.write(Unpooled.wrappedBuffer(new byte[256])); // not flushed: stays in the outbound buffer
-                decoder(ctx.channel()).answered(ctx.pipeline().context(ForwardAuthServer.DECODER));
+                decoder(ctx.channel()).answered();
             }
         }
     }
@@ -65,7 +65,7 @@ class DecisionRequestDecoderTest {
     }
 
     private static void answerOne(EmbeddedChannel ch) {
-        decoder(ch).answered(ch.pipeline().context(ForwardAuthServer.DECODER));
+        decoder(ch).answered();
         ch.runPendingTasks();
     }
 

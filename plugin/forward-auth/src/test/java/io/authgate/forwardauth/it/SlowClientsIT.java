@@ -159,6 +159,32 @@ class SlowClientsIT {
         assertThat(millisForAnotherClient()).isLessThan(OTHERS_MAX_MILLIS);
     }
 
+    @Test
+    void pipelinedPastTheCapWhileDecisionsWaitForKeysAllAreAnsweredInOrder() throws Exception {
+        // Two answers outstanding at most; the first decisions wait half a second for keys. The
+        // connection is read again each time an answer is written, and answers keep request order.
+        issuer.delay(java.time.Duration.ofMillis(500));
+        try (AdapterProcess capped = AdapterProcess.start("authgear_endpoint: " + issuer.issuer() + "\n" + EPHEMERAL
+                + "max_pipelined_requests: 2\njwks: {fetch_timeout_ms: 10000, wait_timeout_ms: 10000}\n")) {
+            int cappedPort = capped.decisionPort();
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                requests.append(i % 2 == 0 ? RawHttp.get(RESOLVE, cappedPort, "Authorization", "Bearer " + token(), "X-Seq", "" + i)
+                        : RawHttp.get(RESOLVE, cappedPort, "X-Seq", "" + i));
+            }
+            try (RawHttp c = RawHttp.connect(cappedPort)) {
+                c.send(requests.toString());
+                for (int i = 0; i < 8; i++) {
+                    RawHttp.Response r = c.read(false);
+                    assertThat(r.status()).as("answer %d", i).isEqualTo(200);
+                    assertThat(r.header("x-authgear-user-id") != null).as("answer %d is request %d's", i, i).isEqualTo(i % 2 == 0);
+                }
+            }
+            assertThat(PrometheusScrape.scrape(capped.adminPort()).get("authgate_connection_read_pauses_total{reason=\"max_pipelined_requests\"}"))
+                    .as("the cap was reached").isPositive();
+        }
+    }
+
     /** Pipelined requests whose answers are read: the JIT and the heap warmed up before measuring. */
     private void warmUp(byte[] batch) throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
