@@ -76,6 +76,16 @@ final class HeadDeadline implements Runnable {
     /** The timer: close a connection whose head is late, else look again when it would be. */
     @Override
     public void run() {
+        try {
+            check();
+        } catch (Throwable t) {
+            // Netty logs and forgets what a scheduled task throws: an Error must still end the process.
+            Fatal.haltIfFatal("checking a request head deadline", t);
+            throw t;
+        }
+    }
+
+    private void check() {
         timer = null;
         if (since == NONE || !ctx.channel().isActive()) {
             return;
