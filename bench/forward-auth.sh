@@ -106,7 +106,7 @@ wait_http() { # url expected-status seconds
 
 # --- the issuer (discovery + JWKS on loopback) and a valid token ----------------------------------
 log "starting the issuer"
-java -Xmx64m -cp "$JAR" "$BENCH/BenchIssuer.java" >"$WORK/issuer.out" 2>&1 &
+java -Xmx64m -XX:+ExitOnOutOfMemoryError -cp "$JAR" "$BENCH/BenchIssuer.java" >"$WORK/issuer.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 300); do grep -q '^TOKEN ' "$WORK/issuer.out" 2>/dev/null && break; sleep 0.1; done
 ISSUER=$(sed -n 's/^ISSUER //p' "$WORK/issuer.out")
@@ -122,7 +122,7 @@ EOF
 if [ -n "${EVENT_LOOP_THREADS:-}" ]; then echo "event_loop_threads: $EVENT_LOOP_THREADS" >>"$WORK/authgate.yaml"; fi
 log "starting authgate ($JAR)"
 # shellcheck disable=SC2086
-java $AUTHGATE_JAVA_OPTS -jar "$JAR" --config "$WORK/authgate.yaml" >"$WORK/authgate.log" 2>&1 &
+java -XX:+ExitOnOutOfMemoryError $AUTHGATE_JAVA_OPTS -jar "$JAR" --config "$WORK/authgate.yaml" >"$WORK/authgate.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 300); do grep -q 'listening: decisions' "$WORK/authgate.log" 2>/dev/null && break; sleep 0.1; done
 AUTH_PORT=$(grep -o 'decisions http://127.0.0.1:[0-9]*' "$WORK/authgate.log" | sed 's/.*://')

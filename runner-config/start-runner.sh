@@ -28,4 +28,6 @@ echo "socket: $socket"
 # Both variables are mandatory; APISIX sets them itself when it spawns the runner.
 export APISIX_LISTEN_ADDRESS="unix:$socket"
 export APISIX_CONF_EXPIRE_TIME=${APISIX_CONF_EXPIRE_TIME:-3600}
-exec java -Dloader.path="$plugins" -Dlogging.config="$here/log4j2.xml" -jar "$runner"
+# -XX:+ExitOnOutOfMemoryError: out of heap, the runner exits (and APISIX restarts it) rather than
+# living on with threads that died of it.
+exec java -XX:+ExitOnOutOfMemoryError -Dloader.path="$plugins" -Dlogging.config="$here/log4j2.xml" -jar "$runner"

@@ -27,12 +27,14 @@ import java.util.regex.PatternSyntaxException;
  * @param rules           per-route modes and policies, first match wins; the top level is the default
  * @param eventLoopThreads how many threads serve connections: by default one per core, not Netty's
  *                        two, since the adapter shares its host's cores with the gateway it serves
+ * @param connections     the decision port's bounds on connections and requests
  * @param forwardedHeaders which headers say what request a rule is matched on
  */
 public record AdapterConfig(
         InetSocketAddress listen,
         InetSocketAddress adminListen,
         int eventLoopThreads,
+        ConnectionPolicy connections,
         String envoyPathPrefix,
         boolean developmentIssuer,
         ObjectNode coreKeys,
@@ -45,8 +47,8 @@ public record AdapterConfig(
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
-    private static final Set<String> ADAPTER_KEYS = Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix", "development_issuer", "rules",
-            "forwarded_headers");
+    private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
+            "development_issuer", "rules", "forwarded_headers"), ConnectionPolicy.KEYS);
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
@@ -60,7 +62,8 @@ public record AdapterConfig(
             String key = it.next();
             if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
                 throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, event_loop_threads, envoy_path_prefix,"
-                        + " development_issuer, rules, forwarded_headers; and the plugin's keys)");
+                        + " development_issuer, rules, forwarded_headers, max_connections, max_connections_per_source, gateway_sources,"
+                        + " request_head_timeout_ms, max_pipelined_requests; and the plugin's keys)");
             }
         }
         InetSocketAddress listen = address(root.remove("listen"), "listen", DEFAULT_LISTEN);
@@ -69,6 +72,7 @@ public record AdapterConfig(
             throw new ConfigException("admin_listen", "must differ from listen: management requests never share the decision port");
         }
         int threads = eventLoopThreads(root.remove("event_loop_threads"));
+        ConnectionPolicy connections = ConnectionPolicy.parse(root);
         String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
         boolean dev = bool(root.remove("development_issuer"), "development_issuer");
         JsonNode rulesNode = root.remove("rules");
@@ -96,7 +100,13 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, envoyPrefix, dev, root, rules, forwarded);
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, root, rules, forwarded);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static List<Rule> rules(JsonNode node, ObjectNode defaults, boolean dev) {

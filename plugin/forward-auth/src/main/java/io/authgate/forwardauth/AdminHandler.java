@@ -45,6 +45,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Fatal.haltIfFatal("serving a management connection", cause);
         ctx.close();
     }
 }

@@ -8,16 +8,19 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * blocks the event loop: when keys must be fetched, the answer is written when they arrive.
  */
 @ChannelHandler.Sharable
-final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     static final String RESOLVE_PATH = "/_resolver/resolve";
     private static final List<Header> ALLOW_GET_HEAD = List.of(new Header("allow", "GET, HEAD"));
     private static final CompletableFuture<Void> ANSWERED = CompletableFuture.completedFuture(null);
@@ -46,7 +49,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
         // HTTP/1.1 answers pipelined requests in order (RFC 9112 §9.3.2). A decision that waits for
         // keys completes later, on another thread: requests behind it on the same connection wait
         // for it, so no later answer overtakes it. The common case (nothing pending) costs nothing.
@@ -55,21 +58,46 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (previous == null || previous.isDone()) {
             mine = handle(ctx, request);
         } else {
-            request.retain();
+            ReferenceCountUtil.retain(request);
             // Whatever became of the previous answer, this one is still owed.
             mine = previous.handle((done, error) -> null).thenComposeAsync(done -> {
                 try {
                     return handle(ctx, request);
                 } finally {
-                    request.release();
+                    ReferenceCountUtil.release(request);
                 }
-            }, ctx.executor());
+            }, onEventLoop(ctx));
         }
         ctx.channel().attr(LAST_ANSWER).set(mine.isDone() ? null : mine);
+        // The decoder reads this connection's next request only while few answers are outstanding.
+        DecisionRequestDecoder decoder = (DecisionRequestDecoder) ctx.pipeline().get(ForwardAuthServer.DECODER);
+        if (mine.isDone()) {
+            decoder.answered();
+        } else {
+            // Completes on the event loop (onEventLoop), where the decoder lives.
+            mine.whenComplete((done, error) -> {
+                Fatal.haltIfFatal("answering a decision", error);
+                decoder.answered();
+            });
+        }
+    }
+
+    /**
+     * The connection's event loop, or the calling thread once that loop no longer takes tasks
+     * (stopping): an answer owed is still written, and the request is still counted out.
+     */
+    private static Executor onEventLoop(ChannelHandlerContext ctx) {
+        return task -> {
+            try {
+                ctx.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+        };
     }
 
     /** Answers one request; the future completes once the answer is written (at once, usually). */
-    private CompletableFuture<Void> handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private CompletableFuture<Void> handle(ChannelHandlerContext ctx, HttpRequest request) {
         long started = System.nanoTime();
         if (request.decoderResult().isFailure()) {
             badRequest(ctx, request.decoderResult().cause(), started);
@@ -98,14 +126,16 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }
         inFlight.incrementAndGet();
-        if (decision.isDone()) {
+        if (decision.isDone() && !decision.isCompletedExceptionally()) {
             answer(ctx, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
             return ANSWERED;
         }
-        return decision.handle((d, error) -> {
+        // Written from the event loop, which then also reads the connection's next request.
+        return decision.handleAsync((d, error) -> {
+            Fatal.haltIfFatal("deciding", error);
             answer(ctx, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
             return null;
-        });
+        }, onEventLoop(ctx));
     }
 
     /** The prefix itself, or the prefix then "/": "/ext_authz" must not also claim "/ext_authzfoo". */
@@ -150,7 +180,10 @@ final class DecisionHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Connection-level failures (resets, a peer gone mid-write): nothing to answer, nothing to log.
+        // An Error (out of memory, ...) that Netty caught in this connection's pipeline: the process
+        // may be broken beyond this connection, so it ends (Fatal). Anything else is connection-level
+        // (resets, a peer gone mid-write): nothing to answer, nothing to log.
+        Fatal.haltIfFatal("serving a decision connection", cause);
         ctx.close();
     }
 }

@@ -36,12 +36,12 @@ public final class ForwardAuth implements AutoCloseable {
         DevelopmentIssuer dev = null;
         // One server, created once: each one opens its event loops' selectors at construction.
         AtomicInteger inFlight = new AtomicInteger();
-        ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads());
+        Metrics metrics = new Metrics();
+        ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics);
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
-            Metrics metrics = new Metrics();
             Authgate authgate = Authgate.create(metrics);
             String devEndpoint = dev == null ? null : dev.issuer();
             AuthgateConfig core = config.coreConfig(devEndpoint);

@@ -15,14 +15,15 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -30,48 +31,76 @@ import java.util.function.Consumer;
 /**
  * The two listeners, on one set of event loops: decisions and management, never the same port.
  * HTTP/1.1 with keep-alive. Limits keep a hostile client cheap: an 8 KiB request line, 64 KiB of
- * headers, 64 KiB of body, and an idle connection closed after a minute. The header limit is well
- * above the core's 16 KiB token cap, so an oversized token is the core's "no session" (200), as
- * Authgear answers it, and not a 431 that Traefik or Envoy would hand to the client; it also covers
- * Envoy's default 60 KiB of request headers.
+ * headers, no body ever read on the decision port ({@link RequestFraming}), a head due within
+ * {@code request_head_timeout_ms}, at most {@code max_pipelined_requests} answers outstanding per
+ * connection and none piling up unread ({@link DecisionRequestDecoder}), at most
+ * {@code max_connections} connections ({@link ConnectionLimits}), and an idle connection closed after
+ * a minute. The header limit is well above the core's 16 KiB token cap, so an oversized token is the
+ * core's "no session" (200), as Authgear answers it, and not a 431 that Traefik or Envoy would hand
+ * to the client; it also covers Envoy's default 60 KiB of request headers.
+ *
+ * <p>An event loop that ends while the server is not stopping ends the process ({@link Fatal}).
  */
 final class ForwardAuthServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 8 * 1024;
     static final int MAX_HEADER_SIZE = 64 * 1024;
-    static final int MAX_BODY = 64 * 1024;
+    /** The management port's requests (no body is expected there either; a small one is tolerated). */
+    static final int MAX_ADMIN_BODY = 64 * 1024;
+    /** The management port's own connection cap: a flood of decisions never locks out health checks. */
+    static final int ADMIN_MAX_CONNECTIONS = 64;
+    static final int IDLE_TIMEOUT_SECONDS = 60;
     /** The decision port's request decoder; writes from its place skip the response encoder. */
     static final String DECODER = "decoder";
 
     /** epoll where the native library loads (Linux x86-64), NIO anywhere else. */
     private static final boolean EPOLL = Epoll.isAvailable();
 
-    private final EventLoopGroup boss = EPOLL ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+    private final EventLoopGroup boss = group(1, "authgate-accept");
     private final EventLoopGroup workers;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight;
+    private final ConnectionPolicy policy;
+    private final Metrics metrics;
+    private final ConnectionLimits decisionLimits;
+    private final ConnectionLimits adminLimits;
+    private volatile boolean stopping;
     private Channel decisionChannel;
     private Channel adminChannel;
 
     /** @param threads event loops serving connections (both ports) */
-    ForwardAuthServer(AtomicInteger inFlight, int threads) {
+    ForwardAuthServer(AtomicInteger inFlight, int threads, ConnectionPolicy policy, Metrics metrics) {
         this.inFlight = inFlight;
-        this.workers = EPOLL ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        this.policy = policy;
+        this.metrics = metrics;
+        this.workers = group(threads, "authgate-io");
+        this.decisionLimits = ConnectionLimits.of(policy, metrics);
+        this.adminLimits = new ConnectionLimits(ADMIN_MAX_CONNECTIONS, ConnectionLimits.Refusal.ADMIN_MAX_CONNECTIONS,
+                OptionalInt.empty(), policy.gatewaySources(), metrics);
+        metrics.openConnections(decisionLimits::open);
+        Fatal.watch(boss, () -> stopping);
+        Fatal.watch(workers, () -> stopping);
+    }
+
+    private static EventLoopGroup group(int threads, String name) {
+        DefaultThreadFactory factory = new DefaultThreadFactory(name);
+        return EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
     /** Binds both ports or fails; returns nothing until both listen. */
     void start(InetSocketAddress decisions, ChannelHandler decisionHandler, InetSocketAddress admin, ChannelHandler adminHandler)
             throws InterruptedException {
+        AcceptErrors acceptErrors = new AcceptErrors(metrics, System.err);
         // Decoder and encoder are separate rather than an HttpServerCodec, whose encoder expects one
         // encoded response per request it decoded: a cached session's answer is written pre-encoded,
         // from the decoder's place in the pipeline, so it passes no encoder (Responses.allow).
-        decisionChannel = bind(decisions, p -> p
-                .addLast(DECODER, new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+        decisionChannel = bind(decisions, decisionLimits, acceptErrors, p -> p
+                .addLast(DECODER, new DecisionRequestDecoder(policy.maxPipelinedRequests(),
+                        new HeadDeadline(policy.requestHeadTimeout(), metrics), metrics))
                 .addLast(new HttpResponseEncoder())
-                .addLast(new HttpObjectAggregator(MAX_BODY))
                 .addLast(decisionHandler));
-        adminChannel = bind(admin, p -> p
+        adminChannel = bind(admin, adminLimits, acceptErrors, p -> p
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-                .addLast(new HttpObjectAggregator(MAX_BODY))
+                .addLast(new HttpObjectAggregator(MAX_ADMIN_BODY))
                 .addLast(adminHandler));
     }
 
@@ -83,17 +112,22 @@ final class ForwardAuthServer implements AutoCloseable {
         return (InetSocketAddress) adminChannel.localAddress();
     }
 
-    private Channel bind(InetSocketAddress address, Consumer<ChannelPipeline> handlers) throws InterruptedException {
+    private Channel bind(InetSocketAddress address, ConnectionLimits limits, AcceptErrors acceptErrors, Consumer<ChannelPipeline> handlers)
+            throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .handler(acceptErrors)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!limits.admit(ch)) {
+                            return;
+                        }
                         connections.add(ch);
-                        ch.pipeline().addLast(new ReadTimeoutHandler(60, TimeUnit.SECONDS));
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
                         handlers.accept(ch.pipeline());
                     }
                 });
@@ -105,6 +139,7 @@ final class ForwardAuthServer implements AutoCloseable {
      * connection and the event loops.
      */
     void shutdown(Duration drain) {
+        stopping = true;
         if (decisionChannel != null) {
             decisionChannel.close().syncUninterruptibly();
         }

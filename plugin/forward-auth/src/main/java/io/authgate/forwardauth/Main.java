@@ -6,22 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
 import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar authgate-forward-auth.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
  * {@code --demo} for the development issuer. Exit status: 0 after a clean shutdown (SIGTERM or
  * SIGINT drain requests in flight first), 1 when it cannot start (a port in use), 2 for a bad
- * configuration or bad arguments.
+ * configuration or bad arguments, 3 when it died of a fatal error while running (an Error, a dead
+ * thread: {@link Fatal}; also what {@code -XX:+ExitOnOutOfMemoryError} exits with).
  */
 public final class Main {
     static final Duration DRAIN = Duration.ofSeconds(10);
@@ -32,6 +36,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Fatal.install();
         System.exit(run(args, System.getenv("AUTHGATE_CONFIG"), System.out, System.err));
     }
 
@@ -75,6 +80,7 @@ public final class Main {
         }
         out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
                 + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
+        descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
         }
@@ -102,6 +108,25 @@ public final class Main {
         out.println("authgate forward-auth: stopped");
         out.flush();
         return 0;
+    }
+
+    /**
+     * A line when the process may open fewer files than the connection cap needs: past the limit,
+     * accepting fails (EMFILE) and new connections wait until descriptors free, however low the
+     * adapter's own load. Not an error: the limit may be right for a smaller deployment.
+     */
+    static Optional<String> descriptorWarning(ConnectionPolicy connections) {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) {
+            return Optional.empty();
+        }
+        long limit = os.getMaxFileDescriptorCount();
+        long needed = connections.descriptorsNeeded();
+        if (limit >= needed) {
+            return Optional.empty();
+        }
+        return Optional.of("authgate: warning: the open-file limit (" + limit + ") is below what max_connections "
+                + connections.maxConnections() + " needs (" + needed + "); past it new connections wait until descriptors free:"
+                + " raise ulimit -n (LimitNOFILE) or lower max_connections");
     }
 
     private static JsonNode readYaml(Path file) {

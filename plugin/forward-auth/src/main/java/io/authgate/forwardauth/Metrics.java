@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Counters and a latency histogram in Prometheus text format. Hand-written: a dozen series need no
@@ -27,6 +28,28 @@ public final class Metrics implements AuthgateEvents {
         final String label;
 
         Outcome(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Why a connection's socket stopped being read for a while (back-pressure). */
+    public enum Pause {
+        MAX_PIPELINED_REQUESTS("max_pipelined_requests"), UNWRITABLE("unwritable");
+
+        final String label;
+
+        Pause(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Why the adapter closed a connection it had admitted. */
+    public enum Closure {
+        REQUEST_HEAD_TIMEOUT("request_head_timeout");
+
+        final String label;
+
+        Closure(String label) {
             this.label = label;
         }
     }
@@ -51,6 +74,12 @@ public final class Metrics implements AuthgateEvents {
     private volatile VerifiedTokenCache tokens;
     private volatile RemoteSessions remote;
     private final Histogram resolverLatency = new Histogram();
+    private final Map<ConnectionLimits.Refusal, LongAdder> refusals = new EnumMap<>(ConnectionLimits.Refusal.class);
+    private final Map<Closure, LongAdder> closures = new EnumMap<>(Closure.class);
+    private final Map<Pause, LongAdder> pauses = new EnumMap<>(Pause.class);
+    private final LongAdder acceptErrors = new LongAdder();
+    /** The decision port's open connections, once the server reports them ({@link #openConnections}). */
+    private volatile IntSupplier openConnections = () -> 0;
 
     /** A Prometheus histogram over {@link #BUCKETS}. */
     private static final class Histogram {
@@ -104,6 +133,35 @@ public final class Metrics implements AuthgateEvents {
         for (ResolverUnavailableException.Cause c : ResolverUnavailableException.Cause.values()) {
             resolverErrors.put(c, new LongAdder());
         }
+        for (ConnectionLimits.Refusal r : ConnectionLimits.Refusal.values()) {
+            refusals.put(r, new LongAdder());
+        }
+        for (Closure c : Closure.values()) {
+            closures.put(c, new LongAdder());
+        }
+        for (Pause p : Pause.values()) {
+            pauses.put(p, new LongAdder());
+        }
+    }
+
+    void connectionRefused(ConnectionLimits.Refusal why) {
+        refusals.get(why).increment();
+    }
+
+    void connectionClosed(Closure why) {
+        closures.get(why).increment();
+    }
+
+    void readPaused(Pause why) {
+        pauses.get(why).increment();
+    }
+
+    void acceptFailed() {
+        acceptErrors.increment();
+    }
+
+    void openConnections(IntSupplier gauge) {
+        openConnections = gauge;
     }
 
     /** The caches and call slots the gauges show: the adapter's one token cache, and its resolver's (or none). */
@@ -197,6 +255,20 @@ public final class Metrics implements AuthgateEvents {
         counter(out, "authgate_resolver_queued_total", "Remote resolutions that waited for a free call slot.", resolverQueued.sum());
         resolverLatency.render(out, "authgate_resolver_call_duration_seconds", "Duration of calls to Authgear's resolver.");
         gauges(out);
+        out.append("# HELP authgate_connections_open Open connections on the decision port.\n");
+        out.append("# TYPE authgate_connections_open gauge\n");
+        out.append("authgate_connections_open ").append(openConnections.getAsInt()).append('\n');
+        out.append("# HELP authgate_connections_refused_total Connections closed as they were accepted, by the cap they were over.\n");
+        out.append("# TYPE authgate_connections_refused_total counter\n");
+        refusals.forEach((r, n) -> out.append("authgate_connections_refused_total{reason=\"").append(r.label).append("\"} ").append(n.sum()).append('\n'));
+        out.append("# HELP authgate_connections_closed_total Admitted connections the adapter closed, by reason.\n");
+        out.append("# TYPE authgate_connections_closed_total counter\n");
+        closures.forEach((c, n) -> out.append("authgate_connections_closed_total{reason=\"").append(c.label).append("\"} ").append(n.sum()).append('\n'));
+        out.append("# HELP authgate_connection_read_pauses_total Times a connection stopped being read until it could take more, by reason.\n");
+        out.append("# TYPE authgate_connection_read_pauses_total counter\n");
+        pauses.forEach((p, n) -> out.append("authgate_connection_read_pauses_total{reason=\"").append(p.label).append("\"} ").append(n.sum()).append('\n'));
+        counter(out, "authgate_accept_errors_total", "Failures to accept a connection (file descriptors exhausted, ...); accepting resumes after a pause.",
+                acceptErrors.sum());
         return out.toString();
     }
 

@@ -101,6 +101,9 @@ public final class RunnerProcess implements AutoCloseable {
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // As apisix-conf/config.yaml starts it: a runner out of memory exits (APISIX restarts it)
+        // rather than living on with dead threads.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(extraJvmArgs);
         command.add("-Dloader.path=" + loaderDir);
         command.add("-jar");

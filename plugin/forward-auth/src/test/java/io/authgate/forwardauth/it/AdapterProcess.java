@@ -54,30 +54,55 @@ public final class AdapterProcess implements AutoCloseable {
     }
 
     /**
+     * The JVM options the README tells users to run the adapter with: a small fixed heap, the
+     * parallel collector, and death rather than a zombie on OutOfMemoryError.
+     */
+    public static final List<String> USER_JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError");
+
+    /**
+     * How to launch the process beyond the user's command line: a wrapper in front of {@code java}
+     * (e.g. {@code prlimit --nofile=256:256}) and JVM options after the user's (so they win).
+     */
+    public record Launch(List<String> wrapper, List<String> jvmOptions) {
+        public static final Launch AS_THE_USER = new Launch(List.of(), List.of());
+
+        public Launch {
+            wrapper = List.copyOf(wrapper);
+            jvmOptions = List.copyOf(jvmOptions);
+        }
+    }
+
+    /**
      * Starts the adapter with this YAML (written to a temp file). Use {@code listen:
      * 127.0.0.1:0} and {@code admin_listen: 127.0.0.1:0} for ephemeral ports; the bound ones are read
      * back from the log.
      */
     public static AdapterProcess start(String yaml) throws IOException {
-        return start(yaml, List.of("-Xmx256m"));
+        return start(yaml, Launch.AS_THE_USER);
     }
 
-    /** {@link #start(String)} with these JVM options (before {@code -jar}) instead of {@code -Xmx256m}. */
+    /** {@link #start(String)} with these JVM options after the user's (so they win). */
     public static AdapterProcess start(String yaml, List<String> jvmOptions) throws IOException {
+        return start(yaml, new Launch(List.of(), jvmOptions));
+    }
+
+    public static AdapterProcess start(String yaml, Launch launch) throws IOException {
         Path dir = Files.createTempDirectory("authgate-adapter");
         Path config = dir.resolve("authgate.yaml");
         Files.writeString(config, yaml);
-        return startWithArgs(dir, jvmOptions, List.of("--config", config.toString()));
+        return startWithArgs(dir, List.of("--config", config.toString()), launch);
     }
 
     public static AdapterProcess startWithArgs(Path dir, List<String> args) throws IOException {
-        return startWithArgs(dir, List.of("-Xmx256m"), args);
+        return startWithArgs(dir, args, Launch.AS_THE_USER);
     }
 
-    private static AdapterProcess startWithArgs(Path dir, List<String> jvmOptions, List<String> args) throws IOException {
+    private static AdapterProcess startWithArgs(Path dir, List<String> args, Launch launch) throws IOException {
         Path log = dir.resolve("adapter.log");
-        List<String> command = new ArrayList<>(List.of(javaBin()));
-        command.addAll(jvmOptions);
+        List<String> command = new ArrayList<>(launch.wrapper());
+        command.add(javaBin());
+        command.addAll(USER_JVM_OPTIONS);
+        command.addAll(launch.jvmOptions());
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -99,7 +124,7 @@ public final class AdapterProcess implements AutoCloseable {
 
     /** Runs the jar to completion (for configurations that must fail); returns exit code and output. */
     public static Result run(List<String> args, Duration timeout) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+ExitOnOutOfMemoryError", "-jar", jar().toString()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -138,6 +163,10 @@ public final class AdapterProcess implements AutoCloseable {
         return decisions.getPort();
     }
 
+    public int adminPort() {
+        return admin.getPort();
+    }
+
     public String adminOrigin() {
         return "http://127.0.0.1:" + admin.getPort();
     }
@@ -152,6 +181,24 @@ public final class AdapterProcess implements AutoCloseable {
 
     public Process process() {
         return process;
+    }
+
+    /** The adapter's resident memory now, from /proc (Linux). */
+    public long residentKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + process.pid() + " (not Linux, or it has exited)");
+    }
+
+    /** Waits for the process to end on its own; returns its exit code, or fails. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("adapter still running after " + timeout + ":\n" + log());
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM, then waits; returns the exit code. */

@@ -202,6 +202,29 @@ abstract class GatewayContractTests {
     }
 
     /**
+     * The adapter refuses a decision request with a body or any Transfer-Encoding (smuggling): the
+     * gateway's auth request never has one, whatever the client sent. A client's POST with a body,
+     * by length and chunked, is decided and reaches the upstream.
+     */
+    @Test
+    void aClientRequestWithABodyIsDecidedLikeAnyOther() throws Exception {
+        Stack stack = base();
+        String token = mint(TokenRecipe.VALID);
+        Map<Map.Entry<String, String>, String> bodies = new LinkedHashMap<>();
+        bodies.put(Map.entry("Content-Length", "11"), "hello=world");
+        bodies.put(Map.entry("Transfer-Encoding", "chunked"), "b\r\nhello=world\r\n0\r\n\r\n");
+        for (Map.Entry<Map.Entry<String, String>, String> body : bodies.entrySet()) {
+            upstream.clear();
+            List<Map.Entry<String, String>> headers = List.of(bearer(token),
+                    Map.entry("Content-Type", "application/x-www-form-urlencoded"), body.getKey());
+            int port = stack.gateway().port();
+            RawHttp.Response response = RawHttp.exchange(port, RawHttp.request("POST", PATH, port, withHost(stack.gateway(), headers)) + body.getValue());
+            assertThat(response.status()).as("%s\n%s\n%s", body.getKey(), response, stack.gateway().logs()).isEqualTo(200);
+            assertIdentity(new Seen(response, upstream.nextRequest()), VALID);
+        }
+    }
+
+    /**
      * Where the gateway forwards underscore names, the spoof tests' underscore spellings are real
      * attacks on the configuration; where it drops every one itself, they are stopped before it.
      */

@@ -45,6 +45,38 @@ public final class RawHttp implements AutoCloseable {
         return new RawHttp(socket);
     }
 
+    /** A connection to a loopback port from this local address (another 127.x.y.z is another source), 5 s read timeout. */
+    public static RawHttp connect(int port, InetAddress from) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        socket.setTcpNoDelay(true);
+        return new RawHttp(socket);
+    }
+
+    /**
+     * Whether the server has closed the connection, looking for at most {@code waitMillis}: EOF or a
+     * reset is closed; silence is open. Any bytes that arrive fail: nothing was expected.
+     */
+    public boolean closedWithin(int waitMillis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(Math.max(1, waitMillis));
+        try {
+            int b = in.read();
+            if (b != -1) {
+                throw new IOException("expected silence or a close, got data: " + (char) b);
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset: closed too
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(before);
+            }
+        }
+    }
+
     /** One request on a fresh connection, one response read. */
     public static Response exchange(int port, byte[] request) throws IOException {
         try (RawHttp c = connect(port)) {
