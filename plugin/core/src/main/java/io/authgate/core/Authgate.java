@@ -19,7 +19,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -136,6 +139,25 @@ public final class Authgate {
             keys.onKeysRemoved(tokens::invalidateAll);
             return new Issuer(keys, tokens);
         });
+    }
+
+    /**
+     * Forgets the key sources, token caches and resolver-answer caches no configuration here uses,
+     * so a process that replaces its configuration (the adapter's reload) keeps only what it serves
+     * with. Whatever the given configurations name is kept, so keys and caches carry over. Anything
+     * still deciding with a forgotten one keeps it until it ends: nothing is closed.
+     */
+    public void retainOnly(Collection<AuthgateConfig> inUse) {
+        Set<IssuerKey> issuersInUse = new HashSet<>();
+        Set<RemoteKey> remotesInUse = new HashSet<>();
+        for (AuthgateConfig c : inUse) {
+            issuersInUse.add(IssuerKey.of(c));
+            if (c.resolver() != null) {
+                remotesInUse.add(new RemoteKey(c.resolver(), c.issuer()));
+            }
+        }
+        issuers.keySet().retainAll(issuersInUse);
+        remotes.keySet().retainAll(remotesInUse);
     }
 
     public Clock clock() {

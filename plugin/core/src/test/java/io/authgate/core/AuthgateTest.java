@@ -146,4 +146,25 @@ class AuthgateTest {
         assertThat(validSession(bearer(resolver, token))).isTrue();
         assertThat(production.issuer(config("")).keys().hasKeys()).isTrue();
     }
+
+    @Test
+    void retainOnlyKeepsTheKeysAndCachesOfTheConfigurationsInUseAndForgetsTheRest() {
+        AuthgateConfig kept = config("");
+        AuthgateConfig dropped = config(",\"token_cache_max_bytes\":1048576");
+        AuthgateConfig withResolver = config(",\"resolver\":{\"timeout_ms\":900}");
+        Authgate.Issuer keptIssuer = authgate.issuer(kept);
+        Authgate.Issuer droppedIssuer = authgate.issuer(dropped);
+        var remote = authgate.remoteSessions(withResolver);
+
+        authgate.retainOnly(java.util.List.of(kept));
+
+        assertThat(authgate.issuer(kept)).as("kept: the same keys and token cache").isSameAs(keptIssuer);
+        assertThat(authgate.issuer(dropped)).as("forgotten: made anew when next asked for").isNotSameAs(droppedIssuer);
+        assertThat(authgate.remoteSessions(withResolver)).as("no configuration in use has these resolver settings").isNotSameAs(remote);
+
+        var remoteNow = authgate.remoteSessions(withResolver);
+        authgate.retainOnly(java.util.List.of(withResolver));
+        assertThat(authgate.remoteSessions(withResolver)).isSameAs(remoteNow);
+        assertThat(authgate.issuer(withResolver)).as("same issuer and key settings as kept").isSameAs(keptIssuer);
+    }
 }

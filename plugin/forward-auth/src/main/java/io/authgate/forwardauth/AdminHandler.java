@@ -12,17 +12,17 @@ import java.util.List;
 
 /**
  * The management port, never the decision port: {@code /healthz} (the process is up),
- * {@code /readyz} (keys are loaded for every configured issuer), {@code /metrics} (Prometheus).
+ * {@code /readyz} (keys are loaded for every issuer the running configuration names), {@code /metrics} (Prometheus).
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final List<Header> PROMETHEUS = List.of(new Header("content-type", "text/plain; version=0.0.4; charset=utf-8"));
 
-    private final List<CachedJwks> keys;
+    private final LiveRouting routing;
     private final Metrics metrics;
 
-    AdminHandler(List<CachedJwks> keys, Metrics metrics) {
-        this.keys = List.copyOf(keys);
+    AdminHandler(LiveRouting routing, Metrics metrics) {
+        this.routing = routing;
         this.metrics = metrics;
     }
 
@@ -32,6 +32,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         switch (ForwardedTarget.pathOf(request.uri())) {
             case "/healthz" -> Responses.text(ctx, keepAlive, 200, "ok\n");
             case "/readyz" -> {
+                List<CachedJwks> keys = routing.current().keys();
                 boolean ready = keys.stream().allMatch(CachedJwks::hasKeys);
                 if (!ready) {
                     keys.forEach(CachedJwks::prefetch);

@@ -36,13 +36,13 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     /** The answer still being decided on a connection, if any. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
-    private final Router router;
+    private final LiveRouting routing;
     private final String envoyPathPrefix;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
 
-    DecisionHandler(Router router, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
-        this.router = router;
+    DecisionHandler(LiveRouting routing, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
+        this.routing = routing;
         this.envoyPathPrefix = envoyPathPrefix;
         this.metrics = metrics;
         this.inFlight = inFlight;
@@ -121,7 +121,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
                 request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
         CompletableFuture<Decision> decision;
         try {
-            decision = router.decide(request, envoy, credentials);
+            decision = routing.current().router().decide(request, envoy, credentials);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }

@@ -1,28 +1,31 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.Authgate;
-import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.jwks.CachedJwks;
-import io.authgate.core.resolve.Resolver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The running adapter: the core, the development issuer if configured, and the two listeners. */
+/**
+ * The running adapter: the core, the development issuer if configured, the two listeners, and the
+ * routing decisions are made with, which {@link #reload} replaces.
+ */
 public final class ForwardAuth implements AutoCloseable {
     private final ForwardAuthServer server;
     private final DevelopmentIssuer developmentIssuer;
     private final Metrics metrics;
+    private final Authgate authgate;
+    private final LiveRouting live;
 
-    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics) {
+    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, Authgate authgate, LiveRouting live) {
         this.server = server;
         this.developmentIssuer = developmentIssuer;
         this.metrics = metrics;
+        this.authgate = authgate;
+        this.live = live;
     }
 
     /** Could not start: a port in use, an address that is not local. */
@@ -44,27 +47,13 @@ public final class ForwardAuth implements AutoCloseable {
             }
             Authgate authgate = Authgate.create(metrics);
             String devEndpoint = dev == null ? null : dev.issuer();
-            AuthgateConfig core = config.coreConfig(devEndpoint);
-            Resolver resolver = authgate.resolverFor(core);
-            Authgate.Issuer issuer = authgate.issuer(core);
-            issuer.keys().prefetch();
-            // Rules share the top level's issuer and resolver settings, so these are the adapter's caches.
-            metrics.watch(issuer.tokens(), authgate.remoteSessions(core));
-            List<Router.Route> routes = new ArrayList<>();
-            List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
-            for (AdapterConfig.Rule rule : config.rules()) {
-                AuthgateConfig ruleConfig = config.coreConfig(rule, devEndpoint);
-                routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
-                CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
-                if (!keys.contains(ruleKeys)) {
-                    keys.add(ruleKeys);
-                    ruleKeys.prefetch();
-                }
-            }
-            Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
-                    config.adminListen(), new AdminHandler(keys, metrics));
-            return new ForwardAuth(server, dev, metrics);
+            Routing routing = Routing.build(config, authgate, devEndpoint);
+            routing.prefetchKeys();
+            watch(metrics, authgate, routing);
+            LiveRouting live = new LiveRouting(routing);
+            server.start(config.listen(), new DecisionHandler(live, config.envoyPathPrefix(), metrics, inFlight),
+                    config.adminListen(), new AdminHandler(live, metrics));
+            return new ForwardAuth(server, dev, metrics, authgate, live);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
             server.close();
@@ -83,6 +72,39 @@ public final class ForwardAuth implements AutoCloseable {
             server.close();
             throw new StartException("interrupted while starting", e);
         }
+    }
+
+    /** Rules share the top level's issuer and resolver settings, so these are the adapter's caches. */
+    private static void watch(Metrics metrics, Authgate authgate, Routing routing) {
+        metrics.watch(routing.issuer().tokens(), authgate.remoteSessions(routing.topLevel()));
+    }
+
+    /**
+     * Replaces the running configuration with {@code next}, whole, or changes nothing. Requests
+     * already deciding finish under the configuration they started with; keys and caches carry over
+     * for every issuer (and resolver settings) the new configuration still names, and those it no
+     * longer names are forgotten. The new issuers' keys are fetched at once, in the background.
+     *
+     * @throws ConfigException naming the key when {@code next} changes what only a restart can
+     *                         ({@link RestartOnlyKeys}) or what only the runtime can check; the running
+     *                         configuration keeps serving
+     */
+    public synchronized void reload(AdapterConfig next) {
+        Routing running = live.current();
+        Optional<String> restartOnly = RestartOnlyKeys.firstChanged(running.config(), next);
+        if (restartOnly.isPresent()) {
+            throw new ConfigException(restartOnly.get(), "cannot change on reload (it is set when the process starts): restart to apply it");
+        }
+        Routing routing = Routing.build(next, authgate, developmentIssuer == null ? null : developmentIssuer.issuer());
+        routing.prefetchKeys();
+        live.replace(routing);
+        watch(metrics, authgate, routing);
+        authgate.retainOnly(routing.coreConfigs());
+    }
+
+    /** The configuration requests are decided with now. */
+    public AdapterConfig config() {
+        return live.current().config();
     }
 
     private static String describe(AdapterConfig config, Exception e) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.LogFormat;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -41,29 +43,26 @@ public final class Main {
     }
 
     static int run(String[] args, String configFromEnv, PrintStream out, PrintStream err) {
-        JsonNode tree;
         boolean demo = false;
+        Optional<ConfigFile> file;
+        AdapterConfig config;
         try {
             if (args.length == 1 && args[0].equals("--demo")) {
                 demo = true;
                 ObjectNode node = JsonNodeFactory.instance.objectNode();
                 node.put("development_issuer", true);
-                tree = node;
+                file = Optional.empty();
+                config = AdapterConfig.parse(node);
             } else if (args.length == 2 && args[0].equals("--config")) {
-                tree = readYaml(Path.of(args[1]));
+                file = Optional.of(ConfigFile.plain(Path.of(args[1])));
+                config = file.get().read();
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                tree = readYaml(Path.of(configFromEnv));
+                file = Optional.of(ConfigFile.plain(Path.of(configFromEnv)));
+                config = file.get().read();
             } else {
                 err.print(USAGE);
                 return 2;
             }
-        } catch (ConfigException e) {
-            err.println(Denials.invalidConfigMessage(e));
-            return 2;
-        }
-        AdapterConfig config;
-        try {
-            config = AdapterConfig.parse(tree);
         } catch (ConfigException e) {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
@@ -77,6 +76,13 @@ public final class Main {
         } catch (ConfigException e) {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
+        }
+        // Before the line that says it listens: a SIGHUP from then on reloads (the JVM's default ends the process).
+        AdapterLog log = AdapterLog.to(LogFormat.TEXT, out);
+        if (file.isPresent()) {
+            ReloadOnHangup.install(file.get(), app, log);
+        } else {
+            Signal.handle(new Signal("HUP"), s -> err.println("authgate: SIGHUP ignored: no configuration file to read again (--demo)"));
         }
         out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
                 + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
@@ -129,7 +135,7 @@ public final class Main {
                 + " raise ulimit -n (LimitNOFILE) or lower max_connections");
     }
 
-    private static JsonNode readYaml(Path file) {
+    static JsonNode readYaml(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         try {
             JsonNode tree = yaml.readTree(Files.readString(file));
