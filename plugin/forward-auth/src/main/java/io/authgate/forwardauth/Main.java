@@ -19,7 +19,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,7 +34,10 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
     static final Duration DRAIN = Duration.ofSeconds(10);
-    private static final String USAGE = "usage: java -jar authgate-forward-auth.jar --config FILE | --demo\n"
+    private static final String USAGE = "usage: java -jar authgate-forward-auth.jar --config FILE | --demo [--config FILE]\n"
+            + "       java -jar authgate-forward-auth.jar mint [--roles a,b] [--amr pwd,mfa] [--sub ID] [--expires-in SECONDS]\n"
+            + "       java -jar authgate-forward-auth.jar explain FILE [--method M] [--host H] [--path P] [--header 'N: V']...\n"
+            + "                                        [--token T | --token-file F | --cookie C | --cookie-file F] [--jwks FILE]\n"
             + "       (or set AUTHGATE_CONFIG=FILE)\n";
 
     private Main() {
@@ -39,20 +45,45 @@ public final class Main {
 
     public static void main(String[] args) {
         Fatal.install();
-        System.exit(run(args, System.getenv("AUTHGATE_CONFIG"), System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
     static int run(String[] args, String configFromEnv, PrintStream out, PrintStream err) {
+        return run(args, configFromEnv == null ? Map.of() : Map.of("AUTHGATE_CONFIG", configFromEnv), out, err);
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String configFromEnv = env.get("AUTHGATE_CONFIG");
+        List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
+        if (args.length >= 1 && args[0].equals("mint")) {
+            return MintCommand.run(rest, env, out, err);
+        }
         boolean demo = false;
         Optional<ConfigFile> file;
         AdapterConfig config;
+        Path demoFile = DemoKeyFile.defaultPath(env);
         try {
-            if (args.length == 1 && args[0].equals("--demo")) {
+            if (args.length >= 1 && args[0].equals("--demo")) {
                 demo = true;
-                ObjectNode node = JsonNodeFactory.instance.objectNode();
-                node.put("development_issuer", true);
-                file = Optional.empty();
-                config = AdapterConfig.parse(node);
+                CommandFlags flags;
+                try {
+                    flags = CommandFlags.parse(rest, Set.of("--config", "--demo-file"), Set.of());
+                } catch (CommandFlags.UsageException e) {
+                    err.println("authgate --demo: " + e.getMessage());
+                    return 2;
+                }
+                demoFile = flags.value("--demo-file").map(Path::of).orElse(demoFile);
+                file = flags.value("--config").map(f -> new ConfigFile(Path.of(f), DemoConfig::adjust));
+                if (file.isPresent()) {
+                    List<String> setAside = DemoConfig.setAside(readYaml(file.get().path()));
+                    config = file.get().read();
+                    out.println("--demo --config " + file.get().path() + ": your rules against the development issuer"
+                            + (setAside.isEmpty() ? "" : " (set aside from the file: " + String.join(", ", setAside) + ")"));
+                } else {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode();
+                    node.put("development_issuer", true);
+                    config = AdapterConfig.parse(node);
+                }
             } else if (args.length == 2 && args[0].equals("--config")) {
                 file = Optional.of(ConfigFile.plain(Path.of(args[1])));
                 config = file.get().read();
@@ -84,14 +115,22 @@ public final class Main {
         } else {
             Signal.handle(new Signal("HUP"), s -> err.println("authgate: SIGHUP ignored: no configuration file to read again (--demo)"));
         }
+        // Also before that line: whoever waits for it may run mint at once.
+        boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app.developmentIssuer().tokens(), err);
         out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
                 + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
+            if (demoFileWritten) {
+                out.println("Demo tokens: java -jar authgate-forward-auth.jar mint --roles admin --expires-in 60"
+                        + " (signed with this run's key, kept in " + demoFile + " until it stops)");
+            }
         }
-        if (demo) {
+        if (demo && file.isEmpty()) {
             new Demo(app, out).show();
+        } else if (demo) {
+            Demo.showOwnRules(app, demoFile, out);
         }
         out.flush();
 
@@ -111,9 +150,23 @@ public final class Main {
             err.println("authgate: error while stopping: " + e);
             return 1;
         }
+        if (config.developmentIssuer()) {
+            DemoKeyFile.delete(demoFile, app.developmentIssuer().tokens());
+        }
         out.println("authgate forward-auth: stopped");
         out.flush();
         return 0;
+    }
+
+    /** The file {@code mint} reads; a demo that cannot write it still runs (only {@code mint} needs it). */
+    private static boolean writeDemoFile(Path demoFile, DemoTokens tokens, PrintStream err) {
+        try {
+            DemoKeyFile.write(demoFile, tokens);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("authgate: warning: cannot write " + demoFile + " (" + e.getMessage() + "): mint will not find this demo");
+            return false;
+        }
     }
 
     /**

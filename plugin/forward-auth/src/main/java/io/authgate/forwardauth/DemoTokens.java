@@ -1,0 +1,86 @@
+package io.authgate.forwardauth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The development issuer's signing key and origin, and the access tokens it mints, shaped like
+ * Authgear's (audience: the issuer itself, as the adapter's default audience expects). Used by the
+ * running development issuer and by {@code mint}, which reads the same key from the file the demo
+ * writes ({@link DemoKeyFile}).
+ */
+final class DemoTokens {
+    private final RSAKey key;
+    private final String issuer;
+
+    DemoTokens(RSAKey key, String issuer) {
+        this.key = key;
+        this.issuer = issuer;
+    }
+
+    /** A fresh RSA key; it lives as long as one demo run. */
+    static RSAKey newKey() {
+        try {
+            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make the development issuer's key", e);
+        }
+    }
+
+    RSAKey key() {
+        return key;
+    }
+
+    String issuer() {
+        return issuer;
+    }
+
+    /** What a minted token says about its user. */
+    record Claims(String sub, boolean anonymous, boolean verified, List<String> roles, List<String> amr) {
+        Claims {
+            roles = List.copyOf(roles);
+            amr = List.copyOf(amr);
+        }
+    }
+
+    String mint(Claims user, Duration lifetime) {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer).audience(List.of(issuer)).subject(user.sub())
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("auth_time", now.getEpochSecond())
+                .claim("client_id", "development")
+                .claim("scope", "openid offline_access https://authgear.com/scopes/full-access")
+                .claim("https://authgear.com/claims/user/is_anonymous", user.anonymous())
+                .claim("https://authgear.com/claims/user/is_verified", user.verified())
+                .claim("https://authgear.com/claims/user/can_reauthenticate", !user.anonymous())
+                .claim("https://authgear.com/claims/user/roles", user.roles());
+        if (!user.amr().isEmpty()) {
+            claims.claim("amr", user.amr());
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                .type(new JOSEObjectType("at+jwt")).build(), claims.build());
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+}
