@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
+import io.authgate.core.config.ConfigSection;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,14 +58,7 @@ public record AdapterConfig(
             throw new ConfigException("(document)", "must be a mapping of keys to values");
         }
         ObjectNode root = ((ObjectNode) tree).deepCopy();
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
-                throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, event_loop_threads, envoy_path_prefix,"
-                        + " development_issuer, rules, forwarded_headers, max_connections, max_connections_per_source, gateway_sources,"
-                        + " request_head_timeout_ms, max_pipelined_requests; and the plugin's keys)");
-            }
-        }
+        ConfigSection.root(root, "must be a mapping of keys to values").allowOnly(union(ADAPTER_KEYS, ConfigParser.topLevelKeys()));
         InetSocketAddress listen = address(root.remove("listen"), "listen", DEFAULT_LISTEN);
         InetSocketAddress admin = address(root.remove("admin_listen"), "admin_listen", DEFAULT_ADMIN_LISTEN);
         if (listen.getPort() != 0 && listen.equals(admin)) {
@@ -74,7 +67,8 @@ public record AdapterConfig(
         int threads = eventLoopThreads(root.remove("event_loop_threads"));
         ConnectionPolicy connections = ConnectionPolicy.parse(root);
         String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
-        boolean dev = bool(root.remove("development_issuer"), "development_issuer");
+        boolean dev = ConfigSection.root(root, "").flag("development_issuer");
+        root.remove("development_issuer");
         JsonNode rulesNode = root.remove("rules");
         ForwardedHeaders forwarded = forwardedHeaders(root.remove("forwarded_headers"));
         if (dev) {
@@ -123,7 +117,7 @@ public record AdapterConfig(
             if (!rule.isObject()) {
                 throw new ConfigException(at, "must be an object with match, mode and policy");
             }
-            rejectUnknown(rule, RULE_KEYS, at + ".");
+            ConfigSection.at(at, rule, "must be an object with match, mode and policy").allowOnly(RULE_KEYS);
             RouteMatch match = match(rule.get("match"), at + ".match");
             ObjectNode keys = defaults.deepCopy();
             keys.remove("policy"); // a rule states its own policy; it does not inherit the default's
@@ -154,7 +148,7 @@ public record AdapterConfig(
         if (node == null || !node.isObject() || node.isEmpty()) {
             throw new ConfigException(at, "must be an object with at least one of host, path_prefix, path_regex, methods");
         }
-        rejectUnknown(node, MATCH_KEYS, at + ".");
+        ConfigSection.at(at, node, "").allowOnly(MATCH_KEYS);
         String host = node.has("host") ? nonEmptyText(node.get("host"), at + ".host") : null;
         String prefix = node.has("path_prefix") ? nonEmptyText(node.get("path_prefix"), at + ".path_prefix") : null;
         if (prefix != null && !prefix.startsWith("/")) {
@@ -186,15 +180,6 @@ public record AdapterConfig(
             }
         }
         return new RouteMatch(host, prefix, regex, methods);
-    }
-
-    private static void rejectUnknown(JsonNode node, Set<String> known, String prefix) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!known.contains(key)) {
-                throw new ConfigException(prefix + key, "is not a known key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
     }
 
     private static String nonEmptyText(JsonNode node, String key) {
@@ -283,13 +268,4 @@ public record AdapterConfig(
         return node.textValue();
     }
 
-    private static boolean bool(JsonNode node, String key) {
-        if (node == null) {
-            return false;
-        }
-        if (!node.isBoolean()) {
-            throw new ConfigException(key, "must be true or false");
-        }
-        return node.booleanValue();
-    }
 }

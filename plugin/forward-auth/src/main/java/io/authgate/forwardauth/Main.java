@@ -1,20 +1,15 @@
 package io.authgate.forwardauth;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
 import sun.misc.Signal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,9 +45,9 @@ public final class Main {
                 node.put("development_issuer", true);
                 tree = node;
             } else if (args.length == 2 && args[0].equals("--config")) {
-                tree = readYaml(Path.of(args[1]));
+                tree = ConfigFile.read(Path.of(args[1]));
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                tree = readYaml(Path.of(configFromEnv));
+                tree = ConfigFile.read(Path.of(configFromEnv));
             } else {
                 err.print(USAGE);
                 return 2;
@@ -127,29 +122,6 @@ public final class Main {
         return Optional.of("authgate: warning: the open-file limit (" + limit + ") is below what max_connections "
                 + connections.maxConnections() + " needs (" + needed + "); past it new connections wait until descriptors free:"
                 + " raise ulimit -n (LimitNOFILE) or lower max_connections");
-    }
-
-    private static JsonNode readYaml(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try {
-            JsonNode tree = yaml.readTree(Files.readString(file));
-            if (tree == null || tree.isMissingNode()) {
-                throw new ConfigException("(document)", file + " is empty");
-            }
-            return tree;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("(document)", file + " is not valid YAML: " + yamlProblem(e)
-                    + " at line " + e.getLocation().getLineNr());
-        } catch (IOException e) {
-            throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** SnakeYAML's messages span lines (context, a snippet, a caret): the problem alone, on one line. */
-    private static String yamlProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
-        String message = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null
-                ? m.getProblem() : e.getOriginalMessage();
-        return message == null ? "unreadable" : message.replaceAll("\\s+", " ").trim();
     }
 
     static String hostPort(java.net.InetSocketAddress address) {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -83,7 +82,7 @@ public final class ConfigParser {
             throw new ConfigException("(document)", "must be an object");
         }
         ObjectNode root = (ObjectNode) tree;
-        rejectUnknownKeys(root, TOP_LEVEL_KEYS, "");
+        ConfigSection.root(root, "must be an object").allowOnly(TOP_LEVEL_KEYS);
 
         URI endpoint = originUri(root, "authgear_endpoint");
         String issuer = endpoint.toString();
@@ -103,15 +102,6 @@ public final class ConfigParser {
 
         return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, policy, jwks,
                 tokenCacheMax, resolver, live);
-    }
-
-    private static void rejectUnknownKeys(ObjectNode node, Set<String> known, String prefix) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw new ConfigException(prefix + name, "is not a known key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
     }
 
     /** An Authgear origin: scheme, host and optional port, nothing else. */
@@ -210,9 +200,10 @@ public final class ConfigParser {
             throw new ConfigException("policy", "applies only with mode: enforce (mode is " + mode.configName() + ")");
         }
         ObjectNode p = (ObjectNode) node;
-        rejectUnknownKeys(p, POLICY_KEYS, "policy.");
-        boolean allowAnonymous = bool(p, "allow_anonymous");
-        boolean requireVerified = bool(p, "require_verified");
+        ConfigSection section = ConfigSection.at("policy", p, "must be an object");
+        section.allowOnly(POLICY_KEYS);
+        boolean allowAnonymous = section.flag("allow_anonymous");
+        boolean requireVerified = section.flag("require_verified");
         if (allowAnonymous && requireVerified) {
             throw new ConfigException("policy.allow_anonymous", "contradicts policy.require_verified: an anonymous user is never verified");
         }
@@ -221,17 +212,6 @@ public final class ConfigParser {
         Duration maxAge = p.has("max_auth_age_seconds")
                 ? Duration.ofSeconds(integer(p, "max_auth_age_seconds", 0, 1, 366 * 86400, "policy.")) : null;
         return new Policy(allowAnonymous, requireVerified, rolesAny, rolesAll, names(p, "scopes_all"), names(p, "amr_any"), maxAge);
-    }
-
-    private static boolean bool(ObjectNode node, String key) {
-        JsonNode value = node.get(key);
-        if (value == null) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new ConfigException("policy." + key, "must be true or false");
-        }
-        return value.booleanValue();
     }
 
     private static Set<String> names(ObjectNode node, String key) {
@@ -254,7 +234,7 @@ public final class ConfigParser {
             throw new ConfigException("jwks", "must be an object");
         }
         ObjectNode jwks = (ObjectNode) node;
-        rejectUnknownKeys(jwks, JWKS_KEYS, "jwks.");
+        ConfigSection.at("jwks", jwks, "must be an object").allowOnly(JWKS_KEYS);
         JwksSettings d = JwksSettings.DEFAULTS;
         Function<String, String> k = name -> "jwks." + name;
         Duration ttl = seconds(jwks, "ttl_seconds", d.defaultTtl(), 1, 7 * 86400);
@@ -284,7 +264,7 @@ public final class ConfigParser {
                     + " cache_max_bytes, max_concurrent_calls, max_queued_calls, on_error) or false to turn remote resolution off");
         }
         ObjectNode r = (ObjectNode) node;
-        rejectUnknownKeys(r, RESOLVER_KEYS, "resolver.");
+        ConfigSection.at("resolver", r, "must be an object").allowOnly(RESOLVER_KEYS);
         URI url = r.has("url") ? fetchableUri(r.get("url"), "resolver.url") : d.url();
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
             throw new ConfigException("resolver.url", "must not carry a query or fragment");
