@@ -61,8 +61,9 @@ public final class ForwardAuth implements AutoCloseable {
                     ruleKeys.prefetch();
                 }
             }
-            Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
+            Router router = new Router(routes, resolver, config.forwardedHeaders());
+            DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
+            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics);
         } catch (ConfigException e) {
