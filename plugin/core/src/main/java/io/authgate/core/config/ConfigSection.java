@@ -38,6 +38,11 @@ public final class ConfigSection {
         return new ConfigSection((ObjectNode) value, key);
     }
 
+    /** Where this section is: {@code ""} for the document, else its full key. */
+    public String path() {
+        return path;
+    }
+
     /** The full path of a key of this section. */
     public String key(String name) {
         return path.isEmpty() ? name : path + "." + name;
