@@ -37,10 +37,10 @@ final class ConfigFile {
     /** @throws ConfigException on {@code (document)} when the file is missing, unreadable, empty or not YAML */
     static JsonNode read(Path file) {
         if (!Files.exists(file)) {
-            throw new ConfigException("(document)", file + " does not exist");
+            throw new ConfigException("(document)", "cannot read " + file + ": it does not exist");
         }
         if (Files.isDirectory(file)) {
-            throw new ConfigException("(document)", file + " is a directory, not a config file");
+            throw new ConfigException("(document)", "cannot read " + file + ": it is a directory, not a config file");
         }
         String text;
         try {

@@ -65,7 +65,7 @@ class ConfigFileErrorsTest {
     void aMissingFileIsSaidNotToExist() {
         Run r = run("--config", "/nonexistent-authgate-dir/authgate.yaml");
         assertOneLine(r, "(document)");
-        assertThat(r.err()).contains("/nonexistent-authgate-dir/authgate.yaml does not exist");
+        assertThat(r.err()).contains("cannot read /nonexistent-authgate-dir/authgate.yaml: it does not exist");
     }
 
     @Test
@@ -74,7 +74,7 @@ class ConfigFileErrorsTest {
         try {
             Run r = run("--config", d.toString());
             assertOneLine(r, "(document)");
-            assertThat(r.err()).contains(d + " is a directory, not a config file");
+            assertThat(r.err()).contains("cannot read " + d + ": it is a directory, not a config file");
         } finally {
             Files.delete(d);
         }
