@@ -53,7 +53,7 @@ public final class ForwardAuth implements AutoCloseable {
             List<Router.Route> routes = new ArrayList<>();
             List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
             for (AdapterConfig.Rule rule : config.rules()) {
-                AuthgateConfig ruleConfig = config.coreConfig(rule, devEndpoint);
+                AuthgateConfig ruleConfig = core.with(rule.settings());
                 routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
                 CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
                 if (!keys.contains(ruleKeys)) {
