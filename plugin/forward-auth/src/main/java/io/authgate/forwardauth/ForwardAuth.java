@@ -68,21 +68,23 @@ public final class ForwardAuth implements AutoCloseable {
             return new ForwardAuth(server, dev, metrics);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
-            server.close();
-            if (dev != null) {
-                dev.close();
-            }
+            stopPartial(server, dev);
             throw e;
         } catch (IOException | RuntimeException e) {
-            server.close();
-            if (dev != null) {
-                dev.close();
-            }
+            stopPartial(server, dev);
             throw new StartException(describe(config, e), e);
         } catch (InterruptedException e) {
+            stopPartial(server, dev);
             Thread.currentThread().interrupt();
-            server.close();
             throw new StartException("interrupted while starting", e);
+        }
+    }
+
+    /** What a start that cannot finish has opened, closed: the listeners and the development issuer. */
+    private static void stopPartial(ForwardAuthServer server, DevelopmentIssuer dev) {
+        server.close();
+        if (dev != null) {
+            dev.close();
         }
     }
 
