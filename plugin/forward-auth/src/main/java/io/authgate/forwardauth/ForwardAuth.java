@@ -1,5 +1,6 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
