@@ -1,9 +1,7 @@
 package io.authgate.forwardauth;
 
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,11 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The edge: one read of Netty's request into what the handler and the router look at. */
 class DecisionRequestsTest {
     private static HttpRequest request(HttpMethod method, String uri, String... headers) {
-        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri);
-        for (int i = 0; i < headers.length; i += 2) {
-            r.headers().add(headers[i], headers[i + 1]);
-        }
-        return r;
+        return ForwardedTargetTest.request(method, uri, headers);
     }
 
     @Test
