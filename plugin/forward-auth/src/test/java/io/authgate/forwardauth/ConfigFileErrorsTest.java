@@ -161,4 +161,18 @@ class ConfigFileErrorsTest {
     void aQuotedYesIsAWordEverywhere() {
         assertThat(ConfigFile.parse("k: 'yes'\nj: \"on\"\n", "test").get("k").isTextual()).isTrue();
     }
+
+    @Test
+    void aJsonFileIsReadLikeYamlAndCheckedTheSame() {
+        AdapterConfig c = AdapterConfig.parse(ConfigFile.parse(
+                "{\"authgear_endpoint\": \"https://myapp.authgear.cloud\", \"mode\": \"enforce\", \"policy\": {\"allow_anonymous\": true}}", "test"));
+        assertThat(c.coreConfig(null).policy().allowAnonymous()).isTrue();
+    }
+
+    @Test
+    void aJsonSyntaxErrorNamesItsLine() throws IOException {
+        Run r = runFile("{\n  \"authgear_endpoint\": \"https://myapp.authgear.cloud\",\n  \"mode\" \"enforce\"\n}\n");
+        assertOneLine(r, "(document)");
+        assertThat(r.err()).containsPattern(" at line 3(\\D|$)");
+    }
 }
