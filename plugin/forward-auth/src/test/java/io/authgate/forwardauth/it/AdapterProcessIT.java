@@ -193,12 +193,12 @@ class AdapterProcessIT {
         void noArgumentsPrintUsageAndExitTwo() throws Exception {
             AdapterProcess.Result r = runJar(List.of(), Map.of());
             assertThat(r.exitCode()).isEqualTo(2);
-            assertThat(ownOutput(r.output())).startsWith("usage: java -jar authgate-forward-auth.jar --config FILE | --demo")
+            assertThat(ownOutput(r.output())).startsWith("usage: java -jar " + AdapterProcess.jar().getFileName() + " --config FILE")
                     .contains("AUTHGATE_CONFIG");
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"--config", "--help", "--demo --config x.yaml", "--config a.yaml b.yaml"})
+        @ValueSource(strings = {"--config", "--demo --config x.yaml", "--config a.yaml b.yaml"})
         void wrongArgumentsPrintUsageAndExitTwo(String args) throws Exception {
             AdapterProcess.Result r = runJar(List.of(args.split(" ")), Map.of());
             assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
