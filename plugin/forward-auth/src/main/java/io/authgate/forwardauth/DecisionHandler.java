@@ -3,12 +3,10 @@ package io.authgate.forwardauth;
 import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -36,14 +34,14 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     /** The answer still being decided on a connection, if any. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
+    private final DecisionRequests requests;
     private final Router router;
-    private final String envoyPathPrefix;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
 
-    DecisionHandler(Router router, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
+    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight) {
+        this.requests = requests;
         this.router = router;
-        this.envoyPathPrefix = envoyPathPrefix;
         this.metrics = metrics;
         this.inFlight = inFlight;
     }
@@ -104,24 +102,21 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        boolean head = HttpMethod.HEAD.equals(request.method());
-        String path = ForwardedTarget.pathOf(request.uri());
-        boolean envoy = isUnderEnvoyPrefix(path);
-        if (!envoy && !RESOLVE_PATH.equals(path)) {
+        DecisionRequest decisionRequest = requests.read(request);
+        boolean head = HttpMethod.HEAD.name().equals(decisionRequest.method());
+        if (!decisionRequest.envoy() && !RESOLVE_PATH.equals(decisionRequest.path())) {
             metrics.decided(Metrics.Outcome.NOT_FOUND, System.nanoTime() - started);
             Responses.send(ctx, keepAlive, head, 404, Responses.TEXT, "not found: decisions are at " + RESOLVE_PATH + "\n");
             return ANSWERED;
         }
-        if (!envoy && !head && !HttpMethod.GET.equals(request.method())) {
+        if (!decisionRequest.envoy() && !head && !HttpMethod.GET.name().equals(decisionRequest.method())) {
             metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
             Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
             return ANSWERED;
         }
-        GatewayRequest credentials = new GatewayRequest(
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
         CompletableFuture<Decision> decision;
         try {
-            decision = router.decide(request, envoy, credentials);
+            decision = router.decide(decisionRequest);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }
@@ -136,15 +131,6 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             answer(ctx, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
             return null;
         }, onEventLoop(ctx));
-    }
-
-    /** The prefix itself, or the prefix then "/": "/ext_authz" must not also claim "/ext_authzfoo". */
-    private boolean isUnderEnvoyPrefix(String path) {
-        if (envoyPathPrefix == null || !path.startsWith(envoyPathPrefix)) {
-            return false;
-        }
-        return path.length() == envoyPathPrefix.length() || envoyPathPrefix.endsWith("/")
-                || path.charAt(envoyPathPrefix.length()) == '/';
     }
 
     private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {
