@@ -8,6 +8,7 @@ import io.authgate.core.resolve.Resolver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,8 @@ public final class ForwardAuth implements AutoCloseable {
                 }
             }
             Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
+            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight,
+                            config.answerCaching(), Clock.systemUTC()),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics);
         } catch (ConfigException e) {
