@@ -1,7 +1,6 @@
 package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.resolve.Decision;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,7 @@ import java.util.Set;
  * reuse an allow answer: the {@code Cache-Control} the adapter sends with it. Never longer than the
  * core would give the same answer ({@link Decision.Allow#reusableUntilMillis()}: the token's
  * {@code exp}, the remote cache's TTL; nothing on {@code live} routes), than {@code maxAgeSeconds},
- * or, for "no session", than {@link #NEGATIVE_MAX_AGE_SECONDS}. Denials and errors are never
+ * or, for "no session" (no headers), than {@link #NEGATIVE_MAX_AGE_SECONDS}. Denials and errors are never
  * cacheable ({@code no-store}, see {@link Responses#send}).
  *
  * <p>One second is held back from what is left: nginx computes an entry's end as its own clock's
@@ -48,7 +47,9 @@ record AnswerCaching(int maxAgeSeconds) {
 
     /** The {@code max-age} for this answer at {@code nowMillis}; 0 means {@code no-store}. */
     int maxAgeSeconds(Decision.Allow allow, long nowMillis) {
-        int cap = isSession(allow) ? maxAgeSeconds : Math.min(maxAgeSeconds, NEGATIVE_MAX_AGE_SECONDS);
+        // "No session" is an answer without headers. Authgear's Session-Valid: false has headers and
+        // is bounded by the remote negative TTL it carries. (isEmpty, not get: no String per request.)
+        int cap = allow.headers().isEmpty() ? Math.min(maxAgeSeconds, NEGATIVE_MAX_AGE_SECONDS) : maxAgeSeconds;
         long until = allow.reusableUntilMillis();
         if (until == Decision.Allow.UNBOUNDED) {
             return cap;
@@ -73,10 +74,6 @@ record AnswerCaching(int maxAgeSeconds) {
             lines[i] = line(value(i));
         }
         return lines;
-    }
-
-    private static boolean isSession(Decision.Allow allow) {
-        return "true".equals(allow.headers().get(IdentityHeaderNames.SESSION_VALID));
     }
 
     private static byte[] line(String value) {

@@ -61,8 +61,10 @@ class AnswerCachingTest {
     @Test
     void noSessionGetsAtMostTheNegativeCeiling() {
         assertThat(DEFAULTS.maxAgeSeconds(Decision.Allow.NO_SESSION, NOW)).isEqualTo(AnswerCaching.NEGATIVE_MAX_AGE_SECONDS);
-        Decision.Allow invalid = new Decision.Allow(IdentityHeaders.SESSION_INVALID, NOW + 60_000);
-        assertThat(DEFAULTS.maxAgeSeconds(invalid, NOW)).as("Session-Valid: false").isEqualTo(1);
+        assertThat(DEFAULTS.maxAgeSeconds(new Decision.Allow(IdentityHeaders.NONE, NOW + 60_000), NOW)).isEqualTo(1);
+        // Authgear's Session-Valid: false: as long as the remote negative cache (5 s) would keep it.
+        Decision.Allow invalid = new Decision.Allow(IdentityHeaders.SESSION_INVALID, NOW + 5_000);
+        assertThat(DEFAULTS.maxAgeSeconds(invalid, NOW)).as("Session-Valid: false").isEqualTo(4);
     }
 
     @Test
