@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,12 +39,20 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private final Router router;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
+    private final AnswerCaching answerCaching;
+    /** {@code cache-control} field lines by max-age, built once ({@link AnswerCaching#fieldLines}). */
+    private final byte[][] cacheControlLines;
+    private final Clock clock;
 
-    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight) {
+    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight, AnswerCaching answerCaching,
+                    Clock clock) {
         this.requests = requests;
         this.router = router;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.answerCaching = answerCaching;
+        this.cacheControlLines = answerCaching.fieldLines();
+        this.clock = clock;
     }
 
     @Override
@@ -136,7 +145,8 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {
         try {
             if (decision instanceof Decision.Allow allow) {
-                Responses.allow(ctx, keepAlive, head, allow.headers());
+                int maxAge = answerCaching.maxAgeSeconds(allow, clock.millis());
+                Responses.allow(ctx, keepAlive, head, allow.headers(), maxAge, cacheControlLines[maxAge]);
                 metrics.decided(allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION, System.nanoTime() - started);
             } else {
                 Decision.Deny deny = (Decision.Deny) decision;

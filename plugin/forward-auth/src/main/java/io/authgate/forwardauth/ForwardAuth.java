@@ -9,6 +9,7 @@ import io.authgate.core.resolve.Resolver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,8 @@ public final class ForwardAuth implements AutoCloseable {
             }
             Router router = new Router(routes, resolver, config.forwardedHeaders());
             DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
-            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight),
+            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight,
+                            config.answerCaching(), Clock.systemUTC()),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics);
         } catch (ConfigException e) {
