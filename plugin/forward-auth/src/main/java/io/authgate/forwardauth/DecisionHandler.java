@@ -3,12 +3,10 @@ package io.authgate.forwardauth;
 import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -17,6 +15,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -36,16 +35,22 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     /** The answer still being decided on a connection, if any. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
+    /** Read once per request: the request is decided entirely under one configuration (a reload swaps it). */
     private final LiveRouting routing;
-    private final String envoyPathPrefix;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
+    private final AnswerCaching answerCaching;
+    /** {@code cache-control} field lines by max-age, built once ({@link AnswerCaching#fieldLines}). */
+    private final byte[][] cacheControlLines;
+    private final Clock clock;
 
-    DecisionHandler(LiveRouting routing, String envoyPathPrefix, Metrics metrics, AtomicInteger inFlight) {
+    DecisionHandler(LiveRouting routing, Metrics metrics, AtomicInteger inFlight, AnswerCaching answerCaching, Clock clock) {
         this.routing = routing;
-        this.envoyPathPrefix = envoyPathPrefix;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.answerCaching = answerCaching;
+        this.cacheControlLines = answerCaching.fieldLines();
+        this.clock = clock;
     }
 
     @Override
@@ -104,24 +109,22 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        boolean head = HttpMethod.HEAD.equals(request.method());
-        String path = ForwardedTarget.pathOf(request.uri());
-        boolean envoy = isUnderEnvoyPrefix(path);
-        if (!envoy && !RESOLVE_PATH.equals(path)) {
+        Routing now = routing.current();
+        DecisionRequest decisionRequest = now.requests().read(request);
+        boolean head = HttpMethod.HEAD.name().equals(decisionRequest.method());
+        if (!decisionRequest.envoy() && !RESOLVE_PATH.equals(decisionRequest.path())) {
             metrics.decided(Metrics.Outcome.NOT_FOUND, System.nanoTime() - started);
             Responses.send(ctx, keepAlive, head, 404, Responses.TEXT, "not found: decisions are at " + RESOLVE_PATH + "\n");
             return ANSWERED;
         }
-        if (!envoy && !head && !HttpMethod.GET.equals(request.method())) {
+        if (!decisionRequest.envoy() && !head && !HttpMethod.GET.name().equals(decisionRequest.method())) {
             metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
             Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
             return ANSWERED;
         }
-        GatewayRequest credentials = new GatewayRequest(
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
         CompletableFuture<Decision> decision;
         try {
-            decision = routing.current().router().decide(request, envoy, credentials);
+            decision = now.router().decide(decisionRequest);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }
@@ -138,19 +141,11 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         }, onEventLoop(ctx));
     }
 
-    /** The prefix itself, or the prefix then "/": "/ext_authz" must not also claim "/ext_authzfoo". */
-    private boolean isUnderEnvoyPrefix(String path) {
-        if (envoyPathPrefix == null || !path.startsWith(envoyPathPrefix)) {
-            return false;
-        }
-        return path.length() == envoyPathPrefix.length() || envoyPathPrefix.endsWith("/")
-                || path.charAt(envoyPathPrefix.length()) == '/';
-    }
-
     private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {
         try {
             if (decision instanceof Decision.Allow allow) {
-                Responses.allow(ctx, keepAlive, head, allow.headers());
+                int maxAge = answerCaching.maxAgeSeconds(allow, clock.millis());
+                Responses.allow(ctx, keepAlive, head, allow.headers(), maxAge, cacheControlLines[maxAge]);
                 metrics.decided(allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION, System.nanoTime() - started);
             } else {
                 Decision.Deny deny = (Decision.Deny) decision;

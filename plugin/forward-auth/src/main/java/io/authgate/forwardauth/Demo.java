@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -47,7 +48,7 @@ final class Demo {
         String url = "http://" + Main.hostPort(app.decisionAddress()) + DecisionHandler.RESOLVE_PATH;
         out.println();
         out.println("Your rules decide. Mint a token with the roles and amr a rule asks for, then ask as a gateway would:");
-        out.println("  TOKEN=$(java -jar authgate-forward-auth.jar mint --roles admin --amr pwd,mfa --expires-in 600"
+        out.println("  TOKEN=$(java -jar " + Main.jarFileName() + " mint --roles admin --amr pwd,mfa --expires-in 600"
                 + " --demo-file " + demoFile + ")");
         out.println("  curl -i " + url + " -H 'X-Forwarded-Method: GET' -H 'X-Forwarded-Host: app.example'"
                 + " -H 'X-Forwarded-Uri: /admin' -H \"Authorization: Bearer $TOKEN\"");
@@ -66,8 +67,8 @@ final class Demo {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding());
             Map<String, List<String>> identity = new TreeMap<>();
             response.headers().map().forEach((name, values) -> {
-                if (name.toLowerCase().startsWith("x-authgear-")) {
-                    identity.put(name.toLowerCase(), values);
+                if (name.toLowerCase(Locale.ROOT).startsWith("x-authgear-")) {
+                    identity.put(name.toLowerCase(Locale.ROOT), values);
                 }
             });
             out.println("  -> " + response.statusCode() + (identity.isEmpty() ? ", no x-authgear-* headers" : ""));

@@ -1,10 +1,12 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
 import io.authgate.core.config.ConfigException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,25 +53,19 @@ public final class ForwardAuth implements AutoCloseable {
             routing.prefetchKeys();
             watch(metrics, authgate, routing);
             LiveRouting live = new LiveRouting(routing);
-            server.start(config.listen(), new DecisionHandler(live, config.envoyPathPrefix(), metrics, inFlight),
+            server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC()),
                     config.adminListen(), new AdminHandler(live, metrics));
             return new ForwardAuth(server, dev, metrics, authgate, live);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
-            server.close();
-            if (dev != null) {
-                dev.close();
-            }
+            stopPartial(server, dev);
             throw e;
         } catch (IOException | RuntimeException e) {
-            server.close();
-            if (dev != null) {
-                dev.close();
-            }
+            stopPartial(server, dev);
             throw new StartException(describe(config, e), e);
         } catch (InterruptedException e) {
+            stopPartial(server, dev);
             Thread.currentThread().interrupt();
-            server.close();
             throw new StartException("interrupted while starting", e);
         }
     }
@@ -107,7 +103,18 @@ public final class ForwardAuth implements AutoCloseable {
         return live.current().config();
     }
 
+    /** What a start that cannot finish has opened, closed: the listeners and the development issuer. */
+    private static void stopPartial(ForwardAuthServer server, DevelopmentIssuer dev) {
+        server.close();
+        if (dev != null) {
+            dev.close();
+        }
+    }
+
     private static String describe(AdapterConfig config, Exception e) {
+        if (e instanceof ListenException) {
+            return e.getMessage();
+        }
         // NIO reports a BindException; the epoll transport a NativeIoException saying the same.
         String message = String.valueOf(e.getMessage());
         if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException

@@ -1,11 +1,10 @@
 package io.authgate.forwardauth;
 
-import com.fasterxml.jackson.core.JsonParser;
+import io.authgate.forwardauth.dev.DemoKeyFile;
+import io.authgate.forwardauth.dev.DemoTokens;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
@@ -13,10 +12,8 @@ import io.authgate.forwardauth.log.AdapterLog;
 import io.authgate.forwardauth.log.LogFormat;
 import sun.misc.Signal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,40 +23,77 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar authgate-forward-auth.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
- * {@code --demo} for the development issuer. Exit status: 0 after a clean shutdown (SIGTERM or
+ * {@code java -jar authgate-forward-auth-VERSION.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
+ * {@code --demo} for the development issuer; {@code check FILE} validates a configuration,
+ * {@code --version} and {@code --help} print to stdout and exit 0. Exit status: 0 after a clean shutdown (SIGTERM or
  * SIGINT drain requests in flight first), 1 when it cannot start (a port in use), 2 for a bad
  * configuration or bad arguments, 3 when it died of a fatal error while running (an Error, a dead
  * thread: {@link Fatal}; also what {@code -XX:+ExitOnOutOfMemoryError} exits with).
  */
 public final class Main {
     static final Duration DRAIN = Duration.ofSeconds(10);
-    private static final String USAGE = "usage: java -jar authgate-forward-auth.jar --config FILE | --demo [--config FILE]\n"
-            + "       java -jar authgate-forward-auth.jar mint [--roles a,b] [--amr pwd,mfa] [--sub ID] [--expires-in SECONDS]\n"
-            + "       java -jar authgate-forward-auth.jar explain FILE [--method M] [--host H] [--path P] [--header 'N: V']...\n"
-            + "                                        [--token T | --token-file F | --cookie C | --cookie-file F] [--jwks FILE]\n"
-            + "       (or set AUTHGATE_CONFIG=FILE)\n";
 
     private Main() {
     }
 
     public static void main(String[] args) {
         Fatal.install();
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        System.exit(runWithEnvironment(args, System.getenv(), System.out, System.err));
+    }
+
+    /** The usage text, naming the jar this process runs from (its real file name). */
+    static String usage() {
+        String jar = jarFileName();
+        return "usage: java -jar " + jar + " --config FILE     serve decisions with this configuration\n"
+                + "       java -jar " + jar + " --demo            the development issuer, a demo config, sample requests\n"
+                + "       java -jar " + jar + " --demo --config FILE [--demo-file F]   your rules against the development issuer\n"
+                + "       java -jar " + jar + " mint [--roles a,b] [--amr pwd,mfa] [--sub ID] [--expires-in SECONDS] [--anonymous true]\n"
+                + "                          a token from the running demo's issuer (stdout)\n"
+                + "       java -jar " + jar + " check FILE        validate a configuration and exit (0 valid, 2 invalid)\n"
+                + "       java -jar " + jar + " --version | --help\n"
+                + "       (with no arguments, AUTHGATE_CONFIG=FILE names the configuration)\n"
+                + "exit status: 0 stopped cleanly, 1 cannot start (a port in use), 2 bad configuration or arguments,\n"
+                + "             3 fatal error while running\n";
+    }
+
+    /** The jar's file name as run ({@code java -jar}); the name the build gives it otherwise (tests, IDEs). */
+    static String jarFileName() {
+        try {
+            Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            String name = location.getFileName() == null ? "" : location.getFileName().toString();
+            if (name.endsWith(".jar")) {
+                return name;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // No readable code source (a custom class loader): the build's name below is right for the release.
+        }
+        return "authgate-forward-auth-" + BuildInfo.VERSION + ".jar";
     }
 
     static int run(String[] args, String configFromEnv, PrintStream out, PrintStream err) {
-        return run(args, configFromEnv == null ? Map.of() : Map.of("AUTHGATE_CONFIG", configFromEnv), out, err);
+        return runWithEnvironment(args, configFromEnv == null ? Map.of() : Map.of("AUTHGATE_CONFIG", configFromEnv), out, err);
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    /** @param env the environment: AUTHGATE_CONFIG, and where the demo file is ({@link DemoKeyFile#defaultPath}) */
+    static int runWithEnvironment(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         String configFromEnv = env.get("AUTHGATE_CONFIG");
         List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            out.println("authgate forward-auth " + BuildInfo.VERSION);
+            return 0;
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.print(usage());
+            return 0;
+        }
+        if (args.length == 2 && args[0].equals("check")) {
+            return check(Path.of(args[1]), out, err);
+        }
         if (args.length >= 1 && args[0].equals("mint")) {
             return MintCommand.run(rest, env, out, err);
         }
         boolean demo = false;
-        Optional<ConfigFile> file;
+        Optional<ConfigSource> file;
         AdapterConfig config;
         Path demoFile = DemoKeyFile.defaultPath(env);
         try {
@@ -73,9 +107,9 @@ public final class Main {
                     return 2;
                 }
                 demoFile = flags.value("--demo-file").map(Path::of).orElse(demoFile);
-                file = flags.value("--config").map(f -> new ConfigFile(Path.of(f), DemoConfig::adjust));
+                file = flags.value("--config").map(f -> new ConfigSource(Path.of(f), DemoConfig::adjust));
                 if (file.isPresent()) {
-                    List<String> setAside = DemoConfig.setAside(readYaml(file.get().path()));
+                    List<String> setAside = DemoConfig.setAside(ConfigFile.read(file.get().path()));
                     config = file.get().read();
                     out.println("--demo --config " + file.get().path() + ": your rules against the development issuer"
                             + (setAside.isEmpty() ? "" : " (set aside from the file: " + String.join(", ", setAside) + ")"));
@@ -85,13 +119,13 @@ public final class Main {
                     config = AdapterConfig.parse(node);
                 }
             } else if (args.length == 2 && args[0].equals("--config")) {
-                file = Optional.of(ConfigFile.plain(Path.of(args[1])));
+                file = Optional.of(ConfigSource.plain(Path.of(args[1])));
                 config = file.get().read();
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                file = Optional.of(ConfigFile.plain(Path.of(configFromEnv)));
+                file = Optional.of(ConfigSource.plain(Path.of(configFromEnv)));
                 config = file.get().read();
             } else {
-                err.print(USAGE);
+                err.print(usage());
                 return 2;
             }
         } catch (ConfigException e) {
@@ -118,12 +152,13 @@ public final class Main {
         // Also before that line: whoever waits for it may run mint at once.
         boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app.developmentIssuer().tokens(), err);
         out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
-                + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
+                + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics);"
+                + " version " + BuildInfo.VERSION);
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
             if (demoFileWritten) {
-                out.println("Demo tokens: java -jar authgate-forward-auth.jar mint --roles admin --expires-in 60"
+                out.println("Demo tokens: java -jar " + jarFileName() + " mint --roles admin --expires-in 60"
                         + " (signed with this run's key, kept in " + demoFile + " until it stops)");
             }
         }
@@ -170,6 +205,24 @@ public final class Main {
     }
 
     /**
+     * {@code check FILE}: the file read and parsed exactly as {@code --config} does, nothing started:
+     * no port is bound and no JWKS is fetched (so it runs in CI without the network; keys that
+     * cannot be had are a run-time state, answered 503 and shown by {@code /readyz}, not a config
+     * error).
+     */
+    static int check(Path file, PrintStream out, PrintStream err) {
+        try {
+            AdapterConfig config = AdapterConfig.parse(ConfigFile.read(file));
+            out.println(file + ": valid (" + config.rules().size() + " rules; listen " + hostPort(config.listen())
+                    + ", admin_listen " + hostPort(config.adminListen()) + ")");
+            return 0;
+        } catch (ConfigException e) {
+            err.println(Denials.invalidConfigMessage(e));
+            return 2;
+        }
+    }
+
+    /**
      * A line when the process may open fewer files than the connection cap needs: past the limit,
      * accepting fails (EMFILE) and new connections wait until descriptors free, however low the
      * adapter's own load. Not an error: the limit may be right for a smaller deployment.
@@ -188,31 +241,9 @@ public final class Main {
                 + " raise ulimit -n (LimitNOFILE) or lower max_connections");
     }
 
-    static JsonNode readYaml(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try {
-            JsonNode tree = yaml.readTree(Files.readString(file));
-            if (tree == null || tree.isMissingNode()) {
-                throw new ConfigException("(document)", file + " is empty");
-            }
-            return tree;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("(document)", file + " is not valid YAML: " + yamlProblem(e)
-                    + " at line " + e.getLocation().getLineNr());
-        } catch (IOException e) {
-            throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** SnakeYAML's messages span lines (context, a snippet, a caret): the problem alone, on one line. */
-    private static String yamlProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
-        String message = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null
-                ? m.getProblem() : e.getOriginalMessage();
-        return message == null ? "unreadable" : message.replaceAll("\\s+", " ").trim();
-    }
-
+    /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */
     static String hostPort(java.net.InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

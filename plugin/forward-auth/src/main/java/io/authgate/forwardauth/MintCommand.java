@@ -1,5 +1,8 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.dev.DemoKeyFile;
+import io.authgate.forwardauth.dev.DevelopmentIssuer;
+import io.authgate.forwardauth.dev.DemoTokens;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
  * second read sees the latest file.
  */
 final class ReloadOnHangup {
-    private final ConfigFile file;
+    private final ConfigSource file;
     private final ForwardAuth app;
     private final AdapterLog log;
     private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(1), ReloadOnHangup::daemon, new ThreadPoolExecutor.DiscardPolicy());
 
-    ReloadOnHangup(ConfigFile file, ForwardAuth app, AdapterLog log) {
+    ReloadOnHangup(ConfigSource file, ForwardAuth app, AdapterLog log) {
         this.file = file;
         this.app = app;
         this.log = log;
@@ -40,7 +40,7 @@ final class ReloadOnHangup {
     }
 
     /** Reloads on every {@code SIGHUP} from now on. */
-    static ReloadOnHangup install(ConfigFile file, ForwardAuth app, AdapterLog log) {
+    static ReloadOnHangup install(ConfigSource file, ForwardAuth app, AdapterLog log) {
         ReloadOnHangup reloads = new ReloadOnHangup(file, app, log);
         Signal.handle(new Signal("HUP"), s -> reloads.request());
         return reloads;

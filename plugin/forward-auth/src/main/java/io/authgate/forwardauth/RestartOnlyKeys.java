@@ -10,7 +10,8 @@ import java.util.function.Function;
  * listening sockets ({@code listen}, {@code admin_listen}), the event loops
  * ({@code event_loop_threads}), the decision port's connection bounds and pipeline (the
  * {@link ConnectionPolicy} keys), which paths of the decision port are decisions
- * ({@code envoy_path_prefix}) and the development issuer. A reload that changes one is refused
+ * ({@code envoy_path_prefix}), the development issuer, and {@code gateway_cache_max_age_seconds}
+ * (its {@code Cache-Control} lines are encoded once, at start, for the answer hot path). A reload that changes one is refused
  * whole, naming the key: applying the rest would leave the running process different from its file
  * in a way nobody asked for. Keys are compared as parsed, so writing a default out changes nothing.
  */
@@ -28,7 +29,8 @@ final class RestartOnlyKeys {
             new Key("request_head_timeout_ms", c -> c.connections().requestHeadTimeout()),
             new Key("max_pipelined_requests", c -> c.connections().maxPipelinedRequests()),
             new Key("envoy_path_prefix", AdapterConfig::envoyPathPrefix),
-            new Key("development_issuer", AdapterConfig::developmentIssuer));
+            new Key("development_issuer", AdapterConfig::developmentIssuer),
+            new Key(AnswerCaching.KEY, AdapterConfig::answerCaching));
 
     private RestartOnlyKeys() {
     }

@@ -4,7 +4,6 @@ import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
-import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +21,6 @@ final class Router {
 
     private final List<Route> routes;
     private final Resolver fallback;
-    private final String envoyPathPrefix;
-    private final ForwardedHeaders forwardedHeaders;
     private final CompletableFuture<Decision> undetermined;
     private final boolean pathRules;
 
@@ -32,32 +29,39 @@ final class Router {
                     + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
     private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
 
-    Router(List<Route> routes, Resolver fallback, String envoyPathPrefix, ForwardedHeaders forwardedHeaders) {
+    Router(List<Route> routes, Resolver fallback, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
-        this.envoyPathPrefix = envoyPathPrefix;
-        this.forwardedHeaders = forwardedHeaders;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);
         this.pathRules = this.routes.stream().anyMatch(r -> r.match().pathPrefix() != null || r.match().pathRegex() != null);
     }
 
-    /** @param envoy whether {@code request} came under {@code envoy_path_prefix} */
-    CompletableFuture<Decision> decide(HttpRequest request, boolean envoy, GatewayRequest credentials) {
+    /** Whether any rule exists: only then is the forwarded request read. */
+    boolean readsTargets() {
+        return !routes.isEmpty();
+    }
+
+    /** Whether any rule looks at paths: only then is the forwarded path normalized and judged. */
+    boolean readsPaths() {
+        return pathRules;
+    }
+
+    CompletableFuture<Decision> decide(DecisionRequest request) {
         if (routes.isEmpty()) {
-            return fallback.resolveAsync(credentials);
+            return fallback.resolveAsync(request.credentials());
         }
-        ForwardedTarget target = ForwardedTarget.of(request, envoy ? envoyPathPrefix : null, forwardedHeaders);
+        ForwardedTarget target = request.target();
         if (target.undetermined()) {
             return undetermined;
         }
-        if (pathRules && PathNormalizer.ambiguous(target.path())) {
+        if (pathRules && target.ambiguous()) {
             return AMBIGUOUS;
         }
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i).match().matches(target)) {
-                return routes.get(i).resolver().resolveAsync(credentials);
+                return routes.get(i).resolver().resolveAsync(request.credentials());
             }
         }
-        return fallback.resolveAsync(credentials);
+        return fallback.resolveAsync(request.credentials());
     }
 }

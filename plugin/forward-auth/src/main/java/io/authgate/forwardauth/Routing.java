@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Everything that decides requests under one configuration, built whole from it before it serves:
- * the router with each rule's resolver, and the key sources {@code /readyz} reports on. A reload
+ * how a request is read (what the rules look at), the router with each rule's resolver, and the key sources {@code /readyz} reports on. A reload
  * builds a new one and swaps it in whole ({@link LiveRouting}); a request keeps the one it started
  * with. Key sources, token caches and resolver-answer caches come from the process's one
  * {@link Authgate}, so a configuration naming the same issuer gets the same ones.
@@ -18,7 +18,7 @@ import java.util.List;
  * @param coreConfigs the top level's core configuration, then each rule's: what the caches serve
  * @param issuer      the top level's keys and token cache (the rules share the top level's issuer)
  */
-record Routing(AdapterConfig config, Router router, List<CachedJwks> keys, List<AuthgateConfig> coreConfigs,
+record Routing(AdapterConfig config, DecisionRequests requests, Router router, List<CachedJwks> keys, List<AuthgateConfig> coreConfigs,
                Authgate.Issuer issuer) {
 
     Routing {
@@ -40,7 +40,7 @@ record Routing(AdapterConfig config, Router router, List<CachedJwks> keys, List<
         List<Router.Route> routes = new ArrayList<>();
         List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
         for (AdapterConfig.Rule rule : config.rules()) {
-            AuthgateConfig ruleConfig = config.coreConfig(rule, developmentEndpoint);
+            AuthgateConfig ruleConfig = core.with(rule.settings());
             cores.add(ruleConfig);
             routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
             CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
@@ -48,8 +48,9 @@ record Routing(AdapterConfig config, Router router, List<CachedJwks> keys, List<
                 keys.add(ruleKeys);
             }
         }
-        Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
-        return new Routing(config, router, keys, cores, issuer);
+        Router router = new Router(routes, resolver, config.forwardedHeaders());
+        DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
+        return new Routing(config, requests, router, keys, cores, issuer);
     }
 
     AuthgateConfig topLevel() {

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import io.authgate.testkit.TemporaryDirectories;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,10 +62,25 @@ public final class GatewayProcess implements AutoCloseable {
 
     private static final Readiness ACCEPTS = g -> accepts(g.port());
 
-    /** How the nginx template is rendered. */
-    public record NginxOptions(boolean headersMore, boolean underscoresInHeaders) {
+    /** Where the template keeps its decision cache; each test nginx gets its own directory instead. */
+    public static final String NGINX_CACHE_PATH = "/run/nginx-authgate-cache";
+
+    /**
+     * How the nginx template is rendered.
+     *
+     * @param siteEdits text replaced in the rendered template, each exactly once (from, to), in order
+     */
+    public record NginxOptions(boolean headersMore, boolean underscoresInHeaders, List<Map.Entry<String, String>> siteEdits) {
         /** The recipe as documented, in the worst case for spoofing: underscore names forwarded. */
         public static final NginxOptions RECIPE_WITH_UNDERSCORES = new NginxOptions(true, true);
+
+        public NginxOptions {
+            siteEdits = List.copyOf(siteEdits);
+        }
+
+        public NginxOptions(boolean headersMore, boolean underscoresInHeaders) {
+            this(headersMore, underscoresInHeaders, List.of());
+        }
     }
 
     /**
@@ -72,7 +89,7 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess nginx(String authgate, String upstream, NginxOptions options) throws IOException {
         Path binary = binary("nginx", "Debian package nginx");
-        Path dir = Files.createTempDirectory("authgate-nginx");
+        Path dir = TemporaryDirectories.create("authgate-nginx");
         for (String sub : List.of("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi", "logs")) {
             Files.createDirectories(dir.resolve(sub));
         }
@@ -84,6 +101,12 @@ public final class GatewayProcess implements AutoCloseable {
         }
         if (!options.headersMore()) {
             site = removeLineStartingWith(site, "more_clear_input_headers ", NGINX_TEMPLATE);
+        }
+        // Its own cache directory: nginx's cache loader would otherwise hand one instance's entries
+        // (another test's, another helper's run) to the next.
+        site = replaceOnce(site, NGINX_CACHE_PATH + " ", dir.resolve("cache") + " ", NGINX_TEMPLATE);
+        for (Map.Entry<String, String> edit : options.siteEdits()) {
+            site = replaceOnce(site, edit.getKey(), edit.getValue(), NGINX_TEMPLATE);
         }
         Files.writeString(dir.resolve("authgate.conf"), site);
 
@@ -136,7 +159,7 @@ public final class GatewayProcess implements AutoCloseable {
         if (!Files.isRegularFile(CADDYFILE)) {
             throw new IllegalStateException("no Caddyfile at " + CADDYFILE);
         }
-        Path dir = Files.createTempDirectory("authgate-caddy");
+        Path dir = TemporaryDirectories.create("authgate-caddy");
         int port = AdapterProcess.freePort();
         Path wrapper = dir.resolve("Caddyfile");
         Files.writeString(wrapper, "# written by the test harness\n{\n\tadmin off\n\tdefault_bind 127.0.0.1\n}\n\nimport "
@@ -180,7 +203,7 @@ public final class GatewayProcess implements AutoCloseable {
      * entry point opens, and until then Traefik answers every request with its own 404).
      */
     public static GatewayProcess traefik(Path binary, String authgate, String upstream, TraefikOptions options) throws IOException {
-        Path dir = Files.createTempDirectory("authgate-traefik");
+        Path dir = TemporaryDirectories.create("authgate-traefik");
         int port = AdapterProcess.freePort();
         String dynamic = read(TRAEFIK_DYNAMIC);
         dynamic = replaceOnce(dynamic, "http://authgate:9095", "http://" + authgate, TRAEFIK_DYNAMIC);
@@ -287,7 +310,7 @@ public final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() {
         if (!process.isAlive()) {
-            deleteRecursively(dir);
+            TemporaryDirectories.delete(dir);
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
@@ -303,15 +326,7 @@ public final class GatewayProcess implements AutoCloseable {
         }
         // nginx workers of a master that had to be killed would keep the port.
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        deleteRecursively(dir);
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        TemporaryDirectories.delete(dir);
     }
 
     // --- helpers --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package io.authgate.forwardauth;
+package io.authgate.forwardauth.dev;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,15 +28,15 @@ import java.util.Map;
  * loopback, which mints tokens for anyone who asks. No key is built into the jar: one published key
  * would be trusted by every demo everywhere.
  */
-final class DemoKeyFile {
-    static final String ENV = "AUTHGATE_DEMO_FILE";
+public final class DemoKeyFile {
+    public static final String ENV = "AUTHGATE_DEMO_FILE";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DemoKeyFile() {
     }
 
     /** {@code AUTHGATE_DEMO_FILE}, else {@code $XDG_RUNTIME_DIR/authgate-demo-issuer.json}, else {@code ~/.authgate/demo-issuer.json}. */
-    static Path defaultPath(Map<String, String> env) {
+    public static Path defaultPath(Map<String, String> env) {
         String named = env.get(ENV);
         if (named != null && !named.isBlank()) {
             return Path.of(named);
@@ -49,7 +49,7 @@ final class DemoKeyFile {
     }
 
     /** Writes the file (owner-only), replacing one a previous demo left behind. */
-    static void write(Path file, DemoTokens tokens) throws IOException {
+    public static void write(Path file, DemoTokens tokens) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -69,7 +69,7 @@ final class DemoKeyFile {
     }
 
     /** The running demo's issuer and key. @throws IllegalArgumentException with a sentence for the user */
-    static DemoTokens read(Path file) {
+    public static DemoTokens read(Path file) {
         try {
             JsonNode doc = JSON.readTree(Files.readString(file));
             JsonNode issuer = doc == null ? null : doc.get("issuer");
@@ -91,7 +91,7 @@ final class DemoKeyFile {
     }
 
     /** Removes the file if it is still this run's (a newer demo may have replaced it). */
-    static void delete(Path file, DemoTokens tokens) {
+    public static void delete(Path file, DemoTokens tokens) {
         try {
             if (Files.exists(file) && read(file).key().getKeyID().equals(tokens.key().getKeyID())) {
                 Files.delete(file);

@@ -1,4 +1,4 @@
-package io.authgate.forwardauth;
+package io.authgate.forwardauth.dev;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -23,17 +23,17 @@ import java.util.UUID;
  * running development issuer and by {@code mint}, which reads the same key from the file the demo
  * writes ({@link DemoKeyFile}).
  */
-final class DemoTokens {
+public final class DemoTokens {
     private final RSAKey key;
     private final String issuer;
 
-    DemoTokens(RSAKey key, String issuer) {
+    public DemoTokens(RSAKey key, String issuer) {
         this.key = key;
         this.issuer = issuer;
     }
 
     /** A fresh RSA key; it lives as long as one demo run. */
-    static RSAKey newKey() {
+    public static RSAKey newKey() {
         try {
             return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.RS256).generate();
@@ -42,23 +42,23 @@ final class DemoTokens {
         }
     }
 
-    RSAKey key() {
+    public RSAKey key() {
         return key;
     }
 
-    String issuer() {
+    public String issuer() {
         return issuer;
     }
 
     /** What a minted token says about its user. */
-    record Claims(String sub, boolean anonymous, boolean verified, List<String> roles, List<String> amr) {
-        Claims {
+    public record Claims(String sub, boolean anonymous, boolean verified, List<String> roles, List<String> amr) {
+        public Claims {
             roles = List.copyOf(roles);
             amr = List.copyOf(amr);
         }
     }
 
-    String mint(Claims user, Duration lifetime) {
+    public String mint(Claims user, Duration lifetime) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer).audience(List.of(issuer)).subject(user.sub())

@@ -1,4 +1,4 @@
-package io.authgate.forwardauth;
+package io.authgate.forwardauth.dev;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -146,7 +146,7 @@ public final class DevelopmentIssuer implements AutoCloseable {
     }
 
     /** Its key and origin, for the file {@code mint} reads ({@link DemoKeyFile}). */
-    DemoTokens tokens() {
+    public DemoTokens tokens() {
         return tokens;
     }
 
