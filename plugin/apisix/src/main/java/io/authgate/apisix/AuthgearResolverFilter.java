@@ -2,9 +2,9 @@ package io.authgate.apisix;
 
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.Decision;
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
 import org.apache.apisix.plugin.runner.HttpRequest;
 import org.apache.apisix.plugin.runner.HttpResponse;
 import org.apache.apisix.plugin.runner.filter.PluginFilter;

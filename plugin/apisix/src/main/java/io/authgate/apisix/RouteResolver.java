@@ -1,9 +1,9 @@
 package io.authgate.apisix;
 
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.Decision;
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
 
 /**

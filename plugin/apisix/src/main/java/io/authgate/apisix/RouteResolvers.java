@@ -6,7 +6,7 @@ import io.authgate.core.Authgate;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
-import io.authgate.core.resolve.Denials;
+import io.authgate.core.Denials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -60,7 +61,8 @@ public final class Authgate {
     public Authgate(Clock clock, AuthgateEvents events, Function<AuthgateConfig, JwksFetcher> fetchers,
                     BiFunction<ResolverSettings, String, ResolverClient> resolverClients) {
         this.clock = clock;
-        this.events = events;
+        // Guarded once here, so no part of the core need defend against a listener that throws.
+        this.events = GuardedEvents.of(List.of(events));
         this.fetchers = fetchers;
         this.resolverClients = resolverClients;
     }

@@ -13,8 +13,17 @@ import java.time.Duration;
  * must be cheap and thread-safe; every method has a no-op default. Nothing here carries a token.
  */
 public interface AuthgateEvents {
+    /** The disabled sink: hears everything, does nothing. Stands for "no listener" (never {@code null}). */
     AuthgateEvents NONE = new AuthgateEvents() {
     };
+
+    /**
+     * Several sinks (metrics, logs) as one, each guarded: one that throws neither stops the others
+     * nor the request. {@link Authgate} guards whatever sink it is given in the same way.
+     */
+    static AuthgateEvents all(java.util.List<AuthgateEvents> sinks) {
+        return GuardedEvents.of(sinks);
+    }
 
     default void jwksFetched(URI source, int keys, int skipped, Duration ttl) {
     }

@@ -3,8 +3,6 @@ package io.authgate.core;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.jwks.HttpJwksFetcher;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
 import io.authgate.testkit.MutableClock;
 import io.authgate.testkit.TestIssuer;

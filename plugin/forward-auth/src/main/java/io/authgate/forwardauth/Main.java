@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.resolve.Denials;
+import io.authgate.core.Denials;
 import sun.misc.Signal;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.Decision;
+import io.authgate.core.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
 import io.netty.handler.codec.http.HttpRequest;
 

@@ -1,7 +1,7 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.Decision;
+import io.authgate.core.GatewayRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,5 +1,7 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;

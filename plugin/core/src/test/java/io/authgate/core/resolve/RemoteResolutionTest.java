@@ -1,5 +1,8 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.AuthgateConfig;

@@ -1,5 +1,8 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;

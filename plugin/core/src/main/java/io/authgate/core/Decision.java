@@ -1,4 +1,4 @@
-package io.authgate.core.resolve;
+package io.authgate.core;
 
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaders;
