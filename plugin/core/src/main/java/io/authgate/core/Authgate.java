@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -114,7 +115,7 @@ public final class Authgate {
         Issuer issuer = issuer(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
                 TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), clock, events);
-        return new Resolver(config, verifier, remoteSessions(config), clock);
+        return new Resolver(config, verifier, Optional.ofNullable(remoteSessions(config)), clock);
     }
 
     /** The cache of Authgear's resolver answers for a configuration, or {@code null} when it is off. */

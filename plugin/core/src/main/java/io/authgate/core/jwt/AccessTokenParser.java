@@ -3,7 +3,6 @@ package io.authgate.core.jwt;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import io.authgate.core.headers.HeaderValues;
-import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
 
 import java.nio.charset.StandardCharsets;
@@ -104,8 +103,7 @@ public final class AccessTokenParser {
                 seconds(all, "nbf", AccessToken.ABSENT),
                 string(all, "client_id"),
                 scopes(scope),
-                session,
-                IdentityHeaders.validSession(session));
+                session);
     }
 
     /**

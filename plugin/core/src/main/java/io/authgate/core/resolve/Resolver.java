@@ -1,38 +1,33 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Decision;
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
-import io.authgate.core.Decision;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.Mode;
 import io.authgate.core.config.OnError;
 import io.authgate.core.credentials.BearerToken;
-import io.authgate.core.credentials.SessionCookie;
 import io.authgate.core.credentials.SessionCookies;
-import io.authgate.core.headers.IdentityHeaders;
-import io.authgate.core.headers.SessionClaims;
-import io.authgate.core.jwt.AccessToken;
 import io.authgate.core.jwt.AccessTokenVerifier;
-import io.authgate.core.jwt.TokenRejection;
-import io.authgate.core.jwt.Verification;
-import io.authgate.core.remote.RemoteCredential;
-import io.authgate.core.remote.RemoteSession;
 import io.authgate.core.remote.RemoteSessions;
+import io.authgate.core.resolution.Resolution;
+import io.authgate.core.resolution.StepAnswer;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Resolves a request's credentials into a {@link Decision}, as Authgear's resolver would: the
- * {@code Authorization} bearer token first, then the session cookies; the first that resolves wins.
+ * Resolves a request's credentials into a {@link Decision}, as Authgear's resolver would: a chain of
+ * {@link CredentialStep}s (the bearer token first, then the session cookies; the first that
+ * resolves wins), then one function, {@link #decide}, that applies the mode and the route's policy.
  *
- * <p>A JWT is verified in-process; one that fails is never sent to Authgear (it is invalid, and
- * sending it would let anyone make authgate call Authgear). Cookies and opaque (non-JWT) bearer
- * tokens, which only Authgear can resolve, are asked of its resolver, cached; so is a verified JWT on
- * a {@code live} route, whose answer (not the token's claims) then describes the session.
+ * <p>Cookies and opaque (non-JWT) bearer tokens, which only Authgear can resolve, are asked of its
+ * resolver, cached; so is a verified JWT on a {@code live} route. With no resolver configured, those
+ * steps are simply not in the chain.
  *
  * <p>In resolve mode every request continues (headers only); in enforce mode a request without a
  * valid session, or with one the route's policy refuses, is denied with an RFC 6750 / RFC 9470
@@ -40,27 +35,38 @@ import java.util.concurrent.CompletionException;
  */
 public final class Resolver {
     private final AuthgateConfig config;
-    private final AccessTokenVerifier verifier;
-    private final RemoteSessions remote;
-    private final SessionCookies sessionCookies;
+    private final CredentialStep[] steps;
     private final Clock clock;
     private final boolean enforce;
+    private final boolean denyWhenResolverUnavailable;
     private final Challenges challenges;
     private final SessionPolicy policy;
 
-    /** @param remote Authgear's resolver, or {@code null} when the configuration turns it off */
-    public Resolver(AuthgateConfig config, AccessTokenVerifier verifier, RemoteSessions remote, Clock clock) {
-        if (config.live() && remote == null) {
+    /** @param remote Authgear's resolver; empty when the configuration turns it off */
+    public Resolver(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote, Clock clock) {
+        if (config.live() && remote.isEmpty()) {
             throw new IllegalArgumentException("a live configuration needs the remote resolver");
         }
         this.config = config;
-        this.verifier = verifier;
-        this.remote = remote;
-        this.sessionCookies = new SessionCookies(config.sessionCookieNames());
+        this.steps = steps(config, verifier, remote).toArray(CredentialStep[]::new);
         this.clock = clock;
         this.enforce = config.mode() == Mode.ENFORCE;
+        this.denyWhenResolverUnavailable = remote.map(r -> r.settings().onError() == OnError.DENY).orElse(false);
         this.challenges = new Challenges(config.issuer());
         this.policy = new SessionPolicy(config.policy(), challenges);
+    }
+
+    private static List<CredentialStep> steps(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote) {
+        if (remote.isEmpty()) {
+            // Cookies and opaque tokens are sessions only Authgear can resolve: a token without a dot
+            // is judged (malformed) in-process, and cookies are not read at all.
+            return List.of(new JwtStep(verifier, true));
+        }
+        AuthgearAnswers authgear = new AuthgearAnswers(remote.get());
+        JwtStep jwt = new JwtStep(verifier, false);
+        return List.of(config.live() ? new LiveJwtStep(jwt, authgear) : jwt,
+                new OpaqueBearerStep(authgear),
+                new CookieStep(new SessionCookies(config.sessionCookieNames()), authgear));
     }
 
     public AuthgateConfig config() {
@@ -71,21 +77,16 @@ public final class Resolver {
      * Resolves, for callers that may block (the APISIX runner's API is synchronous): at most the JWKS
      * wait timeout when keys must be fetched, plus {@code resolver.timeout_ms} for each call to
      * Authgear (two when a bearer token it does not resolve gives way to the cookies).
-     * A verified JWT on a route that is not live never waits for anything.
+     * A cached JWT on a route that is not live waits for nothing and allocates only its lookup key.
      */
     public Decision resolve(GatewayRequest request) {
-        String token = BearerToken.from(request.authorization());
-        if (token != null && isJwt(token) && !config.live()) {
-            Verification v = verifier.verify(token);
-            return v instanceof AccessToken || v == TokenRejection.KEYS_UNAVAILABLE
-                    ? decideLocally(v) : join(fromCookies(request, true));
+        BearerToken bearer = BearerToken.of(request.authorization());
+        StepAnswer answer = resolution(0, Resolution.Unresolved.NOT_RESPONSIBLE, bearer, request);
+        if (answer instanceof Resolution known) {
+            return decide(known, bearer);
         }
-        return join(resolveAsync(request));
-    }
-
-    private static Decision join(CompletableFuture<Decision> decision) {
         try {
-            return decision.join();
+            return decide(answer.toFuture().join(), bearer);
         } catch (CompletionException | CancellationException e) {
             return Denials.INTERNAL_ERROR;
         }
@@ -93,114 +94,51 @@ public final class Resolver {
 
     /** Resolves without ever blocking the caller, for event loops; usually complete on return. */
     public CompletableFuture<Decision> resolveAsync(GatewayRequest request) {
-        String token = BearerToken.from(request.authorization());
-        if (token == null) {
-            return fromCookies(request, false);
+        BearerToken bearer = BearerToken.of(request.authorization());
+        StepAnswer answer = resolution(0, Resolution.Unresolved.NOT_RESPONSIBLE, bearer, request);
+        if (answer instanceof Resolution known) {
+            return CompletableFuture.completedFuture(decide(known, bearer));
         }
-        if (!isJwt(token) && remote != null) {
-            return askAuthgear(RemoteCredential.bearer(token), null, request, true);
-        }
-        CompletableFuture<Verification> verification = verifier.verifyAsync(token);
-        if (verification.isDone()) {
-            return afterVerification(verification.join(), token, request);
-        }
-        return verification.thenCompose(v -> afterVerification(v, token, request));
+        return answer.toFuture().handle((r, error) -> error == null ? decide(r, bearer) : Denials.INTERNAL_ERROR);
     }
 
-    private CompletableFuture<Decision> afterVerification(Verification v, String token, GatewayRequest request) {
-        if (v instanceof AccessToken verified && config.live()) {
-            return askAuthgear(RemoteCredential.bearer(token), verified.scopes(), request, true);
+    /**
+     * The chain from step {@code next} on. A step with no credential of its kind keeps what came
+     * before (a bearer token that failed, say); the others replace it. Answers at once, allocating
+     * nothing, when every step it runs does.
+     */
+    private StepAnswer resolution(int next, Resolution sofar, BearerToken bearer, GatewayRequest request) {
+        if (next == steps.length) {
+            return sofar;
         }
-        if (!(v instanceof AccessToken) && v != TokenRejection.KEYS_UNAVAILABLE) {
-            // The token is invalid and is not sent anywhere; Authgear would go on to the cookies.
-            return fromCookies(request, true);
+        StepAnswer found = steps[next].resolve(bearer, request);
+        if (found instanceof Resolution known) {
+            return after(next, sofar, known, bearer, request);
         }
-        return CompletableFuture.completedFuture(decideLocally(v));
+        return new StepAnswer.Pending(found.toFuture().thenCompose(r -> after(next, sofar, r, bearer, request).toFuture()));
     }
 
-    /** The outcome of an in-process verification, when nothing is left to ask Authgear. */
-    private Decision decideLocally(Verification v) {
-        if (v instanceof AccessToken verified) {
-            return allow(verified.session(), verified.scopes(), verified.headers());
+    private StepAnswer after(int step, Resolution sofar, Resolution found, BearerToken bearer, GatewayRequest request) {
+        Resolution kept = found == Resolution.Unresolved.NOT_RESPONSIBLE ? sofar : found;
+        return kept.letsNextStepTry() ? resolution(step + 1, kept, bearer, request) : kept;
+    }
+
+    /** The one place mode and policy turn what the credentials resolved to into what the gateway does. */
+    private Decision decide(Resolution resolution, BearerToken bearer) {
+        if (resolution instanceof Resolution.Session session) {
+            return enforce ? policy.check(session, clock.millis() / 1000) : session.allow();
         }
-        if (v == TokenRejection.KEYS_UNAVAILABLE) {
+        if (resolution == Resolution.Unresolved.KEYS_UNAVAILABLE) {
             return Denials.KEYS_UNAVAILABLE;
         }
-        return noSession(true);
-    }
-
-    private CompletableFuture<Decision> fromCookies(GatewayRequest request, boolean tokenPresented) {
-        if (remote == null) {
-            // Cookies are opaque session tokens that only Authgear can resolve.
-            return CompletableFuture.completedFuture(noSession(tokenPresented));
+        if (resolution == Resolution.Unresolved.RESOLVER_UNAVAILABLE && denyWhenResolverUnavailable) {
+            return Denials.RESOLVER_UNAVAILABLE;
         }
-        List<SessionCookie> cookies = sessionCookies.find(request.cookieHeaders());
-        if (cookies.isEmpty()) {
-            return CompletableFuture.completedFuture(noSession(tokenPresented));
-        }
-        return askAuthgear(RemoteCredential.cookies(cookies), null, request, tokenPresented);
-    }
-
-    /**
-     * Asks Authgear about one credential. A bearer token it does not resolve lets the cookies be
-     * tried next, as Authgear itself would; any other answer is final.
-     *
-     * @param scopes         the verified JWT's scopes on a live route; {@code null} for opaque credentials
-     * @param tokenPresented a bearer token came with the request (this one, or one that failed before)
-     */
-    private CompletableFuture<Decision> askAuthgear(RemoteCredential credential, List<String> scopes, GatewayRequest request,
-                                                    boolean tokenPresented) {
-        CompletableFuture<RemoteSession> answer = remote.resolve(credential);
-        if (answer.isDone() && !answer.isCompletedExceptionally()) {
-            return afterAnswer(answer.join(), credential, scopes, request, tokenPresented);
-        }
-        return answer.handle((session, error) -> session)
-                .thenCompose(session -> session == null
-                        ? CompletableFuture.completedFuture(unavailable(tokenPresented))
-                        : afterAnswer(session, credential, scopes, request, tokenPresented));
-    }
-
-    private CompletableFuture<Decision> afterAnswer(RemoteSession session, RemoteCredential credential, List<String> scopes,
-                                                    GatewayRequest request, boolean tokenPresented) {
-        switch (session.kind()) {
-            case VALID:
-                return CompletableFuture.completedFuture(allow(session.claims(), scopes, session.headers()));
-            case INVALID:
-                return CompletableFuture.completedFuture(enforce ? noSession(tokenPresented) : new Decision.Allow(session.headers()));
-            default:
-                return credential.kind() == RemoteCredential.Kind.BEARER
-                        ? fromCookies(request, true)
-                        : CompletableFuture.completedFuture(noSession(tokenPresented));
-        }
-    }
-
-    private Decision unavailable(boolean tokenPresented) {
-        return remote.settings().onError() == OnError.DENY ? Denials.RESOLVER_UNAVAILABLE : noSession(tokenPresented);
-    }
-
-    private Decision allow(SessionClaims session, List<String> scopes, IdentityHeaders headers) {
         if (enforce) {
-            Decision.Deny refused = policy.check(session, scopes, clock.millis() / 1000);
-            if (refused != null) {
-                return refused;
-            }
+            // RFC 6750 §3.1: a request that brought a bearer token is told it is invalid; one with no
+            // credential at all (or only cookies) gets a challenge with no error code.
+            return bearer.isPresent() ? challenges.invalidToken() : challenges.noCredentials();
         }
-        return new Decision.Allow(headers);
-    }
-
-    /** @param tokenPresented a bearer token came and did not resolve: enforce mode says invalid_token */
-    private Decision noSession(boolean tokenPresented) {
-        if (!enforce) {
-            return Decision.Allow.NO_SESSION;
-        }
-        return tokenPresented ? challenges.invalidToken() : challenges.noCredentials();
-    }
-
-    /**
-     * A compact JWS has two dots; Authgear's opaque tokens have none. Anything with a dot is judged
-     * in-process (a malformed JWT is rejected here, never sent to Authgear).
-     */
-    private static boolean isJwt(String token) {
-        return token.indexOf('.') >= 0;
+        return resolution instanceof Resolution.Invalid invalid ? invalid.unenforced() : Decision.Allow.NO_SESSION;
     }
 }
