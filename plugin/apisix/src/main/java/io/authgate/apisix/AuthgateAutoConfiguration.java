@@ -1,6 +1,7 @@
 package io.authgate.apisix;
 
 import io.authgate.core.Authgate;
+import io.authgate.core.HostHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +18,7 @@ public class AuthgateAutoConfiguration {
 
     @Bean
     RouteResolvers authgateRouteResolvers() {
+        HostHeader.allowForResolver(); // JVM-wide: the runner's start-up is where it belongs
         return new RouteResolvers(Authgate.create(new Slf4jEvents()));
     }
 

@@ -73,7 +73,10 @@ public final class Authgate {
         this(clock, events, fetchers, jdkResolverClients(httpClient()));
     }
 
-    /** The production runtime: the system clock and the JDK HTTP client. */
+    /**
+     * The production runtime: the system clock and the JDK HTTP client. A front calls
+     * {@link HostHeader#allowForResolver()} at its start-up, before this.
+     */
     public static Authgate create(AuthgateEvents events) {
         HttpClient client = httpClient();
         return new Authgate(Clock.systemUTC(), events, config -> new HttpJwksFetcher(
@@ -82,7 +85,6 @@ public final class Authgate {
     }
 
     private static HttpClient httpClient() {
-        allowHostHeader();
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(2))
@@ -91,23 +93,6 @@ public final class Authgate {
 
     private static BiFunction<ResolverSettings, String, ResolverClient> jdkResolverClients(HttpClient client) {
         return (settings, issuer) -> new HttpResolverClient(client, settings, issuer);
-    }
-
-    /**
-     * A resolver {@code url} inside the cluster still needs Authgear's public {@code Host}, which the
-     * JDK client refuses to set unless this property names it before its first request is built. An
-     * operator's own value is kept, with {@code host} added.
-     */
-    private static void allowHostHeader() {
-        String key = "jdk.httpclient.allowRestrictedHeaders";
-        synchronized (Authgate.class) {
-            String current = System.getProperty(key);
-            if (current == null || current.isBlank()) {
-                System.setProperty(key, "host");
-            } else if (!(("," + current.toLowerCase(java.util.Locale.ROOT).replace(" ", "") + ",").contains(",host,"))) {
-                System.setProperty(key, current + ",host");
-            }
-        }
     }
 
     /** A resolver for a configuration; cheap after the first for the same issuer. */

@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.Authgate;
+import io.authgate.core.HostHeader;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.jwks.CachedJwks;
@@ -42,6 +43,7 @@ public final class ForwardAuth implements AutoCloseable {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
+            HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
             Authgate authgate = Authgate.create(metrics);
             String devEndpoint = dev == null ? null : dev.issuer();
             AuthgateConfig core = config.coreConfig(devEndpoint);

@@ -600,7 +600,7 @@ class RemoteResolutionTest {
 
     @Test
     void aResolverUrlElsewhereIsRefusedAtStartWhenTheJvmCannotSetHost() {
-        // Surefire starts this JVM with jdk.httpclient.allowRestrictedHeaders=host, as Authgate.create
+        // Surefire starts this JVM with jdk.httpclient.allowRestrictedHeaders=host, as each front's start-up
         // arranges in production; the refusal itself is checked by its message only.
         AuthgateConfig elsewhere = ConfigParser.parseJson("{\"authgear_endpoint\":\"https://auth.example.com\","
                 + "\"resolver\":{\"url\":\"https://authgear.internal/_resolver/resolve\"}}");
