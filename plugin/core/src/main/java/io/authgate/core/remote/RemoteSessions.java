@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.concurrent.SingleFlight;
 import io.authgate.core.config.ResolverSettings;
 import io.authgate.core.jwt.AccessTokenParser;
 import io.authgate.core.memory.SharedValues;
@@ -11,7 +12,6 @@ import io.authgate.core.memory.SharedValues;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +45,7 @@ public final class RemoteSessions {
     private final CachedAnswers entries = new CachedAnswers(new SharedValues());
     private final Cache<CredentialDigest, RemoteSession> answers;
     /** Calls in flight or waiting for a slot: at most max_concurrent_calls + max_queued_calls. */
-    private final ConcurrentHashMap<CredentialDigest, CompletableFuture<RemoteSession>> calls = new ConcurrentHashMap<>();
+    private final SingleFlight<CredentialDigest, RemoteSession> calls = new SingleFlight<>();
     private final CallSlots slots;
 
     public RemoteSessions(ResolverClient client, ResolverSettings settings, Clock clock, AuthgateEvents events) {
@@ -93,19 +93,17 @@ public final class RemoteSessions {
             events.resolverCacheHit();
             return CompletableFuture.completedFuture(cached);
         }
-        CompletableFuture<RemoteSession> mine = new CompletableFuture<>();
-        CompletableFuture<RemoteSession> underWay = calls.putIfAbsent(key, mine);
-        if (underWay != null) {
+        SingleFlight<CredentialDigest, RemoteSession>.Seat mine = calls.board(key);
+        if (!mine.leads()) {
             events.resolverCoalesced();
-            return underWay;
+            return mine.future();
         }
         // A call that ended between the lookup above and now has left its answer in the cache.
         cached = answers.getIfPresent(key);
         if (cached != null) {
-            calls.remove(key, mine);
-            mine.complete(cached);
+            mine.land(cached);
             events.resolverCacheHit();
-            return mine;
+            return mine.future();
         }
         long arrived = System.nanoTime();
         CallSlots.Turn turn = new CallSlots.Turn(arrived + settings.timeout().toNanos()) {
@@ -116,24 +114,25 @@ public final class RemoteSessions {
 
             @Override
             void expired() {
-                fail(key, mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                fail(mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
                         "Authgear's resolver not asked: no call slot came free within timeout_ms ("
                                 + settings.maxConcurrentCalls() + " calls in flight)"));
             }
         };
         switch (slots.submit(turn)) {
             case QUEUED -> events.resolverQueued();
-            case REFUSED -> fail(key, mine, 0, new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
+            case REFUSED -> fail(mine, 0, new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
                     "Authgear's resolver not asked: " + settings.maxConcurrentCalls() + " calls in flight and "
                             + settings.maxQueuedCalls() + " waiting"));
             default -> {
             }
         }
-        return mine;
+        return mine.future();
     }
 
     /** With a slot held: asks Authgear in what is left of the credential's timeout, then frees the slot. */
-    private void call(CredentialDigest key, RemoteCredential credential, CompletableFuture<RemoteSession> mine, long deadlineNanos) {
+    private void call(CredentialDigest key, RemoteCredential credential, SingleFlight<CredentialDigest, RemoteSession>.Seat mine,
+                      long deadlineNanos) {
         long started = System.nanoTime();
         long left = deadlineNanos - started;
         CompletableFuture<RemoteSession> call;
@@ -158,19 +157,17 @@ public final class RemoteSessions {
             } finally {
                 slots.release();
                 if (error == null) {
-                    calls.remove(key, mine);
-                    mine.complete(answer);
+                    mine.land(answer);
                 } else {
-                    fail(key, mine, nanos, ResolverUnavailableException.of(error));
+                    fail(mine, nanos, ResolverUnavailableException.of(error));
                 }
             }
         });
     }
 
-    private void fail(CredentialDigest key, CompletableFuture<RemoteSession> mine, long nanos, ResolverUnavailableException failure) {
+    private void fail(SingleFlight<CredentialDigest, RemoteSession>.Seat mine, long nanos, ResolverUnavailableException failure) {
         events.resolverFailed(nanos, failure.reason(), failure.getMessage());
-        calls.remove(key, mine);
-        mine.completeExceptionally(failure);
+        mine.fail(failure);
     }
 
     public ResolverSettings settings() {
