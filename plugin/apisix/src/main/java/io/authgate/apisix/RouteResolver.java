@@ -4,7 +4,7 @@ import io.authgate.core.config.ConfigException;
 import io.authgate.core.Decision;
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Gate;
 
 /**
  * What one route's plugin value turned into: a resolver, or the configuration error that stops every
@@ -14,7 +14,7 @@ sealed interface RouteResolver permits RouteResolver.Configured, RouteResolver.M
 
     Decision resolve(GatewayRequest request);
 
-    record Configured(Resolver resolver) implements RouteResolver {
+    record Configured(Gate resolver) implements RouteResolver {
         @Override
         public Decision resolve(GatewayRequest request) {
             return resolver.resolve(request);

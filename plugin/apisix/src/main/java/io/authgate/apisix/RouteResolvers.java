@@ -3,6 +3,7 @@ package io.authgate.apisix;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.authgate.core.Authgate;
+import io.authgate.core.Gate;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
@@ -35,10 +36,10 @@ final class RouteResolvers {
     private RouteResolver build(String value) {
         try {
             AuthgateConfig config = ConfigParser.parseJson(value);
-            // Start fetching keys now, so the route's first request finds them.
-            authgate.issuer(config).keys().prefetch();
+            // Starts fetching keys now, so the route's first request finds them.
+            Gate resolver = authgate.prepare(config);
             LOG.info("authgate: route configured for issuer {} (mode {})", config.issuer(), config.mode().configName());
-            return new RouteResolver.Configured(authgate.resolverFor(config));
+            return new RouteResolver.Configured(resolver);
         } catch (ConfigException e) {
             // Logged once per distinct value: the cache keeps the failure too.
             LOG.error("{}; every request on this route is answered 500 until it is fixed", Denials.invalidConfigMessage(e));

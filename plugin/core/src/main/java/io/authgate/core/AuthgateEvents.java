@@ -1,6 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.jwt.TokenRejection;
 import io.authgate.core.remote.RemoteSession;
 import io.authgate.core.remote.ResolverUnavailableException;
 
@@ -53,10 +52,10 @@ public interface AuthgateEvents {
     }
 
     /** Authgear's resolver answered 200 after {@code nanos}. */
-    default void resolverCalled(long nanos, RemoteSession.Kind answer) {
+    default void resolverCalled(long nanos, RemoteSessionKind answer) {
     }
 
     /** A call to Authgear's resolver failed after {@code nanos}; the message holds no credential. */
-    default void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+    default void resolverFailed(long nanos, ResolverFailure cause, String message) {
     }
 }

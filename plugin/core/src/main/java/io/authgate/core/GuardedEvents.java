@@ -1,6 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.jwt.TokenRejection;
 import io.authgate.core.remote.RemoteSession;
 import io.authgate.core.remote.ResolverUnavailableException;
 
@@ -121,7 +120,7 @@ final class GuardedEvents implements AuthgateEvents {
     }
 
     @Override
-    public void resolverCalled(long nanos, RemoteSession.Kind answer) {
+    public void resolverCalled(long nanos, RemoteSessionKind answer) {
         for (AuthgateEvents l : listeners) {
             try {
                 l.resolverCalled(nanos, answer);
@@ -132,7 +131,7 @@ final class GuardedEvents implements AuthgateEvents {
     }
 
     @Override
-    public void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+    public void resolverFailed(long nanos, ResolverFailure cause, String message) {
         for (AuthgateEvents l : listeners) {
             try {
                 l.resolverFailed(nanos, cause, message);

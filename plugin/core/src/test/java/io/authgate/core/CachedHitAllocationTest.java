@@ -2,7 +2,6 @@ package io.authgate.core;
 
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.resolve.Resolver;
 import io.authgate.testkit.AuthgearClaims;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -32,7 +31,7 @@ class CachedHitAllocationTest {
         assertThat(threads.isThreadAllocatedMemorySupported()).as("HotSpot counts allocations per thread").isTrue();
         try (TestIssuer issuer = TestIssuer.start()) {
             Authgate authgate = Authgate.create(AuthgateEvents.NONE);
-            Resolver resolver = authgate.resolverFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"}"));
+            Gate resolver = authgate.gateFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"}"));
             String token = new TokenMinter(issuer.issuer()).mint(TokenRecipe.VALID, System.currentTimeMillis() / 1000);
             // As a gateway reads it off the wire: a new String, whose hash is not cached yet.
             GatewayRequest request = GatewayRequest.of(new String(("Bearer " + token).getBytes(StandardCharsets.ISO_8859_1),

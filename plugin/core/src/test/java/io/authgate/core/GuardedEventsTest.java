@@ -3,7 +3,6 @@ package io.authgate.core;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.jwks.HttpJwksFetcher;
-import io.authgate.core.jwt.TokenRejection;
 import io.authgate.testkit.MutableClock;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -65,7 +64,7 @@ class GuardedEventsTest {
     }
 
     private Decision bearer(Authgate authgate, String token) {
-        return authgate.resolverFor(config()).resolve(GatewayRequest.of("Bearer " + token, null));
+        return authgate.gateFor(config()).resolve(GatewayRequest.of("Bearer " + token, null));
     }
 
     private static boolean validSession(Decision decision) {

@@ -8,6 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JVM-wide Host permission is each front's start-up's business, never a side effect of the core. */
 class HostHeaderTest {
+    static {
+        // The JDK reads the property once, when its HTTP classes load: load them now, under the value
+        // surefire starts this JVM with, so that this test's changes cannot reach the other tests.
+        io.authgate.core.remote.HttpResolverClient.canSetHost();
+    }
+
     private String saved;
 
     @BeforeEach

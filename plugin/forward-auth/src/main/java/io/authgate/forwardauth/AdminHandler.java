@@ -1,6 +1,5 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.headers.Header;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The management port, never the decision port: {@code /healthz} (the process is up),
@@ -18,11 +18,12 @@ import java.util.List;
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final List<Header> PROMETHEUS = List.of(new Header("content-type", "text/plain; version=0.0.4; charset=utf-8"));
 
-    private final List<CachedJwks> keys;
+    /** Keys are loaded for every configured issuer (and a fetch starts for those that lack them). */
+    private final BooleanSupplier ready;
     private final Metrics metrics;
 
-    AdminHandler(List<CachedJwks> keys, Metrics metrics) {
-        this.keys = List.copyOf(keys);
+    AdminHandler(BooleanSupplier ready, Metrics metrics) {
+        this.ready = ready;
         this.metrics = metrics;
     }
 
@@ -32,10 +33,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         switch (ForwardedTarget.pathOf(request.uri())) {
             case "/healthz" -> Responses.text(ctx, keepAlive, 200, "ok\n");
             case "/readyz" -> {
-                boolean ready = keys.stream().allMatch(CachedJwks::hasKeys);
-                if (!ready) {
-                    keys.forEach(CachedJwks::prefetch);
-                }
+                boolean ready = this.ready.getAsBoolean();
                 Responses.text(ctx, keepAlive, ready ? 200 : 503, ready ? "ready\n" : "not ready: signing keys not loaded\n");
             }
             case "/metrics" -> Responses.send(ctx, keepAlive, false, 200, PROMETHEUS, metrics.render());

@@ -3,7 +3,7 @@ package io.authgate.forwardauth;
 import io.authgate.core.headers.Header;
 import io.authgate.core.Decision;
 import io.authgate.core.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Gate;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.List;
@@ -17,11 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * the rules do ({@link PathNormalizer#ambiguous}): 403, which every gateway passes on as it is.
  */
 final class Router {
-    record Route(RouteMatch match, Resolver resolver) {
+    record Route(RouteMatch match, Gate resolver) {
     }
 
     private final List<Route> routes;
-    private final Resolver fallback;
+    private final Gate fallback;
     private final String envoyPathPrefix;
     private final ForwardedHeaders forwardedHeaders;
     private final CompletableFuture<Decision> undetermined;
@@ -32,7 +32,7 @@ final class Router {
                     + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
     private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
 
-    Router(List<Route> routes, Resolver fallback, String envoyPathPrefix, ForwardedHeaders forwardedHeaders) {
+    Router(List<Route> routes, Gate fallback, String envoyPathPrefix, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
         this.envoyPathPrefix = envoyPathPrefix;

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import io.authgate.core.headers.HeaderValues;

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.credentials.BearerToken;
 import io.authgate.core.jwks.KeyLookup;

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.Optional;
 import java.util.Set;
 

@@ -3,6 +3,7 @@ package io.authgate.core.jwt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.authgate.core.TokenCacheGauges;
 import io.authgate.core.credentials.BearerToken;
 import io.authgate.core.memory.SharedValues;
 
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * hit, and a key that compares less than the whole token (its signature alone, say) would answer a
  * token whose payload was altered with the original's session.
  */
-public final class VerifiedTokenCache {
+public final class VerifiedTokenCache implements TokenCacheGauges {
     private final Cache<TokenKey, VerifiedToken> cache;
     private final Clock clock;
     private final long maxBytes;
@@ -80,17 +81,17 @@ public final class VerifiedTokenCache {
         cache.invalidateAll();
     }
 
-    /** Entries now (an estimate: expired entries may still be counted until the next maintenance). */
+    @Override
     public long size() {
         return cache.estimatedSize();
     }
 
-    /** The heap the entries take now, by the weigher's estimate. */
+    @Override
     public long weightedBytes() {
         return cache.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
 
-    /** The budget: {@code token_cache_max_bytes}. */
+    @Override
     public long maxBytes() {
         return maxBytes;
     }

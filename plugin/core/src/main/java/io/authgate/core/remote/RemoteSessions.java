@@ -1,9 +1,12 @@
 package io.authgate.core.remote;
 
+import io.authgate.core.ResolverFailure;
+import io.authgate.core.RemoteSessionKind;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.ResolverCacheGauges;
 import io.authgate.core.concurrent.SingleFlight;
 import io.authgate.core.config.ResolverSettings;
 import io.authgate.core.jwt.AccessTokenParser;
@@ -32,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * than in one asynchronous cache: Caffeine logs every failed asynchronous load with its stack trace,
  * and a failed call here is an expected event, counted and answered, not a fault.
  */
-public final class RemoteSessions {
+public final class RemoteSessions implements ResolverCacheGauges {
     /**
      * No credential Authgear issues is longer (its JWTs are capped there too): a longer one resolves
      * to nothing without being sent, so that what waits for a call slot stays small.
@@ -63,7 +66,7 @@ public final class RemoteSessions {
                 .expireAfter(new Expiry<CredentialDigest, RemoteSession>() {
                     @Override
                     public long expireAfterCreate(CredentialDigest key, RemoteSession answer, long now) {
-                        return answer.kind() == RemoteSession.Kind.VALID ? positiveNanos : negativeNanos;
+                        return answer.kind() == RemoteSessionKind.VALID ? positiveNanos : negativeNanos;
                     }
 
                     @Override
@@ -114,14 +117,14 @@ public final class RemoteSessions {
 
             @Override
             void expired() {
-                fail(mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                fail(mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverFailure.TIMEOUT,
                         "Authgear's resolver not asked: no call slot came free within timeout_ms ("
                                 + settings.maxConcurrentCalls() + " calls in flight)"));
             }
         };
         switch (slots.submit(turn)) {
             case QUEUED -> events.resolverQueued();
-            case REFUSED -> fail(mine, 0, new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
+            case REFUSED -> fail(mine, 0, new ResolverUnavailableException(ResolverFailure.OVERLOADED,
                     "Authgear's resolver not asked: " + settings.maxConcurrentCalls() + " calls in flight and "
                             + settings.maxQueuedCalls() + " waiting"));
             default -> {
@@ -138,7 +141,7 @@ public final class RemoteSessions {
         CompletableFuture<RemoteSession> call;
         try {
             call = left < TimeUnit.MILLISECONDS.toNanos(1)
-                    ? CompletableFuture.failedFuture(new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                    ? CompletableFuture.failedFuture(new ResolverUnavailableException(ResolverFailure.TIMEOUT,
                             "Authgear's resolver not asked: timeout_ms had passed when a call slot came free"))
                     : client.call(credential, Duration.ofNanos(left));
         } catch (Throwable e) {
@@ -174,21 +177,27 @@ public final class RemoteSessions {
         return settings;
     }
 
-    /** Cached answers now (an estimate: expired ones may be counted until the next maintenance). */
+    @Override
     public long size() {
         return answers.estimatedSize();
     }
 
-    /** The heap the cached answers take now, by the weigher's estimate. */
+    @Override
     public long weightedBytes() {
         return answers.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
 
-    /** Calls to Authgear in flight now, and credentials waiting for one of their slots. */
+    @Override
+    public long maxBytes() {
+        return settings.cacheMaxBytes();
+    }
+
+    @Override
     public int callsInFlight() {
         return slots.inFlight();
     }
 
+    @Override
     public int callsQueued() {
         return slots.queued();
     }

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.testkit.SegmentBytes;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;

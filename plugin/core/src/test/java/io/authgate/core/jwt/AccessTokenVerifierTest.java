@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.authgate.core.AuthgateEvents;

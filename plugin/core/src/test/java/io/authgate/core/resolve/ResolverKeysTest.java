@@ -1,5 +1,7 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Gate;
+
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
 import io.authgate.core.Decision;
@@ -57,8 +59,8 @@ class ResolverKeysTest {
         issuer.close();
     }
 
-    private Resolver resolver(String extra) {
-        return authgate.resolverFor(config(issuer.issuer(), extra));
+    private Gate resolver(String extra) {
+        return authgate.gateFor(config(issuer.issuer(), extra));
     }
 
     private static AuthgateConfig config(String endpoint, String extra) {
@@ -71,7 +73,7 @@ class ResolverKeysTest {
                 clock.epochSeconds());
     }
 
-    private static Decision bearer(Resolver resolver, String token) {
+    private static Decision bearer(Gate resolver, String token) {
         return resolver.resolve(GatewayRequest.of("Bearer " + token, null));
     }
 
@@ -152,7 +154,7 @@ class ResolverKeysTest {
 
     @Test
     void cachedKeysKeepResolvingAfterTheEndpointGoesDownWithinStaleIfError() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         issuer.failWith(500);
 
@@ -164,7 +166,7 @@ class ResolverKeysTest {
 
     @Test
     void cachedKeysStopResolvingBeyondStaleIfError() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         issuer.failWith(500);
 
@@ -184,7 +186,7 @@ class ResolverKeysTest {
     void aHangingJwksEndpointNeverDelaysATokenTheCachedKeysCanVerify() throws Exception {
         Authgate realTime = new Authgate(java.time.Clock.systemUTC(), AuthgateEvents.NONE, config -> new HttpJwksFetcher(
                 CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
-        Resolver resolver = realTime.resolverFor(config(issuer.issuer(), ",\"jwks_uri\":\"" + issuer.jwksUri() + "\","
+        Gate resolver = realTime.gateFor(config(issuer.issuer(), ",\"jwks_uri\":\"" + issuer.jwksUri() + "\","
                 + "\"jwks\":{\"ttl_seconds\":1,\"min_ttl_seconds\":1,\"fetch_timeout_ms\":2000,\"wait_timeout_ms\":1000}"));
         TokenMinter minter = new TokenMinter(issuer.issuer());
         assertValidSession(bearer(resolver, minter.mint(TokenRecipe.withClaims(Map.of("jti", "first")), nowSeconds())));
@@ -218,7 +220,7 @@ class ResolverKeysTest {
 
     @Test
     void theEndpointRecoveringEndsTheOutage() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         issuer.failWith(500);
         assertThat(bearer(resolver, freshToken())).isSameAs(Denials.KEYS_UNAVAILABLE);
 
@@ -230,7 +232,7 @@ class ResolverKeysTest {
 
     @Test
     void aNewlyPublishedKeyIsUsedAfterOneRefetch() throws Exception {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         assertThat(issuer.jwksFetches()).isEqualTo(1);
 
@@ -245,7 +247,7 @@ class ResolverKeysTest {
 
     @Test
     void aTokenForAKeyNotYetPublishedIsNoSession() throws Exception {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
 
         assertThat(bearer(resolver, tokenSignedBy(TestKeys.rsa(ROTATED_KID)))).isSameAs(Decision.Allow.NO_SESSION);
@@ -254,14 +256,14 @@ class ResolverKeysTest {
 
     @Test
     void theJwksUriIsDiscoveredOnceAndReused() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         clock.advance(Duration.ofMinutes(5));
         assertValidSession(bearer(resolver, freshToken())); // served by the expired keys; refreshed in the background
-        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).as("the background refresh landed").isTrue();
+        assertThat(authgate.preloadKeys(config(issuer.issuer(), ""))).as("the background refresh landed").isTrue();
         clock.advance(Duration.ofMinutes(5));
         assertValidSession(bearer(resolver, freshToken()));
-        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).isTrue();
+        assertThat(authgate.preloadKeys(config(issuer.issuer(), ""))).isTrue();
 
         assertThat(issuer.jwksFetches()).isEqualTo(3);
         assertThat(issuer.discoveryFetches()).isEqualTo(1);
@@ -269,7 +271,7 @@ class ResolverKeysTest {
 
     @Test
     void aConfiguredJwksUriIsUsedWithoutDiscovery() {
-        Resolver resolver = resolver(",\"jwks_uri\":\"" + issuer.jwksUri() + "\"");
+        Gate resolver = resolver(",\"jwks_uri\":\"" + issuer.jwksUri() + "\"");
 
         assertValidSession(bearer(resolver, freshToken()));
 
@@ -281,7 +283,7 @@ class ResolverKeysTest {
     void aDiscoveryDocumentNamingAnotherIssuerLeavesNoKeys() {
         // The same server configured as localhost: its document says 127.0.0.1, so it is not this issuer's.
         String asLocalhost = issuer.issuer().replace("127.0.0.1", "localhost");
-        Resolver resolver = authgate.resolverFor(config(asLocalhost, ""));
+        Gate resolver = authgate.gateFor(config(asLocalhost, ""));
         String token = new TokenMinter(asLocalhost).mint(TokenRecipe.VALID, clock.epochSeconds());
 
         assertThat(bearer(resolver, token)).isSameAs(Denials.KEYS_UNAVAILABLE);

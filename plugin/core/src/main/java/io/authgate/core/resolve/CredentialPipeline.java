@@ -2,6 +2,7 @@ package io.authgate.core.resolve;
 
 import io.authgate.core.Decision;
 import io.authgate.core.Denials;
+import io.authgate.core.Gate;
 import io.authgate.core.GatewayRequest;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.Mode;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Resolves a request's credentials into a {@link Decision}, as Authgear's resolver would: a chain of
+ * The {@link Gate} of one configuration: resolves a request's credentials into a {@link Decision},
+ * as Authgear's resolver would: a chain of
  * {@link CredentialStep}s (the bearer token first, then the session cookies; the first that
  * resolves wins), then one function, {@link #decide}, that applies the mode and the route's policy.
  *
@@ -33,7 +35,7 @@ import java.util.concurrent.CompletionException;
  * valid session, or with one the route's policy refuses, is denied with an RFC 6750 / RFC 9470
  * challenge. One per configuration; thread-safe; never throws, and its futures never fail.
  */
-public final class Resolver {
+public final class CredentialPipeline implements Gate {
     private final AuthgateConfig config;
     private final CredentialStep[] steps;
     private final Clock clock;
@@ -43,7 +45,7 @@ public final class Resolver {
     private final SessionPolicy policy;
 
     /** @param remote Authgear's resolver; empty when the configuration turns it off */
-    public Resolver(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote, Clock clock) {
+    public CredentialPipeline(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote, Clock clock) {
         if (config.live() && remote.isEmpty()) {
             throw new IllegalArgumentException("a live configuration needs the remote resolver");
         }
@@ -69,6 +71,7 @@ public final class Resolver {
                 new CookieStep(new SessionCookies(config.sessionCookieNames()), authgear));
     }
 
+    @Override
     public AuthgateConfig config() {
         return config;
     }
@@ -79,6 +82,7 @@ public final class Resolver {
      * Authgear (two when a bearer token it does not resolve gives way to the cookies).
      * A cached JWT on a route that is not live waits for nothing and allocates only its lookup key.
      */
+    @Override
     public Decision resolve(GatewayRequest request) {
         BearerToken bearer = BearerToken.of(request.authorization());
         StepAnswer answer = resolution(0, Resolution.Unresolved.NOT_RESPONSIBLE, bearer, request);
@@ -93,6 +97,7 @@ public final class Resolver {
     }
 
     /** Resolves without ever blocking the caller, for event loops; usually complete on return. */
+    @Override
     public CompletableFuture<Decision> resolveAsync(GatewayRequest request) {
         BearerToken bearer = BearerToken.of(request.authorization());
         StepAnswer answer = resolution(0, Resolution.Unresolved.NOT_RESPONSIBLE, bearer, request);
