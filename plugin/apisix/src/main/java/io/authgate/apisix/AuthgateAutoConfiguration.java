@@ -17,13 +17,13 @@ public class AuthgateAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AuthgateAutoConfiguration.class);
 
     @Bean
-    RouteResolvers authgateRouteResolvers() {
+    RouteGates authgateRouteGates() {
         HostHeader.allowForResolver(); // JVM-wide: the runner's start-up is where it belongs
-        return new RouteResolvers(Authgate.create(new Slf4jEvents()));
+        return new RouteGates(Authgate.create(new Slf4jEvents()));
     }
 
     @Bean
-    AuthgearResolverFilter authgearResolverFilter(RouteResolvers routes) {
+    AuthgearResolverFilter authgearResolverFilter(RouteGates routes) {
         HeaderLineLimit lineLimit = HeaderLineLimit.forRunner();
         if (lineLimit instanceof HeaderLineLimit.Uncounted uncounted) {
             LOG.warn("authgate: {}; every request is treated as if APISIX had hidden header lines from the runner "
@@ -33,7 +33,7 @@ public class AuthgateAutoConfiguration {
     }
 
     @Bean
-    AuthgateConfigWatcher authgateConfigWatcher(RouteResolvers routes) {
+    AuthgateConfigWatcher authgateConfigWatcher(RouteGates routes) {
         return new AuthgateConfigWatcher(routes);
     }
 }

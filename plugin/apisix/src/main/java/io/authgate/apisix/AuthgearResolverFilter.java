@@ -29,10 +29,10 @@ public final class AuthgearResolverFilter implements PluginFilter {
     public static final String NAME = "AuthgearResolver";
     private static final Logger LOG = LoggerFactory.getLogger(AuthgearResolverFilter.class);
 
-    private final RouteResolvers routes;
+    private final RouteGates routes;
     private final HeaderLineLimit lineLimit;
 
-    AuthgearResolverFilter(RouteResolvers routes, HeaderLineLimit lineLimit) {
+    AuthgearResolverFilter(RouteGates routes, HeaderLineLimit lineLimit) {
         this.routes = routes;
         this.lineLimit = lineLimit;
     }

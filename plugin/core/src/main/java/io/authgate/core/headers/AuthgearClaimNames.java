@@ -2,7 +2,8 @@ package io.authgate.core.headers;
 
 /**
  * The names of the Authgear-specific claims of its access tokens ({@code
- * https://authgear.com/claims/user/...}, as the contract lists them). The one place the core names them; a token minter (the adapter's development issuer) uses these too. The test kit
+ * https://authgear.com/claims/user/...}, as the contract lists them): the one place the core names
+ * them, public so a token minter (the adapter's development issuer) can use them too. The test kit
  * spells them out on its own, on purpose: it stands in for Authgear, and a typo here must not be
  * repeated there.
  */
