@@ -49,6 +49,7 @@ class CachedHitAllocationTest {
             }
             long perHit = (threads.getThreadAllocatedBytes(thread) - before) / HITS;
 
+            System.out.printf(java.util.Locale.ROOT, "[cached hit] %d bytes allocated per hit%n", perHit);
             requireSession(last);
             assertThat(perHit).as("bytes allocated per cached hit").isLessThanOrEqualTo(MAX_BYTES_PER_HIT);
         }

@@ -50,7 +50,7 @@ public final class AccessTokenVerifier {
         if (cached != null) {
             return CompletableFuture.completedFuture(onHit(cached));
         }
-        return verifyCold(token);
+        return verifyCold(BearerToken.ofToken(token));
     }
 
     /**
@@ -64,7 +64,7 @@ public final class AccessTokenVerifier {
         if (cached != null) {
             return resolutionOf(onHit(cached));
         }
-        CompletableFuture<Verification> cold = verifyCold(token.value());
+        CompletableFuture<Verification> cold = verifyCold(token);
         return cold.isDone() ? resolutionOf(cold.join()) : new StepAnswer.Pending(cold.thenApply(AccessTokenVerifier::resolutionOf));
     }
 
@@ -91,7 +91,8 @@ public final class AccessTokenVerifier {
         return verified;
     }
 
-    private CompletableFuture<Verification> verifyCold(String compact) {
+    private CompletableFuture<Verification> verifyCold(BearerToken token) {
+        String compact = token.value();
         events.tokenCacheMiss();
         AccessTokenParser.Parsed parsed;
         try {
@@ -103,10 +104,10 @@ public final class AccessTokenVerifier {
         if (broken.isPresent()) {
             return CompletableFuture.completedFuture(rejected(broken.get()));
         }
-        return keys.findAsync(parsed.token().keyId()).thenApply(lookup -> checkSignature(compact, parsed, lookup));
+        return keys.findAsync(parsed.token().keyId()).thenApply(lookup -> checkSignature(token, parsed, lookup));
     }
 
-    private Verification checkSignature(String compact, AccessTokenParser.Parsed parsed, KeyLookup lookup) {
+    private Verification checkSignature(BearerToken token, AccessTokenParser.Parsed parsed, KeyLookup lookup) {
         if (lookup == KeyLookup.Miss.UNAVAILABLE) {
             return rejected(TokenRejection.KEYS_UNAVAILABLE);
         }
@@ -119,7 +120,7 @@ public final class AccessTokenVerifier {
         if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
-        return cache.put(compact, parsed.token());
+        return cache.put(token, parsed.token());
     }
 
     private TokenRejection rejected(TokenRejection rejection) {

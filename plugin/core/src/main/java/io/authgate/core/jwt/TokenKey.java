@@ -3,58 +3,47 @@ package io.authgate.core.jwt;
 import io.authgate.core.credentials.BearerToken;
 
 /**
- * A cache key for a token string. Equality is the whole token, so a hit can only ever return the
- * result for the very token that was verified. The hash reads only the last {@value #HASHED_CHARS}
- * characters: the end of a compact JWS is its signature, which for a cached (so verified) token
- * nobody but the issuer could choose, so it spreads as well as the whole string would, at a tenth
- * of the cost ({@link String#hashCode()} over ~1 KiB is one serial multiply chain, most of a cache
- * hit on JDK 17). Tokens an attacker makes to share a suffix never verify, so they are never stored
- * and cannot crowd a bucket. A new key is made per request because tokens arrive as new Strings
- * whose own hash is not cached yet. A lookup key reads the token where it is, inside the
- * {@code Authorization} value ({@link BearerToken}); a stored key holds the token alone.
+ * A cache key for a token: the string it came in, which is the {@code Authorization} value (or the
+ * bare token, for callers that hold only that). Equality is that whole string, so a hit can only
+ * ever return the result for the very token that was verified; a client that spells the scheme
+ * another way ({@code bearer} for {@code Bearer}) only misses once. Keying on the header rather than
+ * the token inside it spares a hit the token's copy (~1 KiB, most of what a hit allocated) and
+ * keeps the comparison {@link String#equals}, which the JIT vectorizes ({@code regionMatches} is a
+ * byte loop on JDK 17). The hash reads only the last {@value #HASHED_CHARS} characters: the end of
+ * a compact JWS is its signature, which for a cached (so verified) token nobody but the issuer could
+ * choose, so it spreads as well as the whole string would, at a tenth of the cost
+ * ({@link String#hashCode()} over ~1 KiB is one serial multiply chain, most of a cache hit on JDK
+ * 17). Tokens an attacker makes to share a suffix never verify, so they are never stored and cannot
+ * crowd a bucket. A new key is made per request because tokens arrive as new Strings whose own hash
+ * is not cached yet.
  */
 final class TokenKey {
     static final int HASHED_CHARS = 64;
 
-    /** The token is {@code source} from {@code start} on. */
     private final String source;
-    private final int start;
     private final int hash;
 
     TokenKey(String token) {
-        this(token, 0);
+        this.source = token;
+        this.hash = hash(token);
     }
 
     TokenKey(BearerToken token) {
-        this(token.header(), token.start());
-    }
-
-    private TokenKey(String source, int start) {
-        this.source = source;
-        this.start = start;
-        this.hash = hash(source, start);
+        this(token.header());
     }
 
     static int hash(String s) {
-        return hash(s, 0);
-    }
-
-    private static int hash(String s, int start) {
         int n = s.length();
-        int h = n - start;
-        for (int i = Math.max(start, n - HASHED_CHARS); i < n; i++) {
+        int h = n;
+        for (int i = Math.max(0, n - HASHED_CHARS); i < n; i++) {
             h = 31 * h + s.charAt(i);
         }
         return h ^ (h >>> 16);
     }
 
-    /** The token itself; a copy for a lookup key (only stored keys are asked, by the weigher). */
+    /** The string the key holds (the {@code Authorization} value or the token): what the weigher counts. */
     String token() {
-        return start == 0 ? source : source.substring(start);
-    }
-
-    private int length() {
-        return source.length() - start;
+        return source;
     }
 
     @Override
@@ -64,7 +53,6 @@ final class TokenKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TokenKey other && other.hash == hash && other.length() == length()
-                && source.regionMatches(start, other.source, other.start, length());
+        return o instanceof TokenKey other && other.hash == hash && other.source.equals(source);
     }
 }

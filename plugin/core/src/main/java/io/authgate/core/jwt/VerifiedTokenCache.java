@@ -70,6 +70,11 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
      * kept (when the budget allows and it has not expired) and returned.
      */
     VerifiedToken put(String token, AccessToken verified) {
+        return put(BearerToken.ofToken(token), verified);
+    }
+
+    /** As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in. */
+    VerifiedToken put(BearerToken token, AccessToken verified) {
         VerifiedToken entry = VerifiedToken.of(entries.compact(verified));
         if (maxBytes > 0 && verified.expiresAt() * 1000 > clock.millis()) {
             cache.put(new TokenKey(token), entry);
