@@ -8,7 +8,7 @@ import java.util.Optional;
  * case-insensitively, the {@code application/} prefix may be present). Authgear always sets it; an ID
  * token (no {@code typ}, or {@code JWT}) is not a credential for an API.
  */
-public final class AccessTokenType implements TokenValidator {
+final class AccessTokenType implements TokenValidator {
     @Override
     public Optional<TokenRejection> validate(AccessToken token, long nowSeconds) {
         String typ = token.type();

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code aud} (a string or an array) must name at least one of the configured audiences. */
-public final class AudienceContains implements TokenValidator {
+final class AudienceContains implements TokenValidator {
     private final Set<String> audiences;
 
     public AudienceContains(Set<String> audiences) {

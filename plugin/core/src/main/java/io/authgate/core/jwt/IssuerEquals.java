@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** {@code iss} must be the Authgear endpoint, exactly. */
-public final class IssuerEquals implements TokenValidator {
+final class IssuerEquals implements TokenValidator {
     private final String issuer;
 
     public IssuerEquals(String issuer) {

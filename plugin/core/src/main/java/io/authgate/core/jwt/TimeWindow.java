@@ -8,7 +8,7 @@ import java.util.Optional;
  * The token must be within its lifetime: {@code exp} in the future, and neither {@code iat} nor
  * {@code nbf} in the future, each with the configured skew (Authgear's own is zero).
  */
-public final class TimeWindow implements TokenValidator {
+final class TimeWindow implements TokenValidator {
     private final long skewSeconds;
 
     public TimeWindow(Duration skew) {

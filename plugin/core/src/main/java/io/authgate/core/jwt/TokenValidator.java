@@ -8,7 +8,7 @@ import java.util.Optional;
  * request (cache hit or not) and before the signature check, which is the expensive part.
  */
 @FunctionalInterface
-public interface TokenValidator {
+interface TokenValidator {
     /** @param nowSeconds unix seconds, from the verifier's clock */
     Optional<TokenRejection> validate(AccessToken token, long nowSeconds);
 }

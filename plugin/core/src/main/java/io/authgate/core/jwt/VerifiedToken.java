@@ -10,7 +10,7 @@ import io.authgate.core.resolution.Resolution;
  * makes one (the constructor is package-private), after the signature check: a token merely parsed
  * ({@link AccessToken}) cannot pass for a verified one.
  */
-public final class VerifiedToken implements Verification {
+final class VerifiedToken implements Verification {
     private final AccessToken token;
     private final Resolution.Session session;
 
