@@ -11,9 +11,21 @@ import java.util.List;
  */
 public sealed interface Decision permits Decision.Allow, Decision.Deny {
 
-    /** Continue to the upstream, with these headers set (none when there is no session). */
-    record Allow(IdentityHeaders headers) implements Decision {
+    /**
+     * Continue to the upstream, with these headers set (none when there is no session).
+     *
+     * @param expiresAt the verified access token's {@code exp} (epoch seconds), for a front that tells
+     *                  its gateway how long the answer holds; {@link #NO_EXPIRY} when no token set it
+     *                  (no session, or a session Authgear's resolver answered for)
+     */
+    record Allow(IdentityHeaders headers, long expiresAt) implements Decision {
+        public static final long NO_EXPIRY = Long.MIN_VALUE;
         public static final Allow NO_SESSION = new Allow(IdentityHeaders.NONE);
+
+        /** An answer no token's lifetime bounds. */
+        public Allow(IdentityHeaders headers) {
+            this(headers, NO_EXPIRY);
+        }
     }
 
     /** Answer the client now; nothing reaches the upstream. */

@@ -143,4 +143,18 @@ class AuthgateTest {
         assertThat(validSession(bearer(resolver, token))).isTrue();
         assertThat(production.issuer(config("")).keys().hasKeys()).isTrue();
     }
+
+    @Test
+    void aTokensSessionTellsTheFrontItsExpiryAndNoSessionTellsNone() {
+        Gate gate = authgate.prepare(config(""));
+        long now = clock.epochSeconds();
+        String token = new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("exp", "now+600")), now);
+
+        Decision cold = bearer(gate, token);
+        Decision cached = bearer(gate, token);
+
+        assertThat(((Decision.Allow) cold).expiresAt()).isEqualTo(now + 600);
+        assertThat(((Decision.Allow) cached).expiresAt()).isEqualTo(now + 600);
+        assertThat(((Decision.Allow) gate.resolve(GatewayRequest.of(null, null))).expiresAt()).isEqualTo(Decision.Allow.NO_EXPIRY);
+    }
 }

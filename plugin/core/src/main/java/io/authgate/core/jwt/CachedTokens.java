@@ -17,9 +17,9 @@ final class CachedTokens {
     private static final long ACCESS_TOKEN = HeapSize.object(10, 3 * Long.BYTES);
     /**
      * What a verified token adds, built once at entry so a hit builds nothing: the token object, its
-     * session (a {@code Resolution.Session}) and that session's {@code Allow}.
+     * session (a {@code Resolution.Session}) and that session's {@code Allow} (headers, expiry).
      */
-    private static final long RENDERED = HeapSize.object(2, 0) + HeapSize.object(3, 0) + HeapSize.object(1, 0);
+    private static final long RENDERED = HeapSize.object(2, 0) + HeapSize.object(3, 0) + HeapSize.object(1, Long.BYTES);
 
     private final SharedValues shared;
 

@@ -16,7 +16,7 @@ final class VerifiedToken implements Verification {
 
     VerifiedToken(AccessToken token, IdentityHeaders headers) {
         this.token = token;
-        this.session = new Resolution.Session(token.session(), token.scopes(), headers);
+        this.session = new Resolution.Session(token.session(), token.scopes(), headers, token.expiresAt());
     }
 
     /** Renders the headers of a token that just verified. */

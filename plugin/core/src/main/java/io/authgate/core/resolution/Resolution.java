@@ -35,9 +35,14 @@ public sealed interface Resolution extends StepAnswer permits Resolution.Session
          * @param headers the identity headers the upstream gets when no policy refuses the session
          */
         public Session(SessionClaims claims, List<String> scopes, IdentityHeaders headers) {
+            this(claims, scopes, headers, Decision.Allow.NO_EXPIRY);
+        }
+
+        /** @param expiresAt the access token's {@code exp}, which the {@link #allow()} carries for the front */
+        public Session(SessionClaims claims, List<String> scopes, IdentityHeaders headers, long expiresAt) {
             this.claims = Objects.requireNonNull(claims, "claims");
             this.scopes = List.copyOf(scopes);
-            this.allow = new Decision.Allow(headers);
+            this.allow = new Decision.Allow(headers, expiresAt);
         }
 
         public SessionClaims claims() {
