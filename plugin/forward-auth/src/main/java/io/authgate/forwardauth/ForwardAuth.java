@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
+import io.authgate.core.HostHeader;
 import io.authgate.core.config.ConfigException;
 
 import java.io.IOException;
@@ -47,14 +48,14 @@ public final class ForwardAuth implements AutoCloseable {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
+            HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
             Authgate authgate = Authgate.create(metrics);
             String devEndpoint = dev == null ? null : dev.issuer();
             Routing routing = Routing.build(config, authgate, devEndpoint);
-            routing.prefetchKeys();
             watch(metrics, authgate, routing);
             LiveRouting live = new LiveRouting(routing);
             server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC()),
-                    config.adminListen(), new AdminHandler(live, metrics));
+                    config.adminListen(), new AdminHandler(authgate::ready, metrics));
             return new ForwardAuth(server, dev, metrics, authgate, live);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
@@ -72,14 +73,15 @@ public final class ForwardAuth implements AutoCloseable {
 
     /** Rules share the top level's issuer and resolver settings, so these are the adapter's caches. */
     private static void watch(Metrics metrics, Authgate authgate, Routing routing) {
-        metrics.watch(routing.issuer().tokens(), authgate.remoteSessions(routing.topLevel()));
+        metrics.watch(authgate.tokenCache(routing.topLevel()), authgate.resolverCache(routing.topLevel()));
     }
 
     /**
      * Replaces the running configuration with {@code next}, whole, or changes nothing. Requests
      * already deciding finish under the configuration they started with; keys and caches carry over
      * for every issuer (and resolver settings) the new configuration still names, and those it no
-     * longer names are forgotten. The new issuers' keys are fetched at once, in the background.
+     * longer names are forgotten ({@link Authgate#retainOnly}, which {@code /readyz} then follows).
+     * The new issuers' keys are fetched at once, in the background.
      *
      * @throws ConfigException naming the key when {@code next} changes what only a restart can
      *                         ({@link RestartOnlyKeys}) or what only the runtime can check; the running
@@ -92,7 +94,6 @@ public final class ForwardAuth implements AutoCloseable {
             throw new ConfigException(restartOnly.get(), "cannot change on reload (it is set when the process starts): restart to apply it");
         }
         Routing routing = Routing.build(next, authgate, developmentIssuer == null ? null : developmentIssuer.issuer());
-        routing.prefetchKeys();
         live.replace(routing);
         watch(metrics, authgate, routing);
         authgate.retainOnly(routing.coreConfigs());
