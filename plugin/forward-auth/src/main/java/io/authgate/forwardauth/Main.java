@@ -50,6 +50,9 @@ public final class Main {
                 + "       java -jar " + jar + " mint [--roles a,b] [--amr pwd,mfa] [--sub ID] [--expires-in SECONDS] [--anonymous true]\n"
                 + "                          a token from the running demo's issuer (stdout)\n"
                 + "       java -jar " + jar + " check FILE        validate a configuration and exit (0 valid, 2 invalid)\n"
+                + "       java -jar " + jar + " explain FILE [--method M] [--host H] [--path P] [--header 'N: V']...\n"
+                + "                          [--token T | --token-file F] [--cookie C | --cookie-file F] [--jwks FILE]\n"
+                + "                          which rule, which decision, which headers or challenge, and why (never the token)\n"
                 + "       java -jar " + jar + " --version | --help\n"
                 + "       (with no arguments, AUTHGATE_CONFIG=FILE names the configuration)\n"
                 + "exit status: 0 stopped cleanly, 1 cannot start (a port in use), 2 bad configuration or arguments,\n"
@@ -88,6 +91,9 @@ public final class Main {
         }
         if (args.length == 2 && args[0].equals("check")) {
             return check(Path.of(args[1]), out, err);
+        }
+        if (args.length >= 1 && args[0].equals("explain")) {
+            return ExplainCommand.run(rest, out, err);
         }
         if (args.length >= 1 && args[0].equals("mint")) {
             return MintCommand.run(rest, env, out, err);

@@ -45,22 +45,44 @@ final class Router {
         return pathRules;
     }
 
-    CompletableFuture<Decision> decide(DecisionRequest request) {
+    /** {@link #select}: no rule decides, the top level does. */
+    static final int TOP_LEVEL = -1;
+    /** {@link #select}: the request does not say which request it is ({@link ForwardedHeaders}). */
+    static final int UNDETERMINED = -2;
+    /** {@link #select}: a rule looks at paths and this path is ambiguous ({@link PathNormalizer#ambiguous}). */
+    static final int AMBIGUOUS_TARGET = -3;
+
+    /**
+     * Which configuration decides a request: the index of the first rule whose match covers it,
+     * {@link #TOP_LEVEL}, or {@link #UNDETERMINED} / {@link #AMBIGUOUS_TARGET} when none may (an int,
+     * not an object: this runs for every request). {@code explain} prints it.
+     */
+    int select(DecisionRequest request) {
         if (routes.isEmpty()) {
-            return fallback.resolveAsync(request.credentials());
+            return TOP_LEVEL;
         }
         ForwardedTarget target = request.target();
         if (target.undetermined()) {
-            return undetermined;
+            return UNDETERMINED;
         }
         if (pathRules && target.ambiguous()) {
-            return AMBIGUOUS;
+            return AMBIGUOUS_TARGET;
         }
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i).match().matches(target)) {
-                return routes.get(i).resolver().resolveAsync(request.credentials());
+                return i;
             }
         }
-        return fallback.resolveAsync(request.credentials());
+        return TOP_LEVEL;
+    }
+
+    CompletableFuture<Decision> decide(DecisionRequest request) {
+        int selected = select(request);
+        return switch (selected) {
+            case TOP_LEVEL -> fallback.resolveAsync(request.credentials());
+            case UNDETERMINED -> undetermined;
+            case AMBIGUOUS_TARGET -> AMBIGUOUS;
+            default -> routes.get(selected).resolver().resolveAsync(request.credentials());
+        };
     }
 }

@@ -29,7 +29,11 @@ record Routing(AdapterConfig config, DecisionRequests requests, Router router, L
      *                                                 url whose Host this JVM cannot set)
      */
     static Routing build(AdapterConfig config, Authgate authgate, String developmentEndpoint) {
-        AuthgateConfig core = config.coreConfig(developmentEndpoint);
+        return build(config, config.coreConfig(developmentEndpoint), authgate);
+    }
+
+    /** With this top-level core configuration (what {@code explain --jwks} points at a local copy of the keys). */
+    static Routing build(AdapterConfig config, AuthgateConfig core, Authgate authgate) {
         List<AuthgateConfig> cores = new ArrayList<>(List.of(core));
         List<Router.Route> routes = new ArrayList<>();
         for (AdapterConfig.Rule rule : config.rules()) {
