@@ -190,9 +190,7 @@ public final class Authgate {
         Set<RemoteKey> remotesInUse = new HashSet<>();
         for (AuthgateConfig c : inUse) {
             issuersInUse.add(IssuerKey.of(c));
-            if (c.resolver() != null) {
-                remotesInUse.add(new RemoteKey(c.resolver(), c.issuer()));
-            }
+            c.resolver().ifPresent(settings -> remotesInUse.add(new RemoteKey(settings, c.issuer())));
         }
         issuers.keySet().retainAll(issuersInUse);
         remotes.keySet().retainAll(remotesInUse);

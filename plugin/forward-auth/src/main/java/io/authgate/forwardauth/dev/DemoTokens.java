@@ -1,5 +1,6 @@
 package io.authgate.forwardauth.dev;
 
+import io.authgate.core.headers.AuthgearClaimNames;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -67,10 +68,10 @@ public final class DemoTokens {
                 .claim("auth_time", now.getEpochSecond())
                 .claim("client_id", "development")
                 .claim("scope", "openid offline_access https://authgear.com/scopes/full-access")
-                .claim("https://authgear.com/claims/user/is_anonymous", user.anonymous())
-                .claim("https://authgear.com/claims/user/is_verified", user.verified())
-                .claim("https://authgear.com/claims/user/can_reauthenticate", !user.anonymous())
-                .claim("https://authgear.com/claims/user/roles", user.roles());
+                .claim(AuthgearClaimNames.IS_ANONYMOUS, user.anonymous())
+                .claim(AuthgearClaimNames.IS_VERIFIED, user.verified())
+                .claim(AuthgearClaimNames.CAN_REAUTHENTICATE, !user.anonymous())
+                .claim(AuthgearClaimNames.ROLES, user.roles());
         if (!user.amr().isEmpty()) {
             claims.claim("amr", user.amr());
         }

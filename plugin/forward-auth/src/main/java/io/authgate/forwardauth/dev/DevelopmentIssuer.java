@@ -1,5 +1,6 @@
 package io.authgate.forwardauth.dev;
 
+import io.authgate.core.headers.AuthgearClaimNames;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -126,12 +127,12 @@ public final class DevelopmentIssuer implements AutoCloseable {
     /** The contract's headers for one of its own tokens, mapped by the core's own claims-to-headers rule. */
     private static void writeSessionHeaders(HttpExchange exchange, JWTClaimsSet claims) throws IOException {
         try {
-            List<String> roles = claims.getStringListClaim("https://authgear.com/claims/user/roles");
+            List<String> roles = claims.getStringListClaim(AuthgearClaimNames.ROLES);
             List<String> amr = claims.getStringListClaim("amr");
             SessionClaims session = new SessionClaims(claims.getSubject(),
-                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_anonymous")),
-                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_verified")),
-                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/can_reauthenticate")),
+                    Boolean.TRUE.equals(claims.getBooleanClaim(AuthgearClaimNames.IS_ANONYMOUS)),
+                    Boolean.TRUE.equals(claims.getBooleanClaim(AuthgearClaimNames.IS_VERIFIED)),
+                    Boolean.TRUE.equals(claims.getBooleanClaim(AuthgearClaimNames.CAN_REAUTHENTICATE)),
                     roles == null ? List.of() : roles, amr == null ? List.of() : amr, claims.getLongClaim("auth_time"));
             for (Header h : IdentityHeaders.validSession(session).asList()) {
                 exchange.getResponseHeaders().set(h.name(), h.value());
