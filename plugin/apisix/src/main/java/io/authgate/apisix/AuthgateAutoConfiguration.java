@@ -1,6 +1,7 @@
 package io.authgate.apisix;
 
 import io.authgate.core.Authgate;
+import io.authgate.core.StateChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +18,7 @@ public class AuthgateAutoConfiguration {
 
     @Bean
     RouteResolvers authgateRouteResolvers() {
-        return new RouteResolvers(Authgate.create(new Slf4jEvents()));
+        return new RouteResolvers(Authgate.create(new StateChanges(new Slf4jEvents())));
     }
 
     @Bean

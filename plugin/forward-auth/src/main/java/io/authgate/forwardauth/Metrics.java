@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.JwksFailure;
 import io.authgate.core.jwt.VerifiedTokenCache;
 import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.jwt.TokenRejection;
@@ -200,7 +201,7 @@ public final class Metrics implements AuthgateEvents {
     }
 
     @Override
-    public void jwksFetchFailed(URI source, String reason) {
+    public void jwksFetchFailed(URI source, JwksFailure failure, String reason) {
         jwksFetches.increment();
         jwksFailures.increment();
     }
