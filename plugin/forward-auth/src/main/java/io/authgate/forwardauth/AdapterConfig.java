@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
+import io.authgate.forwardauth.log.LogSettings;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.regex.PatternSyntaxException;
  *                        two, since the adapter shares its host's cores with the gateway it serves
  * @param connections     the decision port's bounds on connections and requests
  * @param forwardedHeaders which headers say what request a rule is matched on
+ * @param logs            the log's format and whether decisions are logged
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -39,7 +41,8 @@ public record AdapterConfig(
         boolean developmentIssuer,
         ObjectNode coreKeys,
         List<Rule> rules,
-        ForwardedHeaders forwardedHeaders) {
+        ForwardedHeaders forwardedHeaders,
+        LogSettings logs) {
 
     /** One entry of {@code rules}: which requests, and the core keys (top level plus its mode, policy and live). */
     public record Rule(RouteMatch match, ObjectNode coreKeys) {
@@ -48,7 +51,7 @@ public record AdapterConfig(
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
-            "development_issuer", "rules", "forwarded_headers"), ConnectionPolicy.KEYS);
+            "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, LogSettings.KEYS));
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
@@ -63,7 +66,7 @@ public record AdapterConfig(
             if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
                 throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, event_loop_threads, envoy_path_prefix,"
                         + " development_issuer, rules, forwarded_headers, max_connections, max_connections_per_source, gateway_sources,"
-                        + " request_head_timeout_ms, max_pipelined_requests; and the plugin's keys)");
+                        + " request_head_timeout_ms, max_pipelined_requests, log_format, decision_log; and the plugin's keys)");
             }
         }
         InetSocketAddress listen = address(root.remove("listen"), "listen", DEFAULT_LISTEN);
@@ -73,6 +76,7 @@ public record AdapterConfig(
         }
         int threads = eventLoopThreads(root.remove("event_loop_threads"));
         ConnectionPolicy connections = ConnectionPolicy.parse(root);
+        LogSettings logs = LogSettings.parse(root);
         String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
         boolean dev = bool(root.remove("development_issuer"), "development_issuer");
         JsonNode rulesNode = root.remove("rules");
@@ -100,7 +104,7 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, root, rules, forwarded);
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, root, rules, forwarded, logs);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

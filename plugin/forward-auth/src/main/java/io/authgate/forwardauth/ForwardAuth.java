@@ -1,10 +1,13 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.Authgate;
+import io.authgate.core.StateChanges;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.resolve.Resolver;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.StartupSummary;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,16 +16,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The running adapter: the core, the development issuer if configured, and the two listeners. */
+/** The running adapter: the core, the development issuer if configured, the two listeners, and the log. */
 public final class ForwardAuth implements AutoCloseable {
     private final ForwardAuthServer server;
     private final DevelopmentIssuer developmentIssuer;
     private final Metrics metrics;
+    private final AdapterLog log;
+    private final AuthgateConfig core;
+    private final int rules;
 
-    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics) {
+    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, AdapterLog log,
+                        AuthgateConfig core, int rules) {
         this.server = server;
         this.developmentIssuer = developmentIssuer;
         this.metrics = metrics;
+        this.log = log;
+        this.core = core;
+        this.rules = rules;
     }
 
     /** Could not start: a port in use, an address that is not local. */
@@ -32,17 +42,18 @@ public final class ForwardAuth implements AutoCloseable {
         }
     }
 
-    public static ForwardAuth start(AdapterConfig config) throws StartException {
+    public static ForwardAuth start(AdapterConfig config, AdapterLog log) throws StartException {
         DevelopmentIssuer dev = null;
         // One server, created once: each one opens its event loops' selectors at construction.
         AtomicInteger inFlight = new AtomicInteger();
         Metrics metrics = new Metrics();
+        metrics.logDrops(log::droppedLines);
         ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics);
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
-            Authgate authgate = Authgate.create(metrics);
+            Authgate authgate = Authgate.create(new Tee(metrics, new StateChanges(log::stateChanged)));
             String devEndpoint = dev == null ? null : dev.issuer();
             AuthgateConfig core = config.coreConfig(devEndpoint);
             Resolver resolver = authgate.resolverFor(core);
@@ -62,9 +73,10 @@ public final class ForwardAuth implements AutoCloseable {
                 }
             }
             Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), metrics, inFlight),
+            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), config.forwardedHeaders(), metrics, inFlight,
+                            log.decisions(config.logs().decisionLog())),
                     config.adminListen(), new AdminHandler(keys, metrics));
-            return new ForwardAuth(server, dev, metrics);
+            return new ForwardAuth(server, dev, metrics, log, core, config.rules().size());
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
             server.close();
@@ -109,6 +121,17 @@ public final class ForwardAuth implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    public AdapterLog log() {
+        return log;
+    }
+
+    /** What the start-up line says about this adapter. */
+    public StartupSummary summary(String version) {
+        String jwks = core.jwksUri() != null ? core.jwksUri().toString() : "discovered from " + core.discoveryUri();
+        return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver() != null,
+                decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress());
     }
 
     /** Stops accepting, drains requests in flight for at most {@code drain}, then stops. */

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.StartupSummary;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -68,9 +70,10 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
+        AdapterLog log = AdapterLog.to(config.logs().format(), out);
         ForwardAuth app;
         try {
-            app = ForwardAuth.start(config);
+            app = ForwardAuth.start(config, log);
         } catch (ForwardAuth.StartException e) {
             err.println("authgate: cannot start: " + e.getMessage());
             return 1;
@@ -78,8 +81,8 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
-        out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
-                + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics)");
+        log.started(app.summary(version()));
+        log.flush(); // the start-up line before anything else is printed
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
@@ -97,6 +100,7 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        log.flush();
         out.println("authgate forward-auth: draining requests in flight, then stopping");
         try {
             app.close(DRAIN);
@@ -105,6 +109,7 @@ public final class Main {
             err.println("authgate: error while stopping: " + e);
             return 1;
         }
+        log.flush();
         out.println("authgate forward-auth: stopped");
         out.flush();
         return 0;
@@ -153,7 +158,12 @@ public final class Main {
     }
 
     static String hostPort(java.net.InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return StartupSummary.hostPort(address);
+    }
+
+    /** The jar's version (its manifest), or "dev" when run from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

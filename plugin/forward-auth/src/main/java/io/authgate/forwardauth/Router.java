@@ -6,7 +6,9 @@ import io.authgate.core.resolve.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
 import io.netty.handler.codec.http.HttpRequest;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +33,13 @@ final class Router {
             "{\"error\":\"forbidden\",\"error_description\":\"the request path is ambiguous (an encoded slash or"
                     + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
     private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
+    /** What {@link #choose} says besides a rule's index. */
+    private static final int TOP_LEVEL = -1;
+    private static final int UNDETERMINED = -2;
+    private static final int AMBIGUOUS_TARGET = -3;
+    private static final Optional<String> TOP_LEVEL_NAME = Optional.of("default");
+
+    private final List<Optional<String>> ruleNames;
 
     Router(List<Route> routes, Resolver fallback, String envoyPathPrefix, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
@@ -39,25 +48,50 @@ final class Router {
         this.forwardedHeaders = forwardedHeaders;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);
         this.pathRules = this.routes.stream().anyMatch(r -> r.match().pathPrefix() != null || r.match().pathRegex() != null);
+        List<Optional<String>> names = new ArrayList<>();
+        for (int i = 0; i < this.routes.size(); i++) {
+            names.add(Optional.of("rules[" + i + "]"));
+        }
+        this.ruleNames = List.copyOf(names);
     }
 
     /** @param envoy whether {@code request} came under {@code envoy_path_prefix} */
     CompletableFuture<Decision> decide(HttpRequest request, boolean envoy, GatewayRequest credentials) {
+        int chosen = choose(request, envoy);
+        return switch (chosen) {
+            case TOP_LEVEL -> fallback.resolveAsync(credentials);
+            case UNDETERMINED -> undetermined;
+            case AMBIGUOUS_TARGET -> AMBIGUOUS;
+            default -> routes.get(chosen).resolver().resolveAsync(credentials);
+        };
+    }
+
+    /**
+     * For the decision log: {@code rules[N]}, {@code default} (the top level), or empty when the
+     * request was refused before any rule could be chosen. Matches again: only when the log is on.
+     */
+    Optional<String> ruleOf(HttpRequest request, boolean envoy) {
+        int chosen = choose(request, envoy);
+        return chosen >= 0 ? ruleNames.get(chosen) : chosen == TOP_LEVEL ? TOP_LEVEL_NAME : Optional.empty();
+    }
+
+    /** The index of the first rule that covers the request, else one of the codes above. */
+    private int choose(HttpRequest request, boolean envoy) {
         if (routes.isEmpty()) {
-            return fallback.resolveAsync(credentials);
+            return TOP_LEVEL;
         }
         ForwardedTarget target = ForwardedTarget.of(request, envoy ? envoyPathPrefix : null, forwardedHeaders);
         if (target.undetermined()) {
-            return undetermined;
+            return UNDETERMINED;
         }
         if (pathRules && PathNormalizer.ambiguous(target.path())) {
-            return AMBIGUOUS;
+            return AMBIGUOUS_TARGET;
         }
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i).match().matches(target)) {
-                return routes.get(i).resolver().resolveAsync(credentials);
+                return i;
             }
         }
-        return fallback.resolveAsync(credentials);
+        return TOP_LEVEL;
     }
 }

@@ -26,6 +26,9 @@ public record LogLine(Level level, String event, String message, List<Field> fie
     public record Field(String name, Object value) {
     }
 
+    /** The start-up line's event: its text line reads "authgate forward-auth listening: ...". */
+    static final String STARTED = "started";
+
     public LogLine {
         fields = List.copyOf(fields);
     }
@@ -47,7 +50,7 @@ public record LogLine(Level level, String event, String message, List<Field> fie
 
     public String render(LogFormat format, Instant time) {
         if (format == LogFormat.TEXT) {
-            return "authgate: " + message;
+            return (STARTED.equals(event) ? "authgate " : "authgate: ") + message;
         }
         StringBuilder out = new StringBuilder(128 + message.length());
         out.append("{\"time\":\"").append(time).append("\",\"level\":\"").append(level.label()).append("\",\"event\":");
