@@ -100,8 +100,8 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        log.stopping();
         log.flush();
-        out.println("authgate forward-auth: draining requests in flight, then stopping");
         try {
             app.close(DRAIN);
         } catch (RuntimeException | Error e) {
@@ -109,8 +109,8 @@ public final class Main {
             err.println("authgate: error while stopping: " + e);
             return 1;
         }
+        log.stopped();
         log.flush();
-        out.println("authgate forward-auth: stopped");
         out.flush();
         return 0;
     }

@@ -47,10 +47,13 @@ public final class HttpJwksFetcher implements JwksFetcher {
         this.timeout = timeout;
     }
 
+    /**
+     * The configured {@code jwks_uri}, else the discovery document: the same for every fetch, so a
+     * failure, the recovery and the metrics name one source (a failure's reason names the URL that failed).
+     */
     @Override
     public URI source() {
-        URI discovered = discoveredJwksUri;
-        return configuredJwksUri != null ? configuredJwksUri : discovered != null ? discovered : discoveryUri;
+        return configuredJwksUri != null ? configuredJwksUri : discoveryUri;
     }
 
     @Override

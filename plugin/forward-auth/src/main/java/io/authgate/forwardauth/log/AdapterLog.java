@@ -21,6 +21,12 @@ public interface AdapterLog {
     /** The one start-up line: what runs, against which issuer, where. */
     void started(StartupSummary summary);
 
+    /** SIGTERM or SIGINT: requests in flight are drained, then the process stops. */
+    void stopping();
+
+    /** The last line. */
+    void stopped();
+
     /** Keys loaded or changed, a JWKS source or Authgear's resolver failing, still failing, recovered. */
     void stateChanged(StateChange change);
 

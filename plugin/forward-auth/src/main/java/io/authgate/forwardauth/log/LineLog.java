@@ -30,6 +30,16 @@ final class LineLog implements AdapterLog {
     }
 
     @Override
+    public void stopping() {
+        write(LogLine.info("stopping", "forward-auth: draining requests in flight, then stopping"));
+    }
+
+    @Override
+    public void stopped() {
+        write(LogLine.info("stopped", "forward-auth: stopped"));
+    }
+
+    @Override
     public void stateChanged(StateChange change) {
         write(StateChangeLines.of(change));
     }
