@@ -28,7 +28,7 @@ public class AuthgateAutoConfiguration {
             LOG.warn("authgate: {}; every request is treated as if APISIX had hidden header lines from the runner "
                     + "(every spelling of the identity headers is deleted on every request)", uncounted.reason());
         }
-        return new AuthgearResolverFilter(routes, lineLimit);
+        return new AuthgearResolverFilter(routes, lineLimit, DecisionLogger.fromSystemProperty());
     }
 
     @Bean

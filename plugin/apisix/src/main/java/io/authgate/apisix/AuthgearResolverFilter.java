@@ -31,10 +31,12 @@ public final class AuthgearResolverFilter implements PluginFilter {
 
     private final RouteResolvers routes;
     private final HeaderLineLimit lineLimit;
+    private final DecisionLogger decisionLog;
 
-    AuthgearResolverFilter(RouteResolvers routes, HeaderLineLimit lineLimit) {
+    AuthgearResolverFilter(RouteResolvers routes, HeaderLineLimit lineLimit, DecisionLogger decisionLog) {
         this.routes = routes;
         this.lineLimit = lineLimit;
+        this.decisionLog = decisionLog;
     }
 
     @Override
@@ -44,6 +46,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
 
     @Override
     public void filter(HttpRequest request, HttpResponse response, PluginFilterChain chain) {
+        long started = System.nanoTime();
         Map<String, String> headers = request.getHeaders();
         Decision decision;
         try {
@@ -57,9 +60,14 @@ public final class AuthgearResolverFilter implements PluginFilter {
         }
         if (decision instanceof Decision.Allow allow) {
             continueWith(allow, headers, lineLimit.mayHideLines(request), request);
-            chain.filter(request, response);
         } else {
             stop((Decision.Deny) decision, response);
+        }
+        if (decisionLog.enabled()) {
+            decisionLog.record(request, decision, System.nanoTime() - started);
+        }
+        if (decision instanceof Decision.Allow) {
+            chain.filter(request, response);
         }
     }
 

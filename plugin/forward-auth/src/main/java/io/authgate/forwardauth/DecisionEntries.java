@@ -1,10 +1,10 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.DecisionRecord;
+
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.Denials;
-import io.authgate.core.text.StrictUtf8;
-import io.authgate.forwardauth.log.DecisionEntry;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 
@@ -36,7 +36,7 @@ final class DecisionEntries {
     }
 
     /** A request that was decided. */
-    DecisionEntry decided(HttpRequest request, boolean envoy, Decision decision, Metrics.Outcome outcome, long nanos) {
+    DecisionRecord decided(HttpRequest request, boolean envoy, Decision decision, Metrics.Outcome outcome, long nanos) {
         HttpHeaders h = request.headers();
         Optional<String> method;
         Optional<String> host;
@@ -53,15 +53,15 @@ final class DecisionEntries {
         int status = decision instanceof Decision.Deny deny ? deny.status() : 200;
         Optional<String> userId = decision instanceof Decision.Allow allow
                 ? Optional.ofNullable(allow.headers().get(IdentityHeaderNames.USER_ID)) : Optional.empty();
-        return new DecisionEntry(Instant.now(), method.map(DecisionEntries::text), host.map(DecisionEntries::text),
-                path.map(DecisionEntries::text), status, outcome.label, reasonOf(decision), router.ruleOf(request, envoy), userId, nanos);
+        return new DecisionRecord(Instant.now(), method.map(DecisionRecord::headerText), host.map(DecisionRecord::headerText),
+                path.map(DecisionRecord::headerText), status, outcome.label, reasonOf(decision), router.ruleOf(request, envoy), userId, nanos);
     }
 
     /** An answer given before any decision: not the decision path, a method other than GET/HEAD, a request Netty could not parse. */
-    DecisionEntry refused(HttpRequest request, int status, Metrics.Outcome outcome, long nanos) {
+    DecisionRecord refused(HttpRequest request, int status, Metrics.Outcome outcome, long nanos) {
         boolean parsed = request.decoderResult().isSuccess();
-        return new DecisionEntry(Instant.now(), parsed ? Optional.of(request.method().name()) : Optional.empty(), Optional.empty(),
-                parsed ? Optional.of(text(ForwardedTarget.pathOf(request.uri()))) : Optional.empty(), status, outcome.label,
+        return new DecisionRecord(Instant.now(), parsed ? Optional.of(request.method().name()) : Optional.empty(), Optional.empty(),
+                parsed ? Optional.of(DecisionRecord.headerText(ForwardedTarget.pathOf(request.uri()))) : Optional.empty(), status, outcome.label,
                 Optional.empty(), Optional.empty(), Optional.empty(), nanos);
     }
 
@@ -88,10 +88,5 @@ final class DecisionEntries {
     private static Optional<String> once(HttpHeaders h, String name) {
         List<String> values = h.getAll(name);
         return values.size() == 1 ? Optional.of(values.get(0)) : Optional.empty();
-    }
-
-    /** Netty gives header bytes one char each: read them as the UTF-8 they usually are, else as they came. */
-    private static String text(String oneCharPerByte) {
-        return StrictUtf8.decodeOctets(oneCharPerByte).orElse(oneCharPerByte);
     }
 }

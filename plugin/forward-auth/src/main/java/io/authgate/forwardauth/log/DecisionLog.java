@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.DecisionRecord;
+
 /**
  * The opt-in decision log ({@code decision_log: true}): one JSON object per decision. Off, it is
  * {@link #OFF}, and a front asks {@link #enabled()} before it builds an entry, so a decision costs
@@ -13,11 +15,11 @@ public interface DecisionLog {
         }
 
         @Override
-        public void record(DecisionEntry entry) {
+        public void record(DecisionRecord entry) {
         }
     };
 
     boolean enabled();
 
-    void record(DecisionEntry entry);
+    void record(DecisionRecord entry);
 }

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.DecisionRecord;
+
 /** The decision log on: each entry one JSON line through the log's writer (never blocking the event loop). */
 final class JsonDecisionLog implements DecisionLog {
     private final LineWriter writer;
@@ -14,7 +16,7 @@ final class JsonDecisionLog implements DecisionLog {
     }
 
     @Override
-    public void record(DecisionEntry entry) {
+    public void record(DecisionRecord entry) {
         writer.write(entry.json());
     }
 }

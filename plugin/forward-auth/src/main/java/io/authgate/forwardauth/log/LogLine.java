@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.JsonText;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.DecisionRecord;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -108,7 +110,7 @@ class AdapterLogTest {
             assertThat(DecisionLog.OFF.enabled()).isFalse();
             DecisionLog on = log.decisions(true);
             assertThat(on.enabled()).isTrue();
-            on.record(new DecisionEntry(Instant.parse("2026-12-01T12:00:00.123Z"), Optional.of("GET"), Optional.of("app.example.com"),
+            on.record(new DecisionRecord(Instant.parse("2026-12-01T12:00:00.123Z"), Optional.of("GET"), Optional.of("app.example.com"),
                     Optional.of("/a\"b\u0001/caf\u00e9"), 401, "denied", Optional.of("expired"), Optional.of("rules[1]"), Optional.empty(),
                     1_234_567));
         });

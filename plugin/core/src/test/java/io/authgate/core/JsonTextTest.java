@@ -1,4 +1,4 @@
-package io.authgate.forwardauth.log;
+package io.authgate.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

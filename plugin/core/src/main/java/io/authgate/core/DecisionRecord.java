@@ -1,10 +1,13 @@
-package io.authgate.forwardauth.log;
+package io.authgate.core;
+
+import io.authgate.core.text.StrictUtf8;
 
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One decision as the decision log writes it. Only these values, never a token, a cookie or any
+ * One decision as the fronts' decision logs write it (the adapter's {@code decision_log}, the
+ * runner's {@code -Dauthgate.decision_log=true}). Only these values, never a token, a cookie or any
  * other header's value: the method, host and path of the request the gateway asked about (the path
  * without its query, which may carry secrets), how it was answered, why, under which rule, for
  * which user, and how long it took.
@@ -13,12 +16,12 @@ import java.util.Optional;
  * @param rule   {@code rules[N]}, or {@code default} for the top level; empty when none was chosen
  * @param userId the session's user when there is one
  */
-public record DecisionEntry(Instant time, Optional<String> method, Optional<String> host, Optional<String> path, int status,
+public record DecisionRecord(Instant time, Optional<String> method, Optional<String> host, Optional<String> path, int status,
                             String outcome, Optional<String> reason, Optional<String> rule, Optional<String> userId,
                             long latencyNanos) {
 
     /** The JSON line: absent values are left out. */
-    String json() {
+    public String json() {
         StringBuilder out = new StringBuilder(256);
         out.append("{\"time\":\"").append(time).append("\",\"event\":\"decision\"");
         field(out, "method", method);
@@ -31,6 +34,14 @@ public record DecisionEntry(Instant time, Optional<String> method, Optional<Stri
         field(out, "user_id", userId);
         out.append(",\"latency_ms\":").append(latencyNanos / 1000 / 1000.0);
         return out.append('}').toString();
+    }
+
+    /**
+     * A header's value as text: HTTP gives bytes, which Netty and the runner hand over one char per
+     * byte; read them as the UTF-8 they usually are, else keep them as they came.
+     */
+    public static String headerText(String oneCharPerByte) {
+        return StrictUtf8.decodeOctets(oneCharPerByte).orElse(oneCharPerByte);
     }
 
     private static void field(StringBuilder out, String name, Optional<String> value) {

@@ -1,17 +1,18 @@
-package io.authgate.forwardauth.log;
+package io.authgate.core;
 
 /**
  * JSON string literals (RFC 8259 §7): the quote, the backslash and every control character escaped,
  * and so are lone surrogates, which UTF-8 cannot carry (an encoder would write {@code ?} and lose
- * what a client sent). Everything else, non-ASCII included, is written as it is.
+ * what a client sent). Everything else, non-ASCII included, is written as it is. For the fronts'
+ * JSON log lines, which both write without a JSON library.
  */
-final class JsonText {
+public final class JsonText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private JsonText() {
     }
 
-    static void appendString(StringBuilder out, String value) {
+    public static void appendString(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
