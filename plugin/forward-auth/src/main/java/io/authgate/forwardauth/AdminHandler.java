@@ -6,17 +6,21 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 
 import java.util.List;
 
 /**
  * The management port, never the decision port: {@code /healthz} (the process is up),
- * {@code /readyz} (keys are loaded for every configured issuer), {@code /metrics} (Prometheus).
+ * {@code /readyz} (keys are loaded for every configured issuer), {@code /metrics} (Prometheus);
+ * GET and HEAD only.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final List<Header> PROMETHEUS = List.of(new Header("content-type", "text/plain; version=0.0.4; charset=utf-8"));
+    /** Every path here is read-only: anything but GET and HEAD is 405 (RFC 9110 15.5.6: with Allow). */
+    private static final List<Header> READ_ONLY = List.of(Responses.TEXT.get(0), new Header("allow", "GET, HEAD"));
 
     private final List<CachedJwks> keys;
     private final Metrics metrics;
@@ -29,6 +33,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        HttpMethod method = request.method();
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            Responses.send(ctx, keepAlive, false, 405, READ_ONLY, "method not allowed: the management port answers GET and HEAD\n");
+            return;
+        }
         switch (ForwardedTarget.pathOf(request.uri())) {
             case "/healthz" -> Responses.text(ctx, keepAlive, 200, "ok\n");
             case "/readyz" -> {

@@ -98,6 +98,9 @@ public final class ForwardAuth implements AutoCloseable {
     }
 
     private static String describe(AdapterConfig config, Exception e) {
+        if (e instanceof ListenException) {
+            return e.getMessage();
+        }
         // NIO reports a BindException; the epoll transport a NativeIoException saying the same.
         String message = String.valueOf(e.getMessage());
         if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException

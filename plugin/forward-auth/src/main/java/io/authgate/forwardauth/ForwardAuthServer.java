@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -88,17 +89,17 @@ final class ForwardAuthServer implements AutoCloseable {
 
     /** Binds both ports or fails; returns nothing until both listen. */
     void start(InetSocketAddress decisions, ChannelHandler decisionHandler, InetSocketAddress admin, ChannelHandler adminHandler)
-            throws InterruptedException {
+            throws InterruptedException, ListenException {
         AcceptErrors acceptErrors = new AcceptErrors(metrics, System.err);
         // Decoder and encoder are separate rather than an HttpServerCodec, whose encoder expects one
         // encoded response per request it decoded: a cached session's answer is written pre-encoded,
         // from the decoder's place in the pipeline, so it passes no encoder (Responses.allow).
-        decisionChannel = bind(decisions, decisionLimits, acceptErrors, p -> p
+        decisionChannel = bind("listen", decisions, decisionLimits, acceptErrors, p -> p
                 .addLast(DECODER, new DecisionRequestDecoder(policy.maxPipelinedRequests(),
                         new HeadDeadline(policy.requestHeadTimeout(), metrics), metrics))
                 .addLast(new HttpResponseEncoder())
                 .addLast(decisionHandler));
-        adminChannel = bind(admin, adminLimits, acceptErrors, p -> p
+        adminChannel = bind("admin_listen", admin, adminLimits, acceptErrors, p -> p
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_ADMIN_BODY))
                 .addLast(adminHandler));
@@ -112,8 +113,9 @@ final class ForwardAuthServer implements AutoCloseable {
         return (InetSocketAddress) adminChannel.localAddress();
     }
 
-    private Channel bind(InetSocketAddress address, ConnectionLimits limits, AcceptErrors acceptErrors, Consumer<ChannelPipeline> handlers)
-            throws InterruptedException {
+    /** @param listener the config key the address came from, for the error when it cannot bind */
+    private Channel bind(String listener, InetSocketAddress address, ConnectionLimits limits, AcceptErrors acceptErrors,
+                         Consumer<ChannelPipeline> handlers) throws InterruptedException, ListenException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -131,7 +133,11 @@ final class ForwardAuthServer implements AutoCloseable {
                         handlers.accept(ch.pipeline());
                     }
                 });
-        return bootstrap.bind(address).sync().channel();
+        ChannelFuture bound = bootstrap.bind(address).await();
+        if (!bound.isSuccess()) {
+            throw new ListenException(listener, address, bound.cause());
+        }
+        return bound.channel();
     }
 
     /**

@@ -23,16 +23,15 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar authgate-forward-auth.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
- * {@code --demo} for the development issuer. Exit status: 0 after a clean shutdown (SIGTERM or
+ * {@code java -jar authgate-forward-auth-VERSION.jar --config FILE} (or {@code AUTHGATE_CONFIG=FILE}), or
+ * {@code --demo} for the development issuer; {@code check FILE} validates a configuration,
+ * {@code --version} and {@code --help} print to stdout and exit 0. Exit status: 0 after a clean shutdown (SIGTERM or
  * SIGINT drain requests in flight first), 1 when it cannot start (a port in use), 2 for a bad
  * configuration or bad arguments, 3 when it died of a fatal error while running (an Error, a dead
  * thread: {@link Fatal}; also what {@code -XX:+ExitOnOutOfMemoryError} exits with).
  */
 public final class Main {
     static final Duration DRAIN = Duration.ofSeconds(10);
-    private static final String USAGE = "usage: java -jar authgate-forward-auth.jar --config FILE | --demo\n"
-            + "       (or set AUTHGATE_CONFIG=FILE)\n";
 
     private Main() {
     }
@@ -42,7 +41,44 @@ public final class Main {
         System.exit(run(args, System.getenv("AUTHGATE_CONFIG"), System.out, System.err));
     }
 
+    /** The usage text, naming the jar this process runs from (its real file name). */
+    static String usage() {
+        String jar = jarFileName();
+        return "usage: java -jar " + jar + " --config FILE     serve decisions with this configuration\n"
+                + "       java -jar " + jar + " --demo            the development issuer, a demo config, sample requests\n"
+                + "       java -jar " + jar + " check FILE        validate a configuration and exit (0 valid, 2 invalid)\n"
+                + "       java -jar " + jar + " --version | --help\n"
+                + "       (with no arguments, AUTHGATE_CONFIG=FILE names the configuration)\n"
+                + "exit status: 0 stopped cleanly, 1 cannot start (a port in use), 2 bad configuration or arguments,\n"
+                + "             3 fatal error while running\n";
+    }
+
+    /** The jar's file name as run ({@code java -jar}); the name the build gives it otherwise (tests, IDEs). */
+    private static String jarFileName() {
+        try {
+            Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            String name = location.getFileName() == null ? "" : location.getFileName().toString();
+            if (name.endsWith(".jar")) {
+                return name;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // No readable code source (a custom class loader): the build's name below is right for the release.
+        }
+        return "authgate-forward-auth-" + BuildInfo.VERSION + ".jar";
+    }
+
     static int run(String[] args, String configFromEnv, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            out.println("authgate forward-auth " + BuildInfo.VERSION);
+            return 0;
+        }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.print(usage());
+            return 0;
+        }
+        if (args.length == 2 && args[0].equals("check")) {
+            return check(Path.of(args[1]), out, err);
+        }
         JsonNode tree;
         boolean demo = false;
         try {
@@ -56,7 +92,7 @@ public final class Main {
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
                 tree = readYaml(Path.of(configFromEnv));
             } else {
-                err.print(USAGE);
+                err.print(usage());
                 return 2;
             }
         } catch (ConfigException e) {
@@ -81,7 +117,7 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
-        log.started(app.summary(version()));
+        log.started(app.summary(BuildInfo.VERSION));
         log.flush(); // the start-up line before anything else is printed
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
@@ -113,6 +149,24 @@ public final class Main {
         log.flush();
         out.flush();
         return 0;
+    }
+
+    /**
+     * {@code check FILE}: the file read and parsed exactly as {@code --config} does, nothing started:
+     * no port is bound and no JWKS is fetched (so it runs in CI without the network; keys that
+     * cannot be had are a run-time state, answered 503 and shown by {@code /readyz}, not a config
+     * error).
+     */
+    static int check(Path file, PrintStream out, PrintStream err) {
+        try {
+            AdapterConfig config = AdapterConfig.parse(readYaml(file));
+            out.println(file + ": valid (" + config.rules().size() + " rules; listen " + hostPort(config.listen())
+                    + ", admin_listen " + hostPort(config.adminListen()) + ")");
+            return 0;
+        } catch (ConfigException e) {
+            err.println(Denials.invalidConfigMessage(e));
+            return 2;
+        }
     }
 
     /**
@@ -157,13 +211,8 @@ public final class Main {
         return message == null ? "unreadable" : message.replaceAll("\\s+", " ").trim();
     }
 
+    /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */
     static String hostPort(java.net.InetSocketAddress address) {
         return StartupSummary.hostPort(address);
-    }
-
-    /** The jar's version (its manifest), or "dev" when run from classes. */
-    static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

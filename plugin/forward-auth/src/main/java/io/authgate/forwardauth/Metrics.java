@@ -250,6 +250,9 @@ public final class Metrics implements AuthgateEvents {
     /** The Prometheus text exposition (format 0.0.4). */
     public String render() {
         StringBuilder out = new StringBuilder(2048);
+        out.append("# HELP authgate_build_info The running build; always 1, the version in its label.\n");
+        out.append("# TYPE authgate_build_info gauge\n");
+        out.append("authgate_build_info{version=\"").append(BuildInfo.VERSION).append("\"} 1\n");
         out.append("# HELP authgate_decisions_total Decision requests answered, by outcome.\n");
         out.append("# TYPE authgate_decisions_total counter\n");
         decisions.forEach((o, n) -> out.append("authgate_decisions_total{outcome=\"").append(o.label).append("\"} ").append(n.sum()).append('\n'));

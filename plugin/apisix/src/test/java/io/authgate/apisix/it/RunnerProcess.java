@@ -1,5 +1,7 @@
 package io.authgate.apisix.it;
 
+import io.authgate.testkit.TemporaryDirectories;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -36,9 +38,12 @@ public final class RunnerProcess implements AutoCloseable {
     private final Path socket;
     private final Path logFile;
     private final Thread killOnJvmExit;
+    /** Holds the socket, the plugin link and the log; deleted once the runner has stopped. */
+    private final Path workDir;
 
-    private RunnerProcess(Process process, Path socket, Path logFile) {
+    private RunnerProcess(Process process, Path workDir, Path socket, Path logFile) {
         this.process = process;
+        this.workDir = workDir;
         this.socket = socket;
         this.logFile = logFile;
         // an aborted test run must not leave runners behind
@@ -86,7 +91,7 @@ public final class RunnerProcess implements AutoCloseable {
      */
     public static RunnerProcess start(Path runnerJar, Path pluginJar, Map<String, String> extraEnv,
                                       List<String> extraJvmArgs) throws IOException {
-        Path workDir = Files.createTempDirectory("authgate-runner-");
+        Path workDir = TemporaryDirectories.create("authgate-runner-");
         Path socket = workDir.resolve("runner.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
             throw new IllegalStateException("socket path too long for a Unix domain socket: " + socket
@@ -116,7 +121,7 @@ public final class RunnerProcess implements AutoCloseable {
         builder.environment().put("APISIX_CONF_EXPIRE_TIME", "3600");
         builder.environment().putAll(extraEnv);
 
-        RunnerProcess runner = new RunnerProcess(builder.start(), socket, logFile);
+        RunnerProcess runner = new RunnerProcess(builder.start(), workDir, socket, logFile);
         try {
             runner.awaitListening();
             return runner;
@@ -200,6 +205,8 @@ public final class RunnerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            TemporaryDirectories.delete(workDir);
         }
         try {
             Runtime.getRuntime().removeShutdownHook(killOnJvmExit);

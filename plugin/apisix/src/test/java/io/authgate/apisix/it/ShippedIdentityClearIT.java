@@ -1,5 +1,7 @@
 package io.authgate.apisix.it;
 
+import io.authgate.testkit.TemporaryDirectories;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ class ShippedIdentityClearIT {
                 throw new IllegalStateException(module + " is missing: install Debian package libnginx-mod-http-lua");
             }
         }
-        dir = Files.createTempDirectory("authgate-lua-nginx");
+        dir = TemporaryDirectories.create("authgate-lua-nginx");
         Files.writeString(dir.resolve("shipped.lua"), shippedFunction());
         port = freePort();
         int backend = freePort();
@@ -111,9 +112,7 @@ class ShippedIdentityClearIT {
             workers.forEach(ProcessHandle::destroyForcibly);
         }
         if (dir != null) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TemporaryDirectories.delete(dir);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import io.authgate.testkit.TemporaryDirectories;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,12 +30,15 @@ public final class AdapterProcess implements AutoCloseable {
     private final Path log;
     private final InetSocketAddress decisions;
     private final InetSocketAddress admin;
+    /** The directory {@link #start} made for the config and log, deleted by {@link #close}; none when the caller gave one. */
+    private final Optional<Path> ownDir;
 
-    private AdapterProcess(Process process, Path log, InetSocketAddress decisions, InetSocketAddress admin) {
+    private AdapterProcess(Process process, Path log, InetSocketAddress decisions, InetSocketAddress admin, Optional<Path> ownDir) {
         this.process = process;
         this.log = log;
         this.decisions = decisions;
         this.admin = admin;
+        this.ownDir = ownDir;
     }
 
     /** The adapter jar, or a clear failure when the property is unset or names no file. */
@@ -87,17 +93,18 @@ public final class AdapterProcess implements AutoCloseable {
     }
 
     public static AdapterProcess start(String yaml, Launch launch) throws IOException {
-        Path dir = Files.createTempDirectory("authgate-adapter");
+        Path dir = TemporaryDirectories.create("authgate-adapter");
         Path config = dir.resolve("authgate.yaml");
         Files.writeString(config, yaml);
-        return startWithArgs(dir, List.of("--config", config.toString()), launch);
+        return startWithArgs(dir, List.of("--config", config.toString()), launch, Optional.of(dir));
     }
 
+    /** Starts the jar with these arguments, its log in {@code dir} (the caller's to delete). */
     public static AdapterProcess startWithArgs(Path dir, List<String> args) throws IOException {
-        return startWithArgs(dir, args, Launch.AS_THE_USER);
+        return startWithArgs(dir, args, Launch.AS_THE_USER, Optional.empty());
     }
 
-    private static AdapterProcess startWithArgs(Path dir, List<String> args, Launch launch) throws IOException {
+    private static AdapterProcess startWithArgs(Path dir, List<String> args, Launch launch, Optional<Path> ownDir) throws IOException {
         Path log = dir.resolve("adapter.log");
         List<String> command = new ArrayList<>(launch.wrapper());
         command.add(javaBin());
@@ -111,15 +118,18 @@ public final class AdapterProcess implements AutoCloseable {
             String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
             Matcher m = LISTENING.matcher(text);
             if (m.find()) {
-                return new AdapterProcess(process, log, address(m.group(1)), address(m.group(2)));
+                return new AdapterProcess(process, log, address(m.group(1)), address(m.group(2)), ownDir);
             }
             if (!process.isAlive()) {
+                ownDir.ifPresent(TemporaryDirectories::delete);
                 throw new IllegalStateException("adapter exited with " + process.exitValue() + ":\n" + text);
             }
             sleep(50);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("adapter did not start within 30 s:\n" + Files.readString(log));
+        String text = Files.readString(log);
+        ownDir.ifPresent(TemporaryDirectories::delete);
+        throw new IllegalStateException("adapter did not start within 30 s:\n" + text);
     }
 
     /** Runs the jar to completion (for configurations that must fail); returns exit code and output. */
@@ -211,18 +221,22 @@ public final class AdapterProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM (SIGKILL after 5 s), then the directory {@link #start} made is deleted. */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
                 }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            ownDir.ifPresent(TemporaryDirectories::delete);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.authgate.forwardauth.it;
 
+import io.authgate.testkit.TemporaryDirectories;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -109,7 +110,7 @@ class AdapterProcessIT {
     }
 
     private static Path configFile(String yaml) throws IOException {
-        Path dir = Files.createTempDirectory("authgate-config");
+        Path dir = TemporaryDirectories.create("authgate-config");
         Path file = dir.resolve("authgate.yaml");
         Files.writeString(file, yaml);
         return file;
@@ -193,12 +194,12 @@ class AdapterProcessIT {
         void noArgumentsPrintUsageAndExitTwo() throws Exception {
             AdapterProcess.Result r = runJar(List.of(), Map.of());
             assertThat(r.exitCode()).isEqualTo(2);
-            assertThat(ownOutput(r.output())).startsWith("usage: java -jar authgate-forward-auth.jar --config FILE | --demo")
+            assertThat(ownOutput(r.output())).startsWith("usage: java -jar " + AdapterProcess.jar().getFileName() + " --config FILE")
                     .contains("AUTHGATE_CONFIG");
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"--config", "--help", "--demo --config x.yaml", "--config a.yaml b.yaml"})
+        @ValueSource(strings = {"--config", "--demo --config x.yaml", "--config a.yaml b.yaml"})
         void wrongArgumentsPrintUsageAndExitTwo(String args) throws Exception {
             AdapterProcess.Result r = runJar(List.of(args.split(" ")), Map.of());
             assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
@@ -717,7 +718,7 @@ class AdapterProcessIT {
                     .as("--demo needs 127.0.0.1:%d, which another process holds (see `ss -ltnp | grep %d`)", port, port)
                     .isTrue();
         }
-        Path dir = Files.createTempDirectory("authgate-demo");
+        Path dir = TemporaryDirectories.create("authgate-demo");
         AdapterProcess demo = AdapterProcess.startWithArgs(dir, List.of("--demo"));
         adapters.add(demo);
         assertThat(demo.decisionPort()).isEqualTo(9095);

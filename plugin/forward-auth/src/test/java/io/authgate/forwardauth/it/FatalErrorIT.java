@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import io.authgate.testkit.TemporaryDirectories;
+
 import com.sun.tools.attach.VirtualMachine;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -121,7 +123,7 @@ class FatalErrorIT {
 
     /** {@link StopThreadsAgent} in a jar of its own, with the manifest entry the attach API reads. */
     private static Path agentJar() throws IOException {
-        Path jar = Files.createTempDirectory("authgate-agent").resolve("stop-threads-agent.jar");
+        Path jar = TemporaryDirectories.create("authgate-agent").resolve("stop-threads-agent.jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(new Attributes.Name("Agent-Class"), StopThreadsAgent.class.getName());

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import io.authgate.testkit.TemporaryDirectories;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -72,7 +74,7 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess nginx(String authgate, String upstream, NginxOptions options) throws IOException {
         Path binary = binary("nginx", "Debian package nginx");
-        Path dir = Files.createTempDirectory("authgate-nginx");
+        Path dir = TemporaryDirectories.create("authgate-nginx");
         for (String sub : List.of("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi", "logs")) {
             Files.createDirectories(dir.resolve(sub));
         }
@@ -136,7 +138,7 @@ public final class GatewayProcess implements AutoCloseable {
         if (!Files.isRegularFile(CADDYFILE)) {
             throw new IllegalStateException("no Caddyfile at " + CADDYFILE);
         }
-        Path dir = Files.createTempDirectory("authgate-caddy");
+        Path dir = TemporaryDirectories.create("authgate-caddy");
         int port = AdapterProcess.freePort();
         Path wrapper = dir.resolve("Caddyfile");
         Files.writeString(wrapper, "# written by the test harness\n{\n\tadmin off\n\tdefault_bind 127.0.0.1\n}\n\nimport "
@@ -180,7 +182,7 @@ public final class GatewayProcess implements AutoCloseable {
      * entry point opens, and until then Traefik answers every request with its own 404).
      */
     public static GatewayProcess traefik(Path binary, String authgate, String upstream, TraefikOptions options) throws IOException {
-        Path dir = Files.createTempDirectory("authgate-traefik");
+        Path dir = TemporaryDirectories.create("authgate-traefik");
         int port = AdapterProcess.freePort();
         String dynamic = read(TRAEFIK_DYNAMIC);
         dynamic = replaceOnce(dynamic, "http://authgate:9095", "http://" + authgate, TRAEFIK_DYNAMIC);
@@ -287,7 +289,7 @@ public final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() {
         if (!process.isAlive()) {
-            deleteRecursively(dir);
+            TemporaryDirectories.delete(dir);
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
@@ -303,15 +305,7 @@ public final class GatewayProcess implements AutoCloseable {
         }
         // nginx workers of a master that had to be killed would keep the port.
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        deleteRecursively(dir);
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
+        TemporaryDirectories.delete(dir);
     }
 
     // --- helpers --------------------------------------------------------------------------------
