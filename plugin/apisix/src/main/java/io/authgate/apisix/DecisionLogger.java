@@ -3,7 +3,6 @@ package io.authgate.apisix;
 import io.authgate.core.DecisionRecord;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
 import org.apache.apisix.plugin.runner.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +23,6 @@ import java.util.Optional;
 final class DecisionLogger {
     static final String SWITCH = "authgate.decision_log";
     private static final Logger LOG = LoggerFactory.getLogger("io.authgate.decisions");
-    private static final Optional<String> KEYS_UNAVAILABLE = Optional.of("keys_unavailable");
-    private static final Optional<String> RESOLVER_UNAVAILABLE = Optional.of("resolver_unavailable");
-    private static final Optional<String> INTERNAL_ERROR = Optional.of("internal_error");
 
     private final boolean enabled;
 
@@ -45,7 +41,7 @@ final class DecisionLogger {
     void record(HttpRequest request, Decision decision, long nanos) {
         String outcome;
         int status;
-        Optional<String> reason = Optional.empty();
+        Optional<String> reason = DecisionRecord.coreReason(decision);
         Optional<String> userId = Optional.empty();
         if (decision instanceof Decision.Allow allow) {
             status = 200;
@@ -54,18 +50,8 @@ final class DecisionLogger {
         } else {
             Decision.Deny deny = (Decision.Deny) decision;
             status = deny.status();
-            if (deny == Denials.KEYS_UNAVAILABLE) {
-                outcome = "keys_unavailable";
-                reason = KEYS_UNAVAILABLE;
-            } else if (deny == Denials.RESOLVER_UNAVAILABLE) {
-                outcome = "resolver_unavailable";
-                reason = RESOLVER_UNAVAILABLE;
-            } else if (deny.status() >= 500) {
-                outcome = "internal_error";
-                reason = INTERNAL_ERROR;
-            } else {
-                outcome = "denied";
-            }
+            // The core's own denials are their reason (keys_unavailable, ...); any other 5xx is authgate's fault.
+            outcome = reason.orElse(deny.status() >= 500 ? "internal_error" : "denied");
         }
         Optional<String> path = Optional.ofNullable(request.getPath()).map(DecisionRecord::headerText);
         LOG.info(new DecisionRecord(Instant.now(), Optional.of(request.getMethod().name()), Optional.empty(), path, status, outcome, reason,

@@ -1,5 +1,7 @@
 package io.authgate.core;
 
+import io.authgate.core.resolve.Decision;
+import io.authgate.core.resolve.Denials;
 import io.authgate.core.text.StrictUtf8;
 
 import java.time.Instant;
@@ -34,6 +36,27 @@ public record DecisionRecord(Instant time, Optional<String> method, Optional<Str
         field(out, "user_id", userId);
         out.append(",\"latency_ms\":").append(latencyNanos / 1000 / 1000.0);
         return out.append('}').toString();
+    }
+
+    private static final Optional<String> KEYS_UNAVAILABLE = Optional.of("keys_unavailable");
+    private static final Optional<String> RESOLVER_UNAVAILABLE = Optional.of("resolver_unavailable");
+    private static final Optional<String> INTERNAL_ERROR = Optional.of("internal_error");
+
+    /**
+     * The reason of the core's own denials, named as their outcomes: {@code keys_unavailable},
+     * {@code resolver_unavailable}, {@code internal_error}; empty for any other decision.
+     */
+    public static Optional<String> coreReason(Decision decision) {
+        if (decision == Denials.KEYS_UNAVAILABLE) {
+            return KEYS_UNAVAILABLE;
+        }
+        if (decision == Denials.RESOLVER_UNAVAILABLE) {
+            return RESOLVER_UNAVAILABLE;
+        }
+        if (decision == Denials.INTERNAL_ERROR) {
+            return INTERNAL_ERROR;
+        }
+        return Optional.empty();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.authgate.core.DecisionRecord;
 
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 
@@ -19,11 +18,8 @@ import java.util.Optional;
  * an answer given before any decision (404, 405, 400) they are the decision request's own.
  */
 final class DecisionEntries {
-    private static final Optional<String> KEYS_UNAVAILABLE = Optional.of("keys_unavailable");
-    private static final Optional<String> RESOLVER_UNAVAILABLE = Optional.of("resolver_unavailable");
     private static final Optional<String> AMBIGUOUS_PATH = Optional.of("ambiguous_path");
     private static final Optional<String> FORWARDED_HEADERS_MISSING = Optional.of("forwarded_headers_missing");
-    private static final Optional<String> INTERNAL_ERROR = Optional.of("internal_error");
 
     private final Router router;
     private final String envoyPathPrefix;
@@ -66,22 +62,13 @@ final class DecisionEntries {
     }
 
     private Optional<String> reasonOf(Decision decision) {
-        if (decision == Denials.KEYS_UNAVAILABLE) {
-            return KEYS_UNAVAILABLE;
-        }
-        if (decision == Denials.RESOLVER_UNAVAILABLE) {
-            return RESOLVER_UNAVAILABLE;
-        }
         if (decision == Router.AMBIGUOUS_PATH) {
             return AMBIGUOUS_PATH;
         }
         if (decision == family.undetermined) {
             return FORWARDED_HEADERS_MISSING;
         }
-        if (decision == Denials.INTERNAL_ERROR) {
-            return INTERNAL_ERROR;
-        }
-        return Optional.empty();
+        return DecisionRecord.coreReason(decision);
     }
 
     /** The header's one value; empty when it is absent or repeated. */
