@@ -1,4 +1,4 @@
-import io.authgate.forwardauth.DevelopmentIssuer;
+import io.authgate.forwardauth.dev.DevelopmentIssuer;
 
 import java.time.Duration;
 

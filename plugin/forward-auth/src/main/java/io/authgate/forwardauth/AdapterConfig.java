@@ -1,15 +1,16 @@
 package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
+import io.authgate.core.config.ConfigSection;
+import io.authgate.core.config.MemoryBudgets;
+import io.authgate.core.config.RouteSettings;
 import io.authgate.forwardauth.log.LogSettings;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,13 +19,17 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The adapter's configuration: the same keys as the APISIX plugin's value, plus where to listen.
- * Validated whole before anything starts, so the process never runs half-configured.
+ * Validated whole, each key and each rule once, before anything starts, so the process never runs
+ * half-configured. Immutable.
  *
  * @param envoyPathPrefix when set, any method and path under it is a decision (Envoy's ext_authz
  *                        keeps the original request line); {@code null} otherwise
  * @param developmentIssuer run a development issuer on loopback instead of a real Authgear
- * @param coreKeys        the keys the core reads (with {@code authgear_endpoint} filled in by
- *                        {@link #coreConfig} for the development issuer)
+ * @param core            the core's configuration (top level); with the development issuer, as
+ *                        checked against a loopback origin until the issuer's own is known
+ *                        ({@link #coreConfig})
+ * @param coreKeys        the document the core was read from: read again only for the development
+ *                        issuer's origin, never changed
  * @param rules           per-route modes and policies, first match wins; the top level is the default
  * @param eventLoopThreads how many threads serve connections: by default one per core, not Netty's
  *                        two, since the adapter shares its host's cores with the gateway it serves
@@ -39,13 +44,14 @@ public record AdapterConfig(
         ConnectionPolicy connections,
         String envoyPathPrefix,
         boolean developmentIssuer,
-        ObjectNode coreKeys,
+        AuthgateConfig core,
+        ConfigSection coreKeys,
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
         LogSettings logs) {
 
-    /** One entry of {@code rules}: which requests, and the core keys (top level plus its mode, policy and live). */
-    public record Rule(RouteMatch match, ObjectNode coreKeys) {
+    /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level. */
+    public record Rule(RouteMatch match, RouteSettings settings) {
     }
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
@@ -55,32 +61,25 @@ public record AdapterConfig(
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
+    /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
+    private static final String DEVELOPMENT_ORIGIN_PLACEHOLDER = "http://127.0.0.1";
+
     /** @throws ConfigException naming the key, for any problem in the adapter's or the core's keys */
     public static AdapterConfig parse(JsonNode tree) {
-        if (tree == null || !tree.isObject()) {
-            throw new ConfigException("(document)", "must be a mapping of keys to values");
-        }
-        ObjectNode root = ((ObjectNode) tree).deepCopy();
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!ADAPTER_KEYS.contains(key) && !ConfigParser.topLevelKeys().contains(key)) {
-                throw new ConfigException(key, "is not a known key (adapter keys: listen, admin_listen, event_loop_threads, envoy_path_prefix,"
-                        + " development_issuer, rules, forwarded_headers, max_connections, max_connections_per_source, gateway_sources,"
-                        + " request_head_timeout_ms, max_pipelined_requests, log_format, decision_log; and the plugin's keys)");
-            }
-        }
-        InetSocketAddress listen = address(root.remove("listen"), "listen", DEFAULT_LISTEN);
-        InetSocketAddress admin = address(root.remove("admin_listen"), "admin_listen", DEFAULT_ADMIN_LISTEN);
+        // A copy, so that the caller changing its tree later cannot change this configuration.
+        ConfigSection root = ConfigSection.root(tree == null ? null : tree.deepCopy(), "must be a mapping of keys to values");
+        root.allowOnly(union(ADAPTER_KEYS, ConfigParser.topLevelKeys()));
+        InetSocketAddress listen = address(root, "listen", DEFAULT_LISTEN);
+        InetSocketAddress admin = address(root, "admin_listen", DEFAULT_ADMIN_LISTEN);
         if (listen.getPort() != 0 && listen.equals(admin)) {
             throw new ConfigException("admin_listen", "must differ from listen: management requests never share the decision port");
         }
-        int threads = eventLoopThreads(root.remove("event_loop_threads"));
+        int threads = root.integer("event_loop_threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         ConnectionPolicy connections = ConnectionPolicy.parse(root);
         LogSettings logs = LogSettings.parse(root);
-        String envoyPrefix = envoyPrefix(root.remove("envoy_path_prefix"));
-        boolean dev = bool(root.remove("development_issuer"), "development_issuer");
-        JsonNode rulesNode = root.remove("rules");
-        ForwardedHeaders forwarded = forwardedHeaders(root.remove("forwarded_headers"));
+        String envoyPrefix = envoyPrefix(root.get("envoy_path_prefix").orElse(null));
+        boolean dev = root.flag("development_issuer");
+        ForwardedHeaders forwarded = forwardedHeaders(root.get("forwarded_headers").orElse(null));
         if (dev) {
             if (root.has("authgear_endpoint") || root.has("jwks_uri")) {
                 throw new ConfigException("development_issuer", "cannot be enabled together with a real authgear_endpoint or jwks_uri");
@@ -90,21 +89,16 @@ public record AdapterConfig(
             if (!listen.getAddress().isLoopbackAddress()) {
                 throw new ConfigException("listen", "must be a loopback address while development_issuer is enabled");
             }
-            // Validate the other keys now, as they will be used with the development issuer's origin.
-            ObjectNode probe = root.deepCopy();
-            probe.put("authgear_endpoint", "http://127.0.0.1");
-            ConfigParser.parse(probe);
-        } else {
-            ConfigParser.parse(root);
         }
-        List<Rule> rules = rules(rulesNode, root, dev);
+        AuthgateConfig core = ConfigParser.parse(root, MemoryBudgets.maxHeap(), ADAPTER_KEYS, dev ? DEVELOPMENT_ORIGIN_PLACEHOLDER : null);
+        List<Rule> rules = rules(root, core);
         for (int i = 0; i < rules.size(); i++) {
             if (rules.get(i).match().host() != null && forwarded.hostHeader == null) {
                 throw new ConfigException("rules[" + i + "].match.host", "needs forwarded_headers: x-forwarded (forwarded_headers: "
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, root, rules, forwarded, logs);
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, logs);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -113,7 +107,8 @@ public record AdapterConfig(
         return Set.copyOf(all);
     }
 
-    private static List<Rule> rules(JsonNode node, ObjectNode defaults, boolean dev) {
+    private static List<Rule> rules(ConfigSection root, AuthgateConfig defaults) {
+        JsonNode node = root.get("rules").orElse(null);
         if (node == null) {
             return List.of();
         }
@@ -122,34 +117,10 @@ public record AdapterConfig(
         }
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            String at = "rules[" + i + "]";
-            JsonNode rule = node.get(i);
-            if (!rule.isObject()) {
-                throw new ConfigException(at, "must be an object with match, mode and policy");
-            }
-            rejectUnknown(rule, RULE_KEYS, at + ".");
-            RouteMatch match = match(rule.get("match"), at + ".match");
-            ObjectNode keys = defaults.deepCopy();
-            keys.remove("policy"); // a rule states its own policy; it does not inherit the default's
-            if (rule.has("mode")) {
-                keys.set("mode", rule.get("mode"));
-            }
-            if (rule.has("policy")) {
-                keys.set("policy", rule.get("policy"));
-            }
-            if (rule.has("live")) {
-                keys.set("live", rule.get("live"));
-            }
-            ObjectNode probe = keys.deepCopy();
-            if (dev) {
-                probe.put("authgear_endpoint", "http://127.0.0.1");
-            }
-            try {
-                ConfigParser.parse(probe);
-            } catch (ConfigException e) {
-                throw new ConfigException(at + "." + e.key(), e.reason());
-            }
-            out.add(new Rule(match, keys));
+            ConfigSection rule = ConfigSection.at("rules[" + i + "]", node.get(i), "must be an object with match, mode and policy");
+            rule.allowOnly(RULE_KEYS);
+            RouteMatch match = match(rule.get("match").orElse(null), rule.key("match"));
+            out.add(new Rule(match, ConfigParser.route(rule, defaults)));
         }
         return List.copyOf(out);
     }
@@ -158,7 +129,7 @@ public record AdapterConfig(
         if (node == null || !node.isObject() || node.isEmpty()) {
             throw new ConfigException(at, "must be an object with at least one of host, path_prefix, path_regex, methods");
         }
-        rejectUnknown(node, MATCH_KEYS, at + ".");
+        ConfigSection.at(at, node, "").allowOnly(MATCH_KEYS);
         String host = node.has("host") ? nonEmptyText(node.get("host"), at + ".host") : null;
         String prefix = node.has("path_prefix") ? nonEmptyText(node.get("path_prefix"), at + ".path_prefix") : null;
         if (prefix != null && !prefix.startsWith("/")) {
@@ -192,15 +163,6 @@ public record AdapterConfig(
         return new RouteMatch(host, prefix, regex, methods);
     }
 
-    private static void rejectUnknown(JsonNode node, Set<String> known, String prefix) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!known.contains(key)) {
-                throw new ConfigException(prefix + key, "is not a known key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
     private static String nonEmptyText(JsonNode node, String key) {
         if (node == null || !node.isTextual() || node.textValue().isEmpty()) {
             throw new ConfigException(key, "must be a non-empty string");
@@ -208,25 +170,23 @@ public record AdapterConfig(
         return node.textValue();
     }
 
-    /** The core's configuration; {@code endpoint} is the development issuer's origin, or null. */
+    /**
+     * The core's configuration; {@code developmentEndpoint} is the development issuer's origin, or
+     * null. For the development issuer its keys are read once more with its origin, known only now
+     * that it listens: what derives from the origin (issuer, default audience, the resolver's URL and
+     * Host) changes; everything else was checked by {@link #parse} already.
+     */
     public AuthgateConfig coreConfig(String developmentEndpoint) {
-        return coreConfig(coreKeys, developmentEndpoint);
+        return developmentIssuer ? ConfigParser.parse(coreKeys, MemoryBudgets.maxHeap(), ADAPTER_KEYS, developmentEndpoint) : core;
     }
 
-    /** The core's configuration for a rule. */
+    /** The core's configuration for a rule: the top level's with the rule's mode, policy and live. */
     public AuthgateConfig coreConfig(Rule rule, String developmentEndpoint) {
-        return coreConfig(rule.coreKeys(), developmentEndpoint);
+        return coreConfig(developmentEndpoint).with(rule.settings());
     }
 
-    private AuthgateConfig coreConfig(ObjectNode base, String developmentEndpoint) {
-        ObjectNode keys = base.deepCopy();
-        if (developmentIssuer) {
-            keys.put("authgear_endpoint", developmentEndpoint);
-        }
-        return ConfigParser.parse(keys);
-    }
-
-    private static InetSocketAddress address(JsonNode node, String key, String fallback) {
+    private static InetSocketAddress address(ConfigSection root, String key, String fallback) {
+        JsonNode node = root.get(key).orElse(null);
         String text = node == null ? fallback : node.isTextual() ? node.textValue() : null;
         if (text == null) {
             throw new ConfigException(key, "must be a string host:port, e.g. " + fallback);
@@ -255,16 +215,6 @@ public record AdapterConfig(
         return address;
     }
 
-    private static int eventLoopThreads(JsonNode node) {
-        if (node == null) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1 || node.intValue() > 256) {
-            throw new ConfigException("event_loop_threads", "must be a whole number from 1 to 256");
-        }
-        return node.intValue();
-    }
-
     private static ForwardedHeaders forwardedHeaders(JsonNode node) {
         if (node == null) {
             return ForwardedHeaders.X_FORWARDED;
@@ -287,13 +237,4 @@ public record AdapterConfig(
         return node.textValue();
     }
 
-    private static boolean bool(JsonNode node, String key) {
-        if (node == null) {
-            return false;
-        }
-        if (!node.isBoolean()) {
-            throw new ConfigException(key, "must be true or false");
-        }
-        return node.booleanValue();
-    }
 }

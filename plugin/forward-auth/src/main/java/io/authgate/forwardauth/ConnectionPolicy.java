@@ -1,8 +1,8 @@
 package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.config.ConfigException;
+import io.authgate.core.config.ConfigSection;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,26 +42,26 @@ public record ConnectionPolicy(int maxConnections, OptionalInt maxConnectionsPer
     static final int DESCRIPTOR_RESERVE = 1024;
 
     /**
-     * Reads (and removes) this record's keys from the adapter's configuration. There is no
+     * Reads this record's keys from the adapter's configuration. There is no
      * per-source cap unless {@code max_connections_per_source} is set: the adapter cannot tell a busy
      * gateway on another host from a flood from one address unless told which addresses are
      * gateways, and a busy gateway legitimately holds hundreds of connections (nginx keeps
      * {@code keepalive} idle ones per worker and opens more under load; Traefik opens one per
      * concurrent auth request). A default cap would refuse the gateway itself.
      */
-    static ConnectionPolicy parse(ObjectNode root) {
-        int max = wholeNumber(root.remove("max_connections"), "max_connections", 1, MAX_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS);
-        JsonNode perSourceNode = root.remove("max_connections_per_source");
+    static ConnectionPolicy parse(ConfigSection root) {
+        int max = wholeNumber(root.get("max_connections").orElse(null), "max_connections", 1, MAX_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS);
+        JsonNode perSourceNode = root.get("max_connections_per_source").orElse(null);
         OptionalInt perSource = perSourceNode == null ? OptionalInt.empty()
                 : OptionalInt.of(wholeNumber(perSourceNode, "max_connections_per_source", 1, max, 0));
-        JsonNode gatewaysNode = root.remove("gateway_sources");
+        JsonNode gatewaysNode = root.get("gateway_sources").orElse(null);
         if (gatewaysNode != null && perSource.isEmpty()) {
             throw new ConfigException("gateway_sources", "only matters with max_connections_per_source (the gateways are exempt from"
                     + " that cap); set it too, or remove gateway_sources");
         }
         AddressRanges gateways = AddressRanges.parse(gatewaysNode == null ? DEFAULT_GATEWAY_SOURCES : strings(gatewaysNode), "gateway_sources");
-        int headMs = wholeNumber(root.remove("request_head_timeout_ms"), "request_head_timeout_ms", 100, 600_000, DEFAULT_REQUEST_HEAD_TIMEOUT_MS);
-        int pipelined = wholeNumber(root.remove("max_pipelined_requests"), "max_pipelined_requests", 1, 1024, DEFAULT_MAX_PIPELINED_REQUESTS);
+        int headMs = wholeNumber(root.get("request_head_timeout_ms").orElse(null), "request_head_timeout_ms", 100, 600_000, DEFAULT_REQUEST_HEAD_TIMEOUT_MS);
+        int pipelined = wholeNumber(root.get("max_pipelined_requests").orElse(null), "max_pipelined_requests", 1, 1024, DEFAULT_MAX_PIPELINED_REQUESTS);
         return new ConnectionPolicy(max, perSource, gateways, Duration.ofMillis(headMs), pipelined);
     }
 
@@ -71,7 +71,7 @@ public record ConnectionPolicy(int maxConnections, OptionalInt maxConnectionsPer
     }
 
     static ConnectionPolicy defaults() {
-        return parse(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+        return parse(ConfigSection.root(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), ""));
     }
 
     private static int wholeNumber(JsonNode node, String key, int min, int max, int fallback) {

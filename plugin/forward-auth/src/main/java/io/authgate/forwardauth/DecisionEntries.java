@@ -32,15 +32,16 @@ final class DecisionEntries {
     }
 
     /** A request that was decided. */
-    DecisionRecord decided(HttpRequest request, boolean envoy, Decision decision, Metrics.Outcome outcome, long nanos) {
+    DecisionRecord decided(HttpRequest request, DecisionRequest read, Decision decision, Metrics.Outcome outcome, long nanos) {
         HttpHeaders h = request.headers();
         Optional<String> method;
         Optional<String> host;
         Optional<String> path;
-        if (envoy) {
-            method = Optional.of(request.method().name());
+        if (read.envoy()) {
+            method = Optional.of(read.method());
             host = Optional.ofNullable(h.get("host"));
-            path = Optional.of(ForwardedTarget.pathOf(request.uri().substring(envoyPathPrefix.length())));
+            String under = read.path().substring(envoyPathPrefix.length());
+            path = Optional.of(under.startsWith("/") ? under : "/" + under);
         } else {
             method = once(h, family.methodHeader);
             host = family.hostHeader == null ? Optional.empty() : once(h, family.hostHeader);
@@ -50,7 +51,7 @@ final class DecisionEntries {
         Optional<String> userId = decision instanceof Decision.Allow allow
                 ? Optional.ofNullable(allow.headers().get(IdentityHeaderNames.USER_ID)) : Optional.empty();
         return new DecisionRecord(Instant.now(), method.map(DecisionRecord::headerText), host.map(DecisionRecord::headerText),
-                path.map(DecisionRecord::headerText), status, outcome.label, reasonOf(decision), router.ruleOf(request, envoy), userId, nanos);
+                path.map(DecisionRecord::headerText), status, outcome.label, reasonOf(decision), router.ruleOf(read), userId, nanos);
     }
 
     /** An answer given before any decision: not the decision path, a method other than GET/HEAD, a request Netty could not parse. */

@@ -3,13 +3,11 @@ package io.authgate.forwardauth;
 import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
 import io.authgate.forwardauth.log.DecisionLog;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -37,21 +35,21 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     /** The answer still being decided on a connection, if any. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
+    private final DecisionRequests requests;
     private final Router router;
-    private final String envoyPathPrefix;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
     private final DecisionLog decisionLog;
     private final DecisionEntries entries;
 
-    DecisionHandler(Router router, String envoyPathPrefix, ForwardedHeaders forwardedHeaders, Metrics metrics, AtomicInteger inFlight,
-                    DecisionLog decisionLog) {
+    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight, DecisionLog decisionLog,
+                    DecisionEntries entries) {
+        this.requests = requests;
         this.router = router;
-        this.envoyPathPrefix = envoyPathPrefix;
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.decisionLog = decisionLog;
-        this.entries = new DecisionEntries(router, envoyPathPrefix, forwardedHeaders);
+        this.entries = entries;
     }
 
     @Override
@@ -110,50 +108,38 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        boolean head = HttpMethod.HEAD.equals(request.method());
-        String path = ForwardedTarget.pathOf(request.uri());
-        boolean envoy = isUnderEnvoyPrefix(path);
-        if (!envoy && !RESOLVE_PATH.equals(path)) {
+        DecisionRequest decisionRequest = requests.read(request);
+        boolean head = HttpMethod.HEAD.name().equals(decisionRequest.method());
+        if (!decisionRequest.envoy() && !RESOLVE_PATH.equals(decisionRequest.path())) {
             refused(request, 404, Metrics.Outcome.NOT_FOUND, started);
             Responses.send(ctx, keepAlive, head, 404, Responses.TEXT, "not found: decisions are at " + RESOLVE_PATH + "\n");
             return ANSWERED;
         }
-        if (!envoy && !head && !HttpMethod.GET.equals(request.method())) {
+        if (!decisionRequest.envoy() && !head && !HttpMethod.GET.name().equals(decisionRequest.method())) {
             refused(request, 405, Metrics.Outcome.BAD_REQUEST, started);
             Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
             return ANSWERED;
         }
-        GatewayRequest credentials = new GatewayRequest(
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().getAll(HttpHeaderNames.COOKIE));
         CompletableFuture<Decision> decision;
         try {
-            decision = router.decide(request, envoy, credentials);
+            decision = router.decide(decisionRequest);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }
         inFlight.incrementAndGet();
         if (decision.isDone() && !decision.isCompletedExceptionally()) {
-            answer(ctx, request, envoy, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
+            answer(ctx, request, decisionRequest, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
             return ANSWERED;
         }
         // Written from the event loop, which then also reads the connection's next request.
         return decision.handleAsync((d, error) -> {
             Fatal.haltIfFatal("deciding", error);
-            answer(ctx, request, envoy, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
+            answer(ctx, request, decisionRequest, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
             return null;
         }, onEventLoop(ctx));
     }
 
-    /** The prefix itself, or the prefix then "/": "/ext_authz" must not also claim "/ext_authzfoo". */
-    private boolean isUnderEnvoyPrefix(String path) {
-        if (envoyPathPrefix == null || !path.startsWith(envoyPathPrefix)) {
-            return false;
-        }
-        return path.length() == envoyPathPrefix.length() || envoyPathPrefix.endsWith("/")
-                || path.charAt(envoyPathPrefix.length()) == '/';
-    }
-
-    private void answer(ChannelHandlerContext ctx, HttpRequest request, boolean envoy, boolean keepAlive, boolean head,
+    private void answer(ChannelHandlerContext ctx, HttpRequest request, DecisionRequest decisionRequest, boolean keepAlive, boolean head,
                         Decision decision, long started) {
         try {
             Metrics.Outcome outcome;
@@ -168,7 +154,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             long nanos = System.nanoTime() - started;
             metrics.decided(outcome, nanos);
             if (decisionLog.enabled()) {
-                decisionLog.record(entries.decided(request, envoy, decision, outcome, nanos));
+                decisionLog.record(entries.decided(request, decisionRequest, decision, outcome, nanos));
             }
         } finally {
             inFlight.decrementAndGet();

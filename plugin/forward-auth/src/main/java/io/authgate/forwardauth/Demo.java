@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,8 +52,8 @@ final class Demo {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding());
             Map<String, List<String>> identity = new TreeMap<>();
             response.headers().map().forEach((name, values) -> {
-                if (name.toLowerCase().startsWith("x-authgear-")) {
-                    identity.put(name.toLowerCase(), values);
+                if (name.toLowerCase(Locale.ROOT).startsWith("x-authgear-")) {
+                    identity.put(name.toLowerCase(Locale.ROOT), values);
                 }
             });
             out.println("  -> " + response.statusCode() + (identity.isEmpty() ? ", no x-authgear-* headers" : ""));

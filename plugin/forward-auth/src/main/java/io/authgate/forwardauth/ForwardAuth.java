@@ -1,5 +1,6 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
 import io.authgate.core.StateChanges;
 import io.authgate.core.config.AuthgateConfig;
@@ -64,7 +65,7 @@ public final class ForwardAuth implements AutoCloseable {
             List<Router.Route> routes = new ArrayList<>();
             List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
             for (AdapterConfig.Rule rule : config.rules()) {
-                AuthgateConfig ruleConfig = config.coreConfig(rule, devEndpoint);
+                AuthgateConfig ruleConfig = core.with(rule.settings());
                 routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
                 CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
                 if (!keys.contains(ruleKeys)) {
@@ -72,28 +73,32 @@ public final class ForwardAuth implements AutoCloseable {
                     ruleKeys.prefetch();
                 }
             }
-            Router router = new Router(routes, resolver, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(router, config.envoyPathPrefix(), config.forwardedHeaders(), metrics, inFlight,
-                            log.decisions(config.logs().decisionLog())),
+            Router router = new Router(routes, resolver, config.forwardedHeaders());
+            DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
+            DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
+            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight, log.decisions(config.logs().decisionLog()),
+                            entries),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics, log, core, config.rules().size());
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
-            server.close();
-            if (dev != null) {
-                dev.close();
-            }
+            stopPartial(server, dev);
             throw e;
         } catch (IOException | RuntimeException e) {
-            server.close();
-            if (dev != null) {
-                dev.close();
-            }
+            stopPartial(server, dev);
             throw new StartException(describe(config, e), e);
         } catch (InterruptedException e) {
+            stopPartial(server, dev);
             Thread.currentThread().interrupt();
-            server.close();
             throw new StartException("interrupted while starting", e);
+        }
+    }
+
+    /** What a start that cannot finish has opened, closed: the listeners and the development issuer. */
+    private static void stopPartial(ForwardAuthServer server, DevelopmentIssuer dev) {
+        server.close();
+        if (dev != null) {
+            dev.close();
         }
     }
 

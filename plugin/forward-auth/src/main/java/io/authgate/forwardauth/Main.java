@@ -1,11 +1,8 @@
 package io.authgate.forwardauth;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.resolve.Denials;
@@ -13,10 +10,8 @@ import io.authgate.forwardauth.log.AdapterLog;
 import io.authgate.forwardauth.log.StartupSummary;
 import sun.misc.Signal;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -88,9 +83,9 @@ public final class Main {
                 node.put("development_issuer", true);
                 tree = node;
             } else if (args.length == 2 && args[0].equals("--config")) {
-                tree = readYaml(Path.of(args[1]));
+                tree = ConfigFile.read(Path.of(args[1]));
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                tree = readYaml(Path.of(configFromEnv));
+                tree = ConfigFile.read(Path.of(configFromEnv));
             } else {
                 err.print(usage());
                 return 2;
@@ -159,7 +154,7 @@ public final class Main {
      */
     static int check(Path file, PrintStream out, PrintStream err) {
         try {
-            AdapterConfig config = AdapterConfig.parse(readYaml(file));
+            AdapterConfig config = AdapterConfig.parse(ConfigFile.read(file));
             out.println(file + ": valid (" + config.rules().size() + " rules; listen " + hostPort(config.listen())
                     + ", admin_listen " + hostPort(config.adminListen()) + ")");
             return 0;
@@ -186,29 +181,6 @@ public final class Main {
         return Optional.of("authgate: warning: the open-file limit (" + limit + ") is below what max_connections "
                 + connections.maxConnections() + " needs (" + needed + "); past it new connections wait until descriptors free:"
                 + " raise ulimit -n (LimitNOFILE) or lower max_connections");
-    }
-
-    private static JsonNode readYaml(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try {
-            JsonNode tree = yaml.readTree(Files.readString(file));
-            if (tree == null || tree.isMissingNode()) {
-                throw new ConfigException("(document)", file + " is empty");
-            }
-            return tree;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("(document)", file + " is not valid YAML: " + yamlProblem(e)
-                    + " at line " + e.getLocation().getLineNr());
-        } catch (IOException e) {
-            throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** SnakeYAML's messages span lines (context, a snippet, a caret): the problem alone, on one line. */
-    private static String yamlProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
-        String message = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null
-                ? m.getProblem() : e.getOriginalMessage();
-        return message == null ? "unreadable" : message.replaceAll("\\s+", " ").trim();
     }
 
     /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */

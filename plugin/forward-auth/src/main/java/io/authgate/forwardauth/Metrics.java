@@ -11,6 +11,7 @@ import io.authgate.core.remote.ResolverUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -258,7 +259,7 @@ public final class Metrics implements AuthgateEvents {
         decisions.forEach((o, n) -> out.append("authgate_decisions_total{outcome=\"").append(o.label).append("\"} ").append(n.sum()).append('\n'));
         out.append("# HELP authgate_token_rejections_total Bearer tokens that did not verify, by reason.\n");
         out.append("# TYPE authgate_token_rejections_total counter\n");
-        rejections.forEach((r, n) -> out.append("authgate_token_rejections_total{reason=\"").append(r.name().toLowerCase()).append("\"} ").append(n.sum()).append('\n'));
+        rejections.forEach((r, n) -> out.append("authgate_token_rejections_total{reason=\"").append(r.name().toLowerCase(Locale.ROOT)).append("\"} ").append(n.sum()).append('\n'));
         counter(out, "authgate_token_cache_hits_total", "Verified-token cache hits.", cacheHits.sum());
         counter(out, "authgate_token_cache_misses_total", "Verified-token cache misses (full verification).", cacheMisses.sum());
         counter(out, "authgate_jwks_fetches_total", "JWKS fetches attempted (discovery included).", jwksFetches.sum());
@@ -270,7 +271,7 @@ public final class Metrics implements AuthgateEvents {
         decisionLatency.render(out, "authgate_decision_duration_seconds", "Time from request to decision.");
         out.append("# HELP authgate_resolver_calls_total Calls to Authgear's resolver, by answer (valid, invalid, none) or error.\n");
         out.append("# TYPE authgate_resolver_calls_total counter\n");
-        resolverAnswers.forEach((k, n) -> out.append("authgate_resolver_calls_total{result=\"").append(k.name().toLowerCase()).append("\"} ").append(n.sum()).append('\n'));
+        resolverAnswers.forEach((k, n) -> out.append("authgate_resolver_calls_total{result=\"").append(k.name().toLowerCase(Locale.ROOT)).append("\"} ").append(n.sum()).append('\n'));
         resolverErrors.forEach((c, n) -> out.append("authgate_resolver_calls_total{result=\"error_").append(c.label()).append("\"} ").append(n.sum()).append('\n'));
         counter(out, "authgate_resolver_cache_hits_total", "Remote resolutions answered from the cache.", resolverCacheHits.sum());
         counter(out, "authgate_resolver_coalesced_total", "Remote resolutions that waited for a call another request started.", resolverCoalesced.sum());

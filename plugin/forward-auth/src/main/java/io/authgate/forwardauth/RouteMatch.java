@@ -33,7 +33,7 @@ public record RouteMatch(String host, String pathPrefix, Pattern pathRegex, Set<
         if (pathPrefix == null && pathRegex == null) {
             return true;
         }
-        String path = target.path() == null ? null : PathNormalizer.normalize(target.path());
+        String path = target.normalizedPath();
         if (path == null) {
             return false;
         }

@@ -4,7 +4,6 @@ import io.authgate.core.headers.Header;
 import io.authgate.core.resolve.Decision;
 import io.authgate.core.resolve.GatewayRequest;
 import io.authgate.core.resolve.Resolver;
-import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,6 @@ final class Router {
 
     private final List<Route> routes;
     private final Resolver fallback;
-    private final String envoyPathPrefix;
-    private final ForwardedHeaders forwardedHeaders;
     private final CompletableFuture<Decision> undetermined;
     private final boolean pathRules;
 
@@ -41,11 +38,9 @@ final class Router {
 
     private final List<Optional<String>> ruleNames;
 
-    Router(List<Route> routes, Resolver fallback, String envoyPathPrefix, ForwardedHeaders forwardedHeaders) {
+    Router(List<Route> routes, Resolver fallback, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
-        this.envoyPathPrefix = envoyPathPrefix;
-        this.forwardedHeaders = forwardedHeaders;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);
         this.pathRules = this.routes.stream().anyMatch(r -> r.match().pathPrefix() != null || r.match().pathRegex() != null);
         List<Optional<String>> names = new ArrayList<>();
@@ -55,14 +50,23 @@ final class Router {
         this.ruleNames = List.copyOf(names);
     }
 
-    /** @param envoy whether {@code request} came under {@code envoy_path_prefix} */
-    CompletableFuture<Decision> decide(HttpRequest request, boolean envoy, GatewayRequest credentials) {
-        int chosen = choose(request, envoy);
+    /** Whether any rule exists: only then is the forwarded request read. */
+    boolean readsTargets() {
+        return !routes.isEmpty();
+    }
+
+    /** Whether any rule looks at paths: only then is the forwarded path normalized and judged. */
+    boolean readsPaths() {
+        return pathRules;
+    }
+
+    CompletableFuture<Decision> decide(DecisionRequest request) {
+        int chosen = choose(request);
         return switch (chosen) {
-            case TOP_LEVEL -> fallback.resolveAsync(credentials);
+            case TOP_LEVEL -> fallback.resolveAsync(request.credentials());
             case UNDETERMINED -> undetermined;
             case AMBIGUOUS_TARGET -> AMBIGUOUS;
-            default -> routes.get(chosen).resolver().resolveAsync(credentials);
+            default -> routes.get(chosen).resolver().resolveAsync(request.credentials());
         };
     }
 
@@ -70,21 +74,21 @@ final class Router {
      * For the decision log: {@code rules[N]}, {@code default} (the top level), or empty when the
      * request was refused before any rule could be chosen. Matches again: only when the log is on.
      */
-    Optional<String> ruleOf(HttpRequest request, boolean envoy) {
-        int chosen = choose(request, envoy);
+    Optional<String> ruleOf(DecisionRequest request) {
+        int chosen = choose(request);
         return chosen >= 0 ? ruleNames.get(chosen) : chosen == TOP_LEVEL ? TOP_LEVEL_NAME : Optional.empty();
     }
 
     /** The index of the first rule that covers the request, else one of the codes above. */
-    private int choose(HttpRequest request, boolean envoy) {
+    private int choose(DecisionRequest request) {
         if (routes.isEmpty()) {
             return TOP_LEVEL;
         }
-        ForwardedTarget target = ForwardedTarget.of(request, envoy ? envoyPathPrefix : null, forwardedHeaders);
+        ForwardedTarget target = request.target();
         if (target.undetermined()) {
             return UNDETERMINED;
         }
-        if (pathRules && PathNormalizer.ambiguous(target.path())) {
+        if (pathRules && target.ambiguous()) {
             return AMBIGUOUS_TARGET;
         }
         for (int i = 0; i < routes.size(); i++) {

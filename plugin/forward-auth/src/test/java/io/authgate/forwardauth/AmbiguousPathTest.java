@@ -1,7 +1,6 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -31,8 +30,13 @@ class AmbiguousPathTest {
 
     /** Resolvers are never reached for these: a null one would throw. */
     private static Router adminRule() {
-        return new Router(List.of(new Router.Route(new RouteMatch(null, "/admin", null, Set.of()), null)), null, null,
+        return new Router(List.of(new Router.Route(new RouteMatch(null, "/admin", null, Set.of()), null)), null,
                 ForwardedHeaders.X_FORWARDED);
+    }
+
+    /** Read at the edge as the decision handler reads it, for the router. */
+    private static DecisionRequest decisionRequest(Router router, HttpRequest request) {
+        return new DecisionRequests(null, ForwardedHeaders.X_FORWARDED, router).read(request);
     }
 
     @ParameterizedTest
@@ -45,7 +49,8 @@ class AmbiguousPathTest {
             assertThat(PathNormalizer.ambiguous(ForwardedTarget.pathOf(uri))).isFalse();
             return;
         }
-        Decision d = adminRule().decide(forwarded(uri, "api.example.com"), false, new GatewayRequest(null, List.of())).join();
+        Router router = adminRule();
+        Decision d = router.decide(decisionRequest(router, forwarded(uri, "api.example.com"))).join();
         assertThat(d).as(uri).isInstanceOf(Decision.Deny.class);
         Decision.Deny deny = (Decision.Deny) d;
         assertThat(deny.status()).as("passes every gateway as it is (nginx turns a 400 into 500)").isEqualTo(403);

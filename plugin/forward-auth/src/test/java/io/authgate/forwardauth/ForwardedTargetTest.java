@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The request the gateway asks about, read from the one family of headers the gateway writes. */
 class ForwardedTargetTest {
 
-    private static HttpRequest request(HttpMethod method, String uri, String... nameValues) {
+    /** A decision request with these headers, name then value; also for {@link DecisionRequestsTest}. */
+    static HttpRequest request(HttpMethod method, String uri, String... nameValues) {
         HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri);
         for (int i = 0; i < nameValues.length; i += 2) {
             r.headers().add(nameValues[i], nameValues[i + 1]);

@@ -53,6 +53,12 @@ public record AuthgateConfig(
         }
     }
 
+    /** This configuration with a route's own mode, policy and live flag ({@link ConfigParser#route}). */
+    public AuthgateConfig with(RouteSettings route) {
+        return new AuthgateConfig(issuer, jwksUri, audiences, clockSkew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
+                tokenCacheMaxBytes, resolver, route.live());
+    }
+
     /** The discovery document Authgear publishes for this issuer. */
     public URI discoveryUri() {
         return URI.create(issuer + "/.well-known/openid-configuration");

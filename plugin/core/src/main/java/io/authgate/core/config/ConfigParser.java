@@ -5,16 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Turns a configuration tree (the APISIX route's JSON value, or the adapter's YAML) into an
@@ -79,47 +77,59 @@ public final class ConfigParser {
      * together at most half of it.
      */
     public static AuthgateConfig parse(JsonNode tree, long maxHeap) {
-        if (tree == null || !tree.isObject()) {
-            throw new ConfigException("(document)", "must be an object");
-        }
-        ObjectNode root = (ObjectNode) tree;
-        rejectUnknownKeys(root, TOP_LEVEL_KEYS, "");
-
-        URI endpoint = originUri(root, "authgear_endpoint");
-        String issuer = endpoint.toString();
-        URI jwksUri = root.has("jwks_uri") ? fetchableUri(root.get("jwks_uri"), "jwks_uri") : null;
-        Set<String> audiences = root.has("audience") ? audiences(root.get("audience")) : Set.of(issuer);
-        Duration skew = Duration.ofSeconds(integer(root, "clock_skew_seconds", 0, 0, 300));
-        Set<String> algorithms = root.has("algorithms") ? algorithms(root.get("algorithms")) : Set.of("RS256");
-        String cookiePrefix = root.has("cookie_prefix") ? cookiePrefix(root.get("cookie_prefix")) : "";
-        Mode mode = root.has("mode") ? mode(root.get("mode")) : Mode.RESOLVE;
-        Policy policy = root.has("policy") ? policy(root.get("policy"), mode) : Policy.DEFAULT;
-        JwksSettings jwks = root.has("jwks") ? jwksSettings(root.get("jwks")) : JwksSettings.DEFAULTS;
-        long tokenCacheMax = cacheBudget(root, "token_cache_max_bytes", "token_cache_max_entries",
-                MemoryBudgets.tokenCacheDefault(maxHeap), MemoryBudgets.TOKEN_ENTRY_BYTES, 0, "");
-        ResolverSettings resolver = resolverSettings(root.get("resolver"), issuer, maxHeap);
-        boolean live = root.has("live") && liveFlag(root.get("live"), resolver);
-        requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
-
-        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, mode, policy, jwks,
-                tokenCacheMax, resolver, live);
+        return parse(ConfigSection.root(tree, "must be an object"), maxHeap, Set.of(), null);
     }
 
-    private static void rejectUnknownKeys(ObjectNode node, Set<String> known, String prefix) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw new ConfigException(prefix + name, "is not a known key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
+    /**
+     * Parses the core's keys of a front's document.
+     *
+     * @param frontKeys the keys the front reads itself, known beside the core's
+     * @param endpoint  the Authgear origin when the front supplies it (the adapter's development
+     *                  issuer), else {@code null}: then {@code authgear_endpoint} is read
+     */
+    public static AuthgateConfig parse(ConfigSection root, long maxHeap, Set<String> frontKeys, String endpoint) {
+        Set<String> known = new HashSet<>(TOP_LEVEL_KEYS);
+        known.addAll(frontKeys);
+        root.allowOnly(known);
+
+        String issuer = endpoint != null ? endpoint : originUri(root, "authgear_endpoint").toString();
+        URI jwksUri = root.get("jwks_uri").map(v -> fetchableUri(v, root.key("jwks_uri"))).orElse(null);
+        Set<String> audiences = root.get("audience").map(v -> audiences(v, root.key("audience"))).orElse(Set.of(issuer));
+        Duration skew = Duration.ofSeconds(root.integer("clock_skew_seconds", 0, 0, 300));
+        Set<String> algorithms = root.get("algorithms").map(v -> algorithms(v, root.key("algorithms"))).orElse(Set.of("RS256"));
+        String cookiePrefix = root.get("cookie_prefix").map(v -> cookiePrefix(v, root.key("cookie_prefix"))).orElse("");
+        JwksSettings jwks = root.has("jwks") ? jwksSettings(root.section("jwks", "must be an object")) : JwksSettings.DEFAULTS;
+        long tokenCacheMax = cacheBudget(root, "token_cache_max_bytes", "token_cache_max_entries",
+                MemoryBudgets.tokenCacheDefault(maxHeap), MemoryBudgets.TOKEN_ENTRY_BYTES, 0);
+        ResolverSettings resolver = resolverSettings(root, issuer, maxHeap);
+        requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
+        RouteSettings route = route(root, Mode.RESOLVE, false, resolver);
+
+        return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
+                tokenCacheMax, resolver, route.live());
+    }
+
+    /**
+     * What one route of a front sets for itself ({@code mode}, {@code policy}, {@code live}), checked
+     * once against the configuration it refines: mode and live are inherited when not set, the policy
+     * never is (a route states its own).
+     */
+    public static RouteSettings route(ConfigSection route, AuthgateConfig defaults) {
+        return route(route, defaults.mode(), defaults.live(), defaults.resolver());
+    }
+
+    private static RouteSettings route(ConfigSection s, Mode defaultMode, boolean defaultLive, ResolverSettings resolver) {
+        Mode mode = s.get("mode").map(v -> mode(v, s.key("mode"))).orElse(defaultMode);
+        Policy policy = s.has("policy") ? policy(s.section("policy", "must be an object"), mode) : Policy.DEFAULT;
+        boolean live = s.get("live").map(v -> liveFlag(v, s.key("live"), resolver)).orElse(defaultLive);
+        return new RouteSettings(mode, policy, live);
     }
 
     /** An Authgear origin: scheme, host and optional port, nothing else. */
-    private static URI originUri(ObjectNode root, String key) {
-        JsonNode node = root.get(key);
-        if (node == null || node.isNull()) {
-            throw new ConfigException(key, "is required (the Authgear origin, e.g. https://myapp.authgear.cloud)");
-        }
+    private static URI originUri(ConfigSection root, String name) {
+        String key = root.key(name);
+        JsonNode node = root.get(name).filter(v -> !v.isNull()).orElseThrow(
+                () -> new ConfigException(key, "is required (the Authgear origin, e.g. https://myapp.authgear.cloud)"));
         URI uri = fetchableUri(node, key);
         String path = uri.getRawPath();
         if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
@@ -146,32 +156,32 @@ public final class ConfigParser {
         return FetchableUris.require(uri, key);
     }
 
-    private static Set<String> audiences(JsonNode node) {
+    private static Set<String> audiences(JsonNode node, String key) {
         Set<String> out = new LinkedHashSet<>();
         if (node.isTextual()) {
-            out.add(nonEmpty(node.textValue(), "audience"));
+            out.add(nonEmpty(node.textValue(), key));
         } else if (node.isArray() && !node.isEmpty()) {
             for (JsonNode item : node) {
-                out.add(nonEmpty(text(item, "audience[]"), "audience[]"));
+                out.add(nonEmpty(text(item, key + "[]"), key + "[]"));
             }
         } else {
-            throw new ConfigException("audience", "must be a string or a non-empty list of strings");
+            throw new ConfigException(key, "must be a string or a non-empty list of strings");
         }
         return out;
     }
 
-    private static Set<String> algorithms(JsonNode node) {
+    private static Set<String> algorithms(JsonNode node, String key) {
         if (!node.isArray() || node.isEmpty()) {
-            throw new ConfigException("algorithms", "must be a non-empty list, e.g. [\"RS256\"]");
+            throw new ConfigException(key, "must be a non-empty list, e.g. [\"RS256\"]");
         }
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode item : node) {
-            String alg = text(item, "algorithms[]");
+            String alg = text(item, key + "[]");
             if (!SUPPORTED_ALGORITHMS.contains(alg)) {
                 String why = alg.equalsIgnoreCase("none") || alg.toUpperCase(Locale.ROOT).startsWith("HS")
                         ? " (unsigned and HMAC algorithms are never accepted: a public key must never verify a MAC)"
                         : "";
-                throw new ConfigException("algorithms", "\"" + alg + "\" is not allowed" + why
+                throw new ConfigException(key, "\"" + alg + "\" is not allowed" + why
                         + "; allowed: " + String.join(", ", SUPPORTED_ALGORITHMS.stream().sorted().toList()));
             }
             out.add(alg);
@@ -179,136 +189,116 @@ public final class ConfigParser {
         return out;
     }
 
-    private static String cookiePrefix(JsonNode node) {
-        String prefix = text(node, "cookie_prefix");
+    private static String cookiePrefix(JsonNode node, String key) {
+        String prefix = text(node, key);
         for (int i = 0; i < prefix.length(); i++) {
             char c = prefix.charAt(i);
             // RFC 6265 cookie-name is a token: no separators, controls or spaces.
             if (c <= 0x20 || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                throw new ConfigException("cookie_prefix", "may only hold cookie-name characters (RFC 6265 token)");
+                throw new ConfigException(key, "may only hold cookie-name characters (RFC 6265 token)");
             }
         }
         return prefix;
     }
 
-    private static Mode mode(JsonNode node) {
-        String value = text(node, "mode");
+    private static Mode mode(JsonNode node, String key) {
+        String value = text(node, key);
         for (Mode mode : Mode.values()) {
             if (mode.configName().equals(value)) {
                 return mode;
             }
         }
-        throw new ConfigException("mode", "\"" + value + "\" is not a known mode (known: resolve, enforce)");
+        throw new ConfigException(key, "\"" + value + "\" is not a known mode (known: resolve, enforce)");
     }
 
-    private static Policy policy(JsonNode node, Mode mode) {
-        if (!node.isObject()) {
-            throw new ConfigException("policy", "must be an object");
-        }
+    private static Policy policy(ConfigSection p, Mode mode) {
         if (mode != Mode.ENFORCE) {
             // A policy that would silently not apply is worse than none: say so.
-            throw new ConfigException("policy", "applies only with mode: enforce (mode is " + mode.configName() + ")");
+            throw new ConfigException(p.path(), "applies only with mode: enforce (mode is " + mode.configName() + ")");
         }
-        ObjectNode p = (ObjectNode) node;
-        rejectUnknownKeys(p, POLICY_KEYS, "policy.");
-        boolean allowAnonymous = bool(p, "allow_anonymous");
-        boolean requireVerified = bool(p, "require_verified");
+        p.allowOnly(POLICY_KEYS);
+        boolean allowAnonymous = p.flag("allow_anonymous");
+        boolean requireVerified = p.flag("require_verified");
         if (allowAnonymous && requireVerified) {
-            throw new ConfigException("policy.allow_anonymous", "contradicts policy.require_verified: an anonymous user is never verified");
+            throw new ConfigException(p.key("allow_anonymous"), "contradicts " + p.key("require_verified")
+                    + ": an anonymous user is never verified");
         }
         Set<String> rolesAny = names(p, "roles_any");
         Set<String> rolesAll = names(p, "roles_all");
         Duration maxAge = p.has("max_auth_age_seconds")
-                ? Duration.ofSeconds(integer(p, "max_auth_age_seconds", 0, 1, 366 * 86400, "policy.")) : null;
+                ? Duration.ofSeconds(p.integer("max_auth_age_seconds", 0, 1, 366 * 86400)) : null;
         return new Policy(allowAnonymous, requireVerified, rolesAny, rolesAll, names(p, "scopes_all"), names(p, "amr_any"), maxAge);
     }
 
-    private static boolean bool(ObjectNode node, String key) {
-        JsonNode value = node.get(key);
-        if (value == null) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new ConfigException("policy." + key, "must be true or false");
-        }
-        return value.booleanValue();
-    }
-
-    private static Set<String> names(ObjectNode node, String key) {
-        JsonNode value = node.get(key);
+    private static Set<String> names(ConfigSection section, String name) {
+        String key = section.key(name);
+        JsonNode value = section.get(name).orElse(null);
         if (value == null) {
             return Set.of();
         }
         if (!value.isArray() || value.isEmpty()) {
-            throw new ConfigException("policy." + key, "must be a non-empty list of strings");
+            throw new ConfigException(key, "must be a non-empty list of strings");
         }
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode item : value) {
-            out.add(nonEmpty(text(item, "policy." + key + "[]"), "policy." + key + "[]"));
+            out.add(nonEmpty(text(item, key + "[]"), key + "[]"));
         }
         return out;
     }
 
-    private static JwksSettings jwksSettings(JsonNode node) {
-        if (!node.isObject()) {
-            throw new ConfigException("jwks", "must be an object");
-        }
-        ObjectNode jwks = (ObjectNode) node;
-        rejectUnknownKeys(jwks, JWKS_KEYS, "jwks.");
+    private static JwksSettings jwksSettings(ConfigSection jwks) {
+        jwks.allowOnly(JWKS_KEYS);
         JwksSettings d = JwksSettings.DEFAULTS;
-        Function<String, String> k = name -> "jwks." + name;
         Duration ttl = seconds(jwks, "ttl_seconds", d.defaultTtl(), 1, 7 * 86400);
         Duration min = seconds(jwks, "min_ttl_seconds", d.minTtl(), 1, 7 * 86400);
         Duration max = seconds(jwks, "max_ttl_seconds", d.maxTtl(), 1, 7 * 86400);
         if (min.compareTo(max) > 0) {
-            throw new ConfigException(k.apply("min_ttl_seconds"), "must not exceed jwks.max_ttl_seconds");
+            throw new ConfigException(jwks.key("min_ttl_seconds"), "must not exceed " + jwks.key("max_ttl_seconds"));
         }
         Duration stale = seconds(jwks, "stale_if_error_seconds", d.staleIfError(), 0, 7 * 86400);
         Duration unknownKid = seconds(jwks, "unknown_kid_min_interval_seconds", d.unknownKidMinInterval(), 1, 86400);
-        Duration fetchTimeout = Duration.ofMillis(integer(jwks, "fetch_timeout_ms", (int) d.fetchTimeout().toMillis(), 1, 60_000, "jwks."));
-        Duration waitTimeout = Duration.ofMillis(integer(jwks, "wait_timeout_ms", (int) d.waitTimeout().toMillis(), 0, 60_000, "jwks."));
+        Duration fetchTimeout = Duration.ofMillis(jwks.integer("fetch_timeout_ms", (int) d.fetchTimeout().toMillis(), 1, 60_000));
+        Duration waitTimeout = Duration.ofMillis(jwks.integer("wait_timeout_ms", (int) d.waitTimeout().toMillis(), 0, 60_000));
         return new JwksSettings(ttl, min, max, stale, unknownKid, fetchTimeout, waitTimeout);
     }
 
     /** Absent or {@code true}: the defaults; {@code false}: remote resolution off; an object: settings. */
-    private static ResolverSettings resolverSettings(JsonNode node, String issuer, long maxHeap) {
+    private static ResolverSettings resolverSettings(ConfigSection root, String issuer, long maxHeap) {
         ResolverSettings d = ResolverSettings.defaultsFor(issuer, maxHeap);
+        JsonNode node = root.get("resolver").orElse(null);
         if (node == null) {
             return d;
         }
         if (node.isBoolean()) {
             return node.booleanValue() ? d : null;
         }
-        if (!node.isObject()) {
-            throw new ConfigException("resolver", "must be an object (url, timeout_ms, cache_ttl_seconds, negative_cache_ttl_seconds,"
-                    + " cache_max_bytes, max_concurrent_calls, max_queued_calls, on_error) or false to turn remote resolution off");
-        }
-        ObjectNode r = (ObjectNode) node;
-        rejectUnknownKeys(r, RESOLVER_KEYS, "resolver.");
-        URI url = r.has("url") ? fetchableUri(r.get("url"), "resolver.url") : d.url();
+        ConfigSection r = ConfigSection.at(root.key("resolver"), node, "must be an object (url, timeout_ms, cache_ttl_seconds,"
+                + " negative_cache_ttl_seconds, cache_max_bytes, max_concurrent_calls, max_queued_calls, on_error) or false to turn"
+                + " remote resolution off");
+        r.allowOnly(RESOLVER_KEYS);
+        URI url = r.get("url").map(v -> fetchableUri(v, r.key("url"))).orElse(d.url());
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new ConfigException("resolver.url", "must not carry a query or fragment");
+            throw new ConfigException(r.key("url"), "must not carry a query or fragment");
         }
-        Duration timeout = Duration.ofMillis(integer(r, "timeout_ms", (int) d.timeout().toMillis(), 1, 60_000, "resolver."));
-        Duration ttl = Duration.ofSeconds(integer(r, "cache_ttl_seconds", (int) d.cacheTtl().toSeconds(), 0, 86_400, "resolver."));
-        Duration negativeTtl = Duration.ofSeconds(integer(r, "negative_cache_ttl_seconds",
-                (int) d.negativeCacheTtl().toSeconds(), 0, 3_600, "resolver."));
+        Duration timeout = Duration.ofMillis(r.integer("timeout_ms", (int) d.timeout().toMillis(), 1, 60_000));
+        Duration ttl = Duration.ofSeconds(r.integer("cache_ttl_seconds", (int) d.cacheTtl().toSeconds(), 0, 86_400));
+        Duration negativeTtl = Duration.ofSeconds(r.integer("negative_cache_ttl_seconds", (int) d.negativeCacheTtl().toSeconds(), 0, 3_600));
         long cacheMaxBytes = cacheBudget(r, "cache_max_bytes", "max_entries", d.cacheMaxBytes(),
-                MemoryBudgets.RESOLVER_ENTRY_BYTES, MIN_CACHE_BYTES, "resolver.");
-        int maxCalls = integer(r, "max_concurrent_calls", d.maxConcurrentCalls(), 1, 100_000, "resolver.");
-        int maxQueued = integer(r, "max_queued_calls", d.maxQueuedCalls(), 0, 100_000, "resolver.");
-        OnError onError = r.has("on_error") ? onError(r.get("on_error")) : d.onError();
+                MemoryBudgets.RESOLVER_ENTRY_BYTES, MIN_CACHE_BYTES);
+        int maxCalls = r.integer("max_concurrent_calls", d.maxConcurrentCalls(), 1, 100_000);
+        int maxQueued = r.integer("max_queued_calls", d.maxQueuedCalls(), 0, 100_000);
+        OnError onError = r.get("on_error").map(v -> onError(v, r.key("on_error"))).orElse(d.onError());
         return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, cacheMaxBytes, maxCalls, maxQueued, onError);
     }
 
-    private static OnError onError(JsonNode node) {
-        String value = text(node, "resolver.on_error");
+    private static OnError onError(JsonNode node, String key) {
+        String value = text(node, key);
         for (OnError e : OnError.values()) {
             if (e.configName().equals(value)) {
                 return e;
             }
         }
-        throw new ConfigException("resolver.on_error", "\"" + value + "\" is not known (known: deny, no_session)");
+        throw new ConfigException(key, "\"" + value + "\" is not known (known: deny, no_session)");
     }
 
     /**
@@ -318,24 +308,25 @@ public final class ConfigParser {
      *
      * @param min the smallest budget besides 0; 0 itself is allowed only when {@code min} is 0
      */
-    private static long cacheBudget(ObjectNode node, String bytesKey, String countKey, long fallback, long bytesPerEntry,
-                                    long min, String prefix) {
-        if (node.has(bytesKey) && node.has(countKey)) {
-            throw new ConfigException(prefix + countKey, "is the older, count-based form of " + prefix + bytesKey
-                    + ": set only " + prefix + bytesKey);
+    private static long cacheBudget(ConfigSection section, String bytesName, String countName, long fallback, long bytesPerEntry,
+                                    long min) {
+        String bytesKey = section.key(bytesName);
+        if (section.has(bytesName) && section.has(countName)) {
+            throw new ConfigException(section.key(countName), "is the older, count-based form of " + bytesKey
+                    + ": set only " + bytesKey);
         }
-        if (node.has(countKey)) {
-            int entries = integer(node, countKey, 0, min == 0 ? 0 : 1, 10_000_000, prefix);
+        if (section.has(countName)) {
+            int entries = section.integer(countName, 0, min == 0 ? 0 : 1, 10_000_000);
             return Math.min(fallback, entries * bytesPerEntry);
         }
-        JsonNode value = node.get(bytesKey);
+        JsonNode value = section.get(bytesName).orElse(null);
         if (value == null) {
             return fallback;
         }
         long bytes = ByteSizes.parse(value);
         boolean off = bytes == 0 && min == 0;
         if (!off && (bytes < Math.max(min, MIN_CACHE_BYTES) || bytes > MAX_CACHE_BYTES)) {
-            throw new ConfigException(prefix + bytesKey, "must be " + (min == 0 ? "0 (no cache) or " : "")
+            throw new ConfigException(bytesKey, "must be " + (min == 0 ? "0 (no cache) or " : "")
                     + "from 64 KiB to 64 GiB: a whole number of bytes, or one with a unit (KiB, MiB, GiB) such as \"64MiB\"");
         }
         return bytes;
@@ -345,47 +336,33 @@ public final class ConfigParser {
      * The caches may take at most half the heap together; the rest is for everything else. The
      * defaults always fit (3/8 of the heap at most), so a failure names a budget that was set.
      */
-    private static void requireRoomInHeap(ObjectNode root, long tokenCacheBytes, ResolverSettings resolver, long maxHeap) {
+    private static void requireRoomInHeap(ConfigSection root, long tokenCacheBytes, ResolverSettings resolver, long maxHeap) {
         long resolverBytes = resolver == null ? 0 : resolver.cacheMaxBytes();
         if (tokenCacheBytes + resolverBytes <= maxHeap / 2) {
             return;
         }
-        JsonNode r = root.path("resolver");
-        String key = root.has("token_cache_max_bytes") ? "token_cache_max_bytes"
-                : root.has("token_cache_max_entries") ? "token_cache_max_entries"
-                : r.has("cache_max_bytes") ? "resolver.cache_max_bytes" : "resolver.max_entries";
+        boolean resolverBytesSet = root.get("resolver").map(r -> r.has("cache_max_bytes")).orElse(false);
+        String key = root.has("token_cache_max_bytes") ? root.key("token_cache_max_bytes")
+                : root.has("token_cache_max_entries") ? root.key("token_cache_max_entries")
+                : root.key(resolverBytesSet ? "resolver.cache_max_bytes" : "resolver.max_entries");
         throw new ConfigException(key, "the verified-token cache (" + ByteSizes.describe(tokenCacheBytes)
                 + ") and the resolver cache (" + ByteSizes.describe(resolverBytes) + ") may take at most half of this JVM's max heap ("
                 + ByteSizes.describe(maxHeap) + "): lower them, or give the JVM more heap (-Xmx)");
     }
 
-    private static boolean liveFlag(JsonNode node, ResolverSettings resolver) {
+    /** The one place "live needs the resolver" is checked, for the top level and for each route. */
+    private static boolean liveFlag(JsonNode node, String key, ResolverSettings resolver) {
         if (!node.isBoolean()) {
-            throw new ConfigException("live", "must be true or false");
+            throw new ConfigException(key, "must be true or false");
         }
         if (node.booleanValue() && resolver == null) {
-            throw new ConfigException("live", "needs Authgear's resolver, which resolver: false turns off");
+            throw new ConfigException(key, "needs Authgear's resolver, which resolver: false turns off");
         }
         return node.booleanValue();
     }
 
-    private static Duration seconds(ObjectNode node, String key, Duration fallback, int min, int max) {
-        return Duration.ofSeconds(integer(node, key, (int) fallback.toSeconds(), min, max, "jwks."));
-    }
-
-    private static int integer(ObjectNode node, String key, int fallback, int min, int max) {
-        return integer(node, key, fallback, min, max, "");
-    }
-
-    private static int integer(ObjectNode node, String key, int fallback, int min, int max, String prefix) {
-        JsonNode value = node.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            throw new ConfigException(prefix + key, "must be a whole number from " + min + " to " + max);
-        }
-        return value.intValue();
+    private static Duration seconds(ConfigSection section, String name, Duration fallback, int min, int max) {
+        return Duration.ofSeconds(section.integer(name, (int) fallback.toSeconds(), min, max));
     }
 
     private static String text(JsonNode node, String key) {

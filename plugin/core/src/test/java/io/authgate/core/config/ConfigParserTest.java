@@ -544,6 +544,25 @@ class ConfigParserTest {
         }
 
         @Test
+        void unknownTopLevelKeySuggestsTheClosestKnownKey() {
+            ConfigException e = rejectionWith("\"audiences\":[\"x\"]");
+            assertThat(e.reason()).endsWith("; did you mean audience?");
+            assertThat(rejectionWith("\"cookie_prefx\":\"x\"").reason()).endsWith("; did you mean cookie_prefix?");
+        }
+
+        @Test
+        void unknownNestedKeySuggestsTheClosestKnownKey() {
+            ConfigException e = rejectionWith("\"jwks\":{\"ttl_second\":60}");
+            assertThat(e.key()).isEqualTo("jwks.ttl_second");
+            assertThat(e.reason()).startsWith("is not a known key (known: fetch_timeout_ms,").endsWith("; did you mean ttl_seconds?");
+        }
+
+        @Test
+        void aKeyFarFromEveryKnownKeySuggestsNothing() {
+            assertThat(rejectionWith("\"qqqqqqqqqq\":1").reason()).doesNotContain("did you mean");
+        }
+
+        @Test
         void unknownKeyIsReportedEvenWhenTheEndpointIsMissing() {
             ConfigException e = rejectionOf("{\"authgear_endpiont\":\"https://auth.example.com\"}");
             assertThat(e.key()).isEqualTo("authgear_endpiont");

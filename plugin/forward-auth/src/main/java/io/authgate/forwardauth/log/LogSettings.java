@@ -1,8 +1,8 @@
 package io.authgate.forwardauth.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.config.ConfigException;
+import io.authgate.core.config.ConfigSection;
 
 import java.util.Set;
 
@@ -14,17 +14,12 @@ public record LogSettings(LogFormat format, boolean decisionLog) {
     public static final Set<String> KEYS = Set.of("log_format", "decision_log");
     public static final LogSettings DEFAULTS = new LogSettings(LogFormat.TEXT, false);
 
-    /** Reads and removes its keys from {@code root}. */
-    public static LogSettings parse(ObjectNode root) {
-        JsonNode format = root.remove("log_format");
-        JsonNode decisions = root.remove("decision_log");
+    public static LogSettings parse(ConfigSection root) {
+        JsonNode format = root.get("log_format").orElse(null);
         if (format != null && !format.isTextual()) {
-            throw new ConfigException("log_format", "must be text or json");
+            throw new ConfigException(root.key("log_format"), "must be text or json");
         }
-        if (decisions != null && !decisions.isBoolean()) {
-            throw new ConfigException("decision_log", "must be true or false");
-        }
-        return new LogSettings(format == null ? LogFormat.TEXT : LogFormat.named(format.textValue(), "log_format"),
-                decisions != null && decisions.booleanValue());
+        return new LogSettings(format == null ? LogFormat.TEXT : LogFormat.named(format.textValue(), root.key("log_format")),
+                root.flag("decision_log"));
     }
 }

@@ -1,4 +1,4 @@
-package io.authgate.forwardauth;
+package io.authgate.forwardauth.dev;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;

@@ -1,0 +1,89 @@
+package io.authgate.forwardauth;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.authgate.core.config.ConfigException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The adapter's config file, YAML or JSON (JSON is YAML), read into a tree for {@link AdapterConfig}.
+ * Every problem is one line naming the file, and for syntax the line, counted from 1 as editors do.
+ *
+ * <p>Scalars are read as YAML 1.2's core schema reads them: only {@code true}/{@code false}
+ * ({@code True}, {@code TRUE}) are booleans. Jackson's YAML parser otherwise follows YAML 1.1 and
+ * reads {@code yes}, {@code no}, {@code on} and {@code off} in any case as booleans
+ * ({@code YAMLParser._matchYAMLBoolean}, jackson-dataformat-yaml 2.21; {@code y}/{@code n} it already
+ * leaves as words). {@code PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS} turns that off, so those words reach
+ * the boolean keys as text and are refused there naming the key.
+ */
+final class ConfigFile {
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private ConfigFile() {
+    }
+
+    /** @throws ConfigException on {@code (document)} when the file is missing, unreadable, empty or not YAML */
+    static JsonNode read(Path file) {
+        if (!Files.exists(file)) {
+            throw new ConfigException("(document)", "cannot read " + file + ": it does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ConfigException("(document)", "cannot read " + file + ": it is a directory, not a config file");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    /** @param source what to call the text in an error (the file's name) */
+    static JsonNode parse(String text, String source) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("(document)", source + " is not valid YAML: " + problem(e));
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new ConfigException("(document)", source + " is empty");
+        }
+        return tree;
+    }
+
+    /**
+     * One line: the problem and its line. SnakeYAML's messages span lines (context, a snippet, a
+     * caret), and Jackson's location for them is that of its last event, not the problem's (a tab on
+     * line 2 reads as line 1), so the line is SnakeYAML's own mark, counted from 0 there.
+     */
+    private static String problem(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            String problem = m.getProblem() == null ? "unreadable" : oneLine(m.getProblem());
+            Mark at = m.getProblemMark();
+            Mark context = m.getContextMark();
+            String started = context != null && m.getContext() != null && context.getLine() != at.getLine()
+                    ? " (" + oneLine(m.getContext()) + " at line " + (context.getLine() + 1) + ")" : "";
+            return problem + " at line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + started;
+        }
+        String message = e.getOriginalMessage() == null ? "unreadable" : oneLine(e.getOriginalMessage());
+        return message + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s+", " ").trim();
+    }
+}

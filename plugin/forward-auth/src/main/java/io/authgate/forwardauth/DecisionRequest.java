@@ -1,0 +1,18 @@
+package io.authgate.forwardauth;
+
+import io.authgate.core.resolve.GatewayRequest;
+
+/**
+ * One decision request as the adapter reads it, once, at the edge ({@link DecisionRequests}):
+ * everything the handler and the router look at, and no Netty type. Immutable.
+ *
+ * @param path        the decision request's own path (no query): {@code /_resolver/resolve}, or one
+ *                    under Envoy's prefix
+ * @param envoy       whether {@code path} is under {@code envoy_path_prefix}: any method is a decision
+ * @param method      the decision request's own method
+ * @param target      the request the gateway asks about; {@link ForwardedTarget#UNDETERMINED} too
+ *                    when there are no rules, which then never read it
+ * @param credentials what the core resolves
+ */
+record DecisionRequest(String path, boolean envoy, String method, ForwardedTarget target, GatewayRequest credentials) {
+}
