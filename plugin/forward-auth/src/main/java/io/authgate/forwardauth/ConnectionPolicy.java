@@ -74,7 +74,7 @@ public record ConnectionPolicy(int maxConnections, OptionalInt maxConnectionsPer
         return parse(ConfigSection.root(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), ""));
     }
 
-    private static int wholeNumber(JsonNode node, String key, int min, int max, int fallback) {
+    static int wholeNumber(JsonNode node, String key, int min, int max, int fallback) {
         if (node == null) {
             return fallback;
         }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -39,15 +40,22 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private final Router router;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
+    private final AnswerCaching answerCaching;
+    /** {@code cache-control} field lines by max-age, built once ({@link AnswerCaching#fieldLines}). */
+    private final byte[][] cacheControlLines;
+    private final Clock clock;
     private final DecisionLog decisionLog;
     private final DecisionEntries entries;
 
-    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight, DecisionLog decisionLog,
-                    DecisionEntries entries) {
+    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight, AnswerCaching answerCaching,
+                    Clock clock, DecisionLog decisionLog, DecisionEntries entries) {
         this.requests = requests;
         this.router = router;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.answerCaching = answerCaching;
+        this.cacheControlLines = answerCaching.fieldLines();
+        this.clock = clock;
         this.decisionLog = decisionLog;
         this.entries = entries;
     }
@@ -144,7 +152,8 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         try {
             Metrics.Outcome outcome;
             if (decision instanceof Decision.Allow allow) {
-                Responses.allow(ctx, keepAlive, head, allow.headers());
+                int maxAge = answerCaching.maxAgeSeconds(allow, clock.millis());
+                Responses.allow(ctx, keepAlive, head, allow.headers(), maxAge, cacheControlLines[maxAge]);
                 outcome = allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION;
             } else {
                 Decision.Deny deny = (Decision.Deny) decision;

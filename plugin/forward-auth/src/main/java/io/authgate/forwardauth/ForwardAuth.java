@@ -12,6 +12,7 @@ import io.authgate.forwardauth.log.StartupSummary;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +77,8 @@ public final class ForwardAuth implements AutoCloseable {
             Router router = new Router(routes, resolver, config.forwardedHeaders());
             DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
             DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight, log.decisions(config.logs().decisionLog()),
-                            entries),
+            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight,
+                            config.answerCaching(), Clock.systemUTC(), log.decisions(config.logs().decisionLog()), entries),
                     config.adminListen(), new AdminHandler(keys, metrics));
             return new ForwardAuth(server, dev, metrics, log, core, config.rules().size());
         } catch (ConfigException e) {

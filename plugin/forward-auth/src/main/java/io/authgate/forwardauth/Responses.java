@@ -18,11 +18,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Writing answers: always a length, never a chunked body, keep-alive unless asked otherwise. */
+/**
+ * Writing answers: always a length, never a chunked body, keep-alive unless asked otherwise, and
+ * always a {@code Cache-Control}: an allow says how long a gateway cache may reuse it
+ * ({@link AnswerCaching}); everything else is {@code no-store}. No answer carries {@code Set-Cookie}
+ * (the core keeps Authgear's out, {@code ResolverAnswer}), which nginx would refuse to cache anyway.
+ */
 final class Responses {
     private static final AsciiString ZERO = AsciiString.cached("0");
+    private static final AsciiString NO_STORE = AsciiString.cached(AnswerCaching.NO_STORE);
     private static final byte[] OK_STATUS_LINE = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY_BODY_END = "content-length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -35,11 +42,17 @@ final class Responses {
      * from the request decoder's place in the pipeline, which is past the response encoder: the same
      * bytes the encoder would write, without building and encoding a response object per request.
      * HEAD gets the same answer, which has no body.
+     *
+     * @param maxAgeSeconds    the answer's {@code max-age}, 0 for {@code no-store}
+     * @param cacheControlLine the same as a field line, {@code cache-control: ...\r\n}
      */
-    static void allow(ChannelHandlerContext ctx, boolean keepAlive, boolean head, IdentityHeaders headers) {
+    static void allow(ChannelHandlerContext ctx, boolean keepAlive, boolean head, IdentityHeaders headers,
+                      int maxAgeSeconds, byte[] cacheControlLine) {
         byte[] lines = keepAlive ? headers.http1FieldLines() : null;
         if (lines == null) {
-            send(ctx, keepAlive, head, 200, headers.asList(), "");
+            List<Header> all = new ArrayList<>(headers.asList());
+            all.add(new Header(HttpHeaderNames.CACHE_CONTROL.toString(), AnswerCaching.value(maxAgeSeconds)));
+            send(ctx, keepAlive, head, 200, all, "");
             return;
         }
         ChannelHandlerContext wire = ctx.pipeline().context(ForwardAuthServer.DECODER);
@@ -47,8 +60,8 @@ final class Responses {
             // The connection closed while the decision was pending: nobody to answer.
             return;
         }
-        ByteBuf out = ctx.alloc().ioBuffer(OK_STATUS_LINE.length + lines.length + EMPTY_BODY_END.length);
-        out.writeBytes(OK_STATUS_LINE).writeBytes(lines).writeBytes(EMPTY_BODY_END);
+        ByteBuf out = ctx.alloc().ioBuffer(OK_STATUS_LINE.length + lines.length + cacheControlLine.length + EMPTY_BODY_END.length);
+        out.writeBytes(OK_STATUS_LINE).writeBytes(lines).writeBytes(cacheControlLine).writeBytes(EMPTY_BODY_END);
         wire.writeAndFlush(out);
     }
 
@@ -69,6 +82,10 @@ final class Responses {
         } else {
             // For HEAD too: the length a GET would have had.
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.getBytes(StandardCharsets.UTF_8).length);
+        }
+        if (!response.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            // A denial, an error, a 404: for the credentials' and the route's state now, nothing to reuse.
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -25,6 +25,9 @@ class PreEncodedAnswerTest {
     private static final IdentityHeaders SESSION = IdentityHeaders.validSession(new SessionClaims(
             "c5a9c2e4-7d3b-4a45-9a42-0c6f6b5e2d11", false, true, true, List.of("admin", "editor"), List.of("pwd", "mfa"), 1136171045L));
 
+    private static final int MAX_AGE = 5;
+    private static final byte[] MAX_AGE_LINE = AnswerCaching.defaults().fieldLines()[MAX_AGE];
+
     /** Writes what the handler is told to, as DecisionHandler does, in the decision port's pipeline. */
     private static String answer(boolean keepAlive, boolean head, IdentityHeaders headers) {
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -38,7 +41,7 @@ class PreEncodedAnswerTest {
                     }
                 });
         ChannelHandlerContext handlerCtx = channel.pipeline().lastContext();
-        Responses.allow(handlerCtx, keepAlive, head, headers);
+        Responses.allow(handlerCtx, keepAlive, head, headers, MAX_AGE, MAX_AGE_LINE);
         channel.runPendingTasks();
         StringBuilder out = new StringBuilder();
         ByteBuf written;
@@ -52,7 +55,9 @@ class PreEncodedAnswerTest {
 
     /** What the encoder writes for the same response (Responses.send, the general path). */
     private static String encoded(IdentityHeaders headers) {
-        return sent(new ArrayList<>(headers.asList()));
+        List<Header> all = new ArrayList<>(headers.asList());
+        all.add(new Header("cache-control", "max-age=" + MAX_AGE));
+        return sent(all);
     }
 
     /** What Responses.send writes for a 200 with these headers, one char per byte. */
@@ -72,13 +77,13 @@ class PreEncodedAnswerTest {
     @Test
     void theCachedAnswerIsExactlyWhatTheEncoderWrites() {
         String fast = answer(true, false, SESSION);
-        assertThat(fast).startsWith("HTTP/1.1 200 OK\r\nx-authgear-session-valid: true\r\n").endsWith("content-length: 0\r\n\r\n");
+        assertThat(fast).startsWith("HTTP/1.1 200 OK\r\nx-authgear-session-valid: true\r\n").endsWith("\r\ncache-control: max-age=5\r\ncontent-length: 0\r\n\r\n");
         assertThat(fast).isEqualTo(encoded(SESSION));
     }
 
     @Test
     void noSessionIsAnEmpty200() {
-        assertThat(answer(true, false, IdentityHeaders.NONE)).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        assertThat(answer(true, false, IdentityHeaders.NONE)).isEqualTo("HTTP/1.1 200 OK\r\ncache-control: max-age=5\r\ncontent-length: 0\r\n\r\n");
     }
 
     @Test
@@ -88,7 +93,8 @@ class PreEncodedAnswerTest {
 
     @Test
     void aClosingConnectionTakesTheEncoderAndSaysClose() {
-        assertThat(answer(false, false, SESSION)).contains("\r\nconnection: close\r\n").contains("x-authgear-user-roles: admin,editor\r\n");
+        assertThat(answer(false, false, SESSION)).contains("\r\nconnection: close\r\n").contains("x-authgear-user-roles: admin,editor\r\n")
+                .contains("\r\ncache-control: max-age=5\r\n");
     }
 
     @Test
@@ -96,7 +102,7 @@ class PreEncodedAnswerTest {
         EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder(), new ChannelInboundHandlerAdapter());
         // No decoder in the pipeline any more: what a channel that closed while its decision was
         // pending looks like.
-        Responses.allow(channel.pipeline().lastContext(), true, false, SESSION);
+        Responses.allow(channel.pipeline().lastContext(), true, false, SESSION, MAX_AGE, MAX_AGE_LINE);
         assertThat((Object) channel.readOutbound()).isNull();
         channel.finishAndReleaseAll();
     }
@@ -104,7 +110,13 @@ class PreEncodedAnswerTest {
     @Test
     void aValueNettyRefusesIsA500NeverAHeaderOfItsOwn() {
         assertThat(sent(List.of(new Header("x-authgear-user-roles", "x\r\nx-authgear-user-id: victim"))))
-                .startsWith("HTTP/1.1 500 ").doesNotContain("victim");
+                .startsWith("HTTP/1.1 500 ").doesNotContain("victim").contains("\r\ncache-control: no-store\r\n");
+    }
+
+    @Test
+    void everyAnswerButAnAllowIsNoStore() {
+        assertThat(sent(List.of(new Header("www-authenticate", "Bearer")))).contains("\r\ncache-control: no-store\r\n");
+        assertThat(sent(List.of())).as("even a 200 sent without saying").contains("\r\ncache-control: no-store\r\n");
     }
 
     @Test

@@ -118,7 +118,8 @@ public final class Resolver {
     /** The outcome of an in-process verification, when nothing is left to ask Authgear. */
     private Decision decideLocally(Verification v) {
         if (v instanceof AccessToken verified) {
-            return allow(verified.session(), verified.scopes(), verified.headers());
+            long exp = verified.expiresAt() == AccessToken.ABSENT ? Decision.Allow.NOT_REUSABLE : verified.expiresAt() * 1000;
+            return allow(verified.session(), verified.scopes(), verified.headers(), exp);
         }
         if (v == TokenRejection.KEYS_UNAVAILABLE) {
             return Denials.KEYS_UNAVAILABLE;
@@ -161,34 +162,60 @@ public final class Resolver {
                                                     GatewayRequest request, boolean tokenPresented) {
         switch (session.kind()) {
             case VALID:
-                return CompletableFuture.completedFuture(allow(session.claims(), scopes, session.headers()));
+                return CompletableFuture.completedFuture(allow(session.claims(), scopes, session.headers(), remoteAnswerUntil(true)));
             case INVALID:
-                return CompletableFuture.completedFuture(enforce ? noSession(tokenPresented) : new Decision.Allow(session.headers()));
+                return CompletableFuture.completedFuture(enforce ? noSession(tokenPresented)
+                        : new Decision.Allow(session.headers(), config.live() ? Decision.Allow.NOT_REUSABLE : remoteAnswerUntil(false)));
             default:
                 return credential.kind() == RemoteCredential.Kind.BEARER
                         ? fromCookies(request, true)
-                        : CompletableFuture.completedFuture(noSession(tokenPresented));
+                        : CompletableFuture.completedFuture(noSession(tokenPresented, remoteAnswerUntil(false)));
         }
     }
 
     private Decision unavailable(boolean tokenPresented) {
-        return remote.settings().onError() == OnError.DENY ? Denials.RESOLVER_UNAVAILABLE : noSession(tokenPresented);
+        // Once Authgear answers again, the answer may differ: not reusable.
+        return remote.settings().onError() == OnError.DENY ? Denials.RESOLVER_UNAVAILABLE
+                : noSession(tokenPresented, Decision.Allow.NOT_REUSABLE);
     }
 
-    private Decision allow(SessionClaims session, List<String> scopes, IdentityHeaders headers) {
+    /** Until when the remote cache would give the answer just read (at most: it may be older). */
+    private long remoteAnswerUntil(boolean valid) {
+        return clock.millis() + (valid ? remote.settings().cacheTtl() : remote.settings().negativeCacheTtl()).toMillis();
+    }
+
+    /** @param reusableUntilMillis see {@link Decision.Allow#reusableUntilMillis()}, before the route's limits */
+    private Decision allow(SessionClaims session, List<String> scopes, IdentityHeaders headers, long reusableUntilMillis) {
         if (enforce) {
             Decision.Deny refused = policy.check(session, scopes, clock.millis() / 1000);
             if (refused != null) {
                 return refused;
             }
         }
-        return new Decision.Allow(headers);
+        if (config.live()) {
+            return new Decision.Allow(headers, Decision.Allow.NOT_REUSABLE);
+        }
+        long until = reusableUntilMillis;
+        if (enforce && config.policy().maxAuthAge() != null) {
+            // SessionPolicy passes the session through the whole second auth_time + max_auth_age.
+            until = Math.min(until, (session.authTime() + config.policy().maxAuthAge().toSeconds() + 1) * 1000);
+        }
+        return new Decision.Allow(headers, until);
     }
 
     /** @param tokenPresented a bearer token came and did not resolve: enforce mode says invalid_token */
     private Decision noSession(boolean tokenPresented) {
+        return noSession(tokenPresented, Decision.Allow.UNBOUNDED);
+    }
+
+    /** @param reusableUntilMillis for resolve mode's "no session": see {@link Decision.Allow#reusableUntilMillis()} */
+    private Decision noSession(boolean tokenPresented, long reusableUntilMillis) {
         if (!enforce) {
-            return Decision.Allow.NO_SESSION;
+            if (config.live() || reusableUntilMillis == Decision.Allow.NOT_REUSABLE) {
+                return Decision.Allow.NO_SESSION_NOT_REUSABLE;
+            }
+            return reusableUntilMillis == Decision.Allow.UNBOUNDED ? Decision.Allow.NO_SESSION
+                    : new Decision.Allow(IdentityHeaders.NONE, reusableUntilMillis);
         }
         return tokenPresented ? challenges.invalidToken() : challenges.noCredentials();
     }

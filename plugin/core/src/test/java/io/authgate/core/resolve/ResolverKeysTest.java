@@ -134,7 +134,12 @@ class ResolverKeysTest {
     void aRequestWithoutATokenIsNoSessionWhileKeysAreUnavailable() {
         issuer.failWith(500);
 
-        assertThat(resolver("").resolve(GatewayRequest.of(null, "app_session=opaque"))).isSameAs(Decision.Allow.NO_SESSION);
+        Decision decision = resolver("").resolve(GatewayRequest.of(null, "app_session=opaque"));
+        assertThat(decision).isInstanceOf(Decision.Allow.class);
+        Decision.Allow noSession = (Decision.Allow) decision;
+        assertThat(noSession.headers().isEmpty()).isTrue();
+        // Authgear's "no session", reusable only as long as the remote cache keeps it (5 s negative TTL).
+        assertThat(noSession.reusableUntilMillis()).isBetween(System.currentTimeMillis(), System.currentTimeMillis() + 5_000);
         assertThat(issuer.resolver().calls()).as("cookies go to Authgear's resolver, which is up").isEqualTo(1);
         assertThat(issuer.discoveryFetches()).isZero();
     }

@@ -62,10 +62,25 @@ public final class GatewayProcess implements AutoCloseable {
 
     private static final Readiness ACCEPTS = g -> accepts(g.port());
 
-    /** How the nginx template is rendered. */
-    public record NginxOptions(boolean headersMore, boolean underscoresInHeaders) {
+    /** Where the template keeps its decision cache; each test nginx gets its own directory instead. */
+    public static final String NGINX_CACHE_PATH = "/run/nginx-authgate-cache";
+
+    /**
+     * How the nginx template is rendered.
+     *
+     * @param siteEdits text replaced in the rendered template, each exactly once (from, to), in order
+     */
+    public record NginxOptions(boolean headersMore, boolean underscoresInHeaders, List<Map.Entry<String, String>> siteEdits) {
         /** The recipe as documented, in the worst case for spoofing: underscore names forwarded. */
         public static final NginxOptions RECIPE_WITH_UNDERSCORES = new NginxOptions(true, true);
+
+        public NginxOptions {
+            siteEdits = List.copyOf(siteEdits);
+        }
+
+        public NginxOptions(boolean headersMore, boolean underscoresInHeaders) {
+            this(headersMore, underscoresInHeaders, List.of());
+        }
     }
 
     /**
@@ -86,6 +101,12 @@ public final class GatewayProcess implements AutoCloseable {
         }
         if (!options.headersMore()) {
             site = removeLineStartingWith(site, "more_clear_input_headers ", NGINX_TEMPLATE);
+        }
+        // Its own cache directory: nginx's cache loader would otherwise hand one instance's entries
+        // (another test's, another helper's run) to the next.
+        site = replaceOnce(site, NGINX_CACHE_PATH + " ", dir.resolve("cache") + " ", NGINX_TEMPLATE);
+        for (Map.Entry<String, String> edit : options.siteEdits()) {
+            site = replaceOnce(site, edit.getKey(), edit.getValue(), NGINX_TEMPLATE);
         }
         Files.writeString(dir.resolve("authgate.conf"), site);
 
