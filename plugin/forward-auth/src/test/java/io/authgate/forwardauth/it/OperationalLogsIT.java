@@ -239,7 +239,7 @@ class OperationalLogsIT {
     @Test
     void theDecisionLogHasOneJsonObjectPerDecisionWithTheRequestTheOutcomeTheRuleAndTheUserButNoCredential() throws Exception {
         TestIssuer issuer = issuer();
-        AdapterProcess adapter = adapter(issuer, Map.of("decision_log", true,
+        AdapterProcess adapter = adapter(issuer, Map.of("decision_log", true, "envoy_path_prefix", "/ext_authz",
                 "rules", List.of(Map.of("match", Map.of("path_prefix", "/admin"), "mode", "enforce"))));
         String valid = token(issuer, Map.of());
         String expired = token(issuer, Map.of("exp", System.currentTimeMillis() / 1000 - 3600));
@@ -254,10 +254,13 @@ class OperationalLogsIT {
         assertThat(ask(adapter, "GET", oddOnTheWire).status()).isEqualTo(403);
         int port = adapter.decisionPort();
         assertThat(RawHttp.exchange(port, RawHttp.get("/elsewhere", port)).status()).isEqualTo(404);
+        // As Envoy asks: the original request line under the prefix, and its Host.
+        assertThat(RawHttp.exchange(port, RawHttp.request("POST", "/ext_authz/orders/7?secret=query-value", port,
+                List.of(Map.entry("Host", "shop.example.com")))).status()).isEqualTo(200);
         secrets.add("query-value");
 
-        List<JsonNode> d = decisions(adapter, 5);
-        assertThat(d).hasSize(5);
+        List<JsonNode> d = decisions(adapter, 6);
+        assertThat(d).hasSize(6);
         assertThat(d.get(0).toString()).doesNotContain("authorization");
         JsonNode session = d.get(0);
         assertThat(session.get("method").textValue()).isEqualTo("GET");
@@ -292,6 +295,13 @@ class OperationalLogsIT {
         assertThat(notFound.get("status").intValue()).isEqualTo(404);
         assertThat(notFound.get("outcome").textValue()).isEqualTo("not_found");
         assertThat(notFound.get("path").textValue()).isEqualTo("/elsewhere");
+
+        JsonNode envoy = d.get(5);
+        assertThat(envoy.get("method").textValue()).isEqualTo("POST");
+        assertThat(envoy.get("host").textValue()).isEqualTo("shop.example.com");
+        assertThat(envoy.get("path").textValue()).isEqualTo("/orders/7");
+        assertThat(envoy.get("outcome").textValue()).isEqualTo("no_session");
+        assertThat(envoy.get("rule").textValue()).isEqualTo("default");
     }
 
     @Test
