@@ -2,7 +2,7 @@ package io.authgate.apisix;
 
 import io.authgate.core.DecisionRecord;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.resolve.Decision;
+import io.authgate.core.Decision;
 import org.apache.apisix.plugin.runner.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
 import io.authgate.core.text.StrictUtf8;
 
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.remote.ResolverUnavailableException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -113,7 +112,7 @@ public sealed interface StateChange {
     }
 
     /** Calls to Authgear's resolver started failing. */
-    record ResolverFailing(ResolverUnavailableException.Cause cause, String reason) implements StateChange {
+    record ResolverFailing(ResolverFailure cause, String reason) implements StateChange {
         public Level level() {
             return Level.WARN;
         }
@@ -128,7 +127,7 @@ public sealed interface StateChange {
     }
 
     /** Still failing: {@code failures} more since the last line. */
-    record ResolverStillFailing(long failures, Duration failingFor, ResolverUnavailableException.Cause cause, String reason)
+    record ResolverStillFailing(long failures, Duration failingFor, ResolverFailure cause, String reason)
             implements StateChange {
         public Level level() {
             return Level.WARN;

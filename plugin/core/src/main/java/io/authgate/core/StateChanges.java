@@ -1,7 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.remote.RemoteSession;
-import io.authgate.core.remote.ResolverUnavailableException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -81,7 +79,7 @@ public final class StateChanges implements AuthgateEvents {
     }
 
     @Override
-    public void resolverCalled(long nanos, RemoteSession.Kind answer) {
+    public void resolverCalled(long nanos, RemoteSessionKind answer) {
         Outage.Verdict v = resolver.succeeded(nanoTime.getAsLong());
         if (v.say() == Outage.Say.RECOVERED) {
             sink.accept(new StateChange.ResolverRecovered(v.failures(), nanos(v.failingForNanos())));
@@ -89,8 +87,8 @@ public final class StateChanges implements AuthgateEvents {
     }
 
     @Override
-    public void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
-        if (cause == ResolverUnavailableException.Cause.OVERLOADED) {
+    public void resolverFailed(long nanos, ResolverFailure cause, String message) {
+        if (cause == ResolverFailure.OVERLOADED) {
             return;
         }
         Outage.Verdict v = resolver.failed(nanoTime.getAsLong());

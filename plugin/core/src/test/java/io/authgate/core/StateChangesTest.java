@@ -1,7 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.remote.RemoteSession;
-import io.authgate.core.remote.ResolverUnavailableException.Cause;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -61,12 +59,12 @@ class StateChangesTest {
 
     @Test
     void resolverDownThenUpIsSaidOnceEach() {
-        changes.resolverCalled(1_000_000, RemoteSession.Kind.VALID);
-        changes.resolverFailed(2_000_000, Cause.TIMEOUT, "no answer within 500 ms");
-        changes.resolverFailed(2_000_000, Cause.CONNECTION, "connection refused");
+        changes.resolverCalled(1_000_000, RemoteSessionKind.VALID);
+        changes.resolverFailed(2_000_000, ResolverFailure.TIMEOUT, "no answer within 500 ms");
+        changes.resolverFailed(2_000_000, ResolverFailure.CONNECTION, "connection refused");
         advance(Duration.ofSeconds(3));
-        changes.resolverCalled(1_000_000, RemoteSession.Kind.NONE);
-        changes.resolverCalled(1_000_000, RemoteSession.Kind.VALID);
+        changes.resolverCalled(1_000_000, RemoteSessionKind.NONE);
+        changes.resolverCalled(1_000_000, RemoteSessionKind.VALID);
 
         assertThat(lines).containsExactly(
                 "WARN resolver_failing: Authgear's resolver is failing (timeout): no answer within 500 ms",
@@ -75,16 +73,16 @@ class StateChangesTest {
 
     @Test
     void aFlappingResolverIsNotSaidFailingAgainWithinTheInterval() {
-        changes.resolverFailed(1, Cause.STATUS, "answered HTTP 502");
+        changes.resolverFailed(1, ResolverFailure.STATUS, "answered HTTP 502");
         advance(Duration.ofSeconds(1));
-        changes.resolverCalled(1, RemoteSession.Kind.VALID);
+        changes.resolverCalled(1, RemoteSessionKind.VALID);
         for (int i = 0; i < 20; i++) {
             advance(Duration.ofMillis(100));
-            changes.resolverFailed(1, Cause.STATUS, "answered HTTP 502");
-            changes.resolverCalled(1, RemoteSession.Kind.VALID);
+            changes.resolverFailed(1, ResolverFailure.STATUS, "answered HTTP 502");
+            changes.resolverCalled(1, RemoteSessionKind.VALID);
         }
         advance(Duration.ofSeconds(10));
-        changes.resolverFailed(1, Cause.STATUS, "answered HTTP 502");
+        changes.resolverFailed(1, ResolverFailure.STATUS, "answered HTTP 502");
 
         assertThat(lines).containsExactly(
                 "WARN resolver_failing: Authgear's resolver is failing (status): answered HTTP 502",
@@ -94,7 +92,7 @@ class StateChangesTest {
 
     @Test
     void callsRefusedByAuthgatesOwnConcurrencyBoundAreNotAuthgearFailing() {
-        changes.resolverFailed(0, Cause.OVERLOADED, "max_concurrent_calls in flight");
+        changes.resolverFailed(0, ResolverFailure.OVERLOADED, "max_concurrent_calls in flight");
         assertThat(lines).isEmpty();
     }
 

@@ -3,7 +3,7 @@ package io.authgate.forwardauth;
 import io.authgate.core.DecisionRecord;
 
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.resolve.Decision;
+import io.authgate.core.Decision;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 

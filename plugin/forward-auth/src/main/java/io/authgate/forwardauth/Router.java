@@ -1,9 +1,8 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Decision;
+import io.authgate.core.Gate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * the rules do ({@link PathNormalizer#ambiguous}): 403, which every gateway passes on as it is.
  */
 final class Router {
-    record Route(RouteMatch match, Resolver resolver) {
+    record Route(RouteMatch match, Gate resolver) {
     }
 
     private final List<Route> routes;
-    private final Resolver fallback;
+    private final Gate fallback;
     private final CompletableFuture<Decision> undetermined;
     private final boolean pathRules;
 
@@ -38,7 +37,7 @@ final class Router {
 
     private final List<Optional<String>> ruleNames;
 
-    Router(List<Route> routes, Resolver fallback, ForwardedHeaders forwardedHeaders) {
+    Router(List<Route> routes, Gate fallback, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.authgate.core.JwksFailure;
+import io.authgate.core.ResolverFailure;
 import io.authgate.core.StateChange;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigSection;
-import io.authgate.core.remote.ResolverUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -67,7 +67,7 @@ class AdapterLogTest {
         List<String> lines = lines(LogFormat.JSON, log -> {
             log.started(SUMMARY);
             log.stateChanged(new StateChange.KeysChanged(JWKS, List.of("k3"), List.of("k1")));
-            log.stateChanged(new StateChange.ResolverStillFailing(7, Duration.ofSeconds(20), ResolverUnavailableException.Cause.TIMEOUT,
+            log.stateChanged(new StateChange.ResolverStillFailing(7, Duration.ofSeconds(20), ResolverFailure.TIMEOUT,
                     "Authgear's resolver did not answer in time"));
             log.reloadRefused(Path.of("/etc/authgate.yaml"), "log_format", "must be text or json, not \"xml\"");
         });
