@@ -5,6 +5,8 @@ import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
+import io.authgate.core.RejectionRecorder;
+import io.authgate.core.RequestTrace;
 import org.apache.apisix.plugin.runner.HttpRequest;
 import org.apache.apisix.plugin.runner.HttpResponse;
 import org.apache.apisix.plugin.runner.filter.PluginFilter;
@@ -49,8 +51,10 @@ public final class AuthgearResolverFilter implements PluginFilter {
         long started = System.nanoTime();
         Map<String, String> headers = request.getHeaders();
         Decision decision;
+        // Only while the decision log is on does a request carry a recorder (one allocation) for its token's fate.
+        RequestTrace trace = decisionLog.enabled() ? new RejectionRecorder() : RequestTrace.NONE;
         try {
-            GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie"));
+            GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie")).traced(trace);
             decision = routes.forValue(request.getConfig(this)).resolve(credentials);
         } catch (RuntimeException e) {
             // The core never throws for any input; if it ever does, fail closed without a stack
@@ -64,7 +68,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
             stop((Decision.Deny) decision, response);
         }
         if (decisionLog.enabled()) {
-            decisionLog.record(request, decision, System.nanoTime() - started);
+            decisionLog.record(request, decision, trace, System.nanoTime() - started);
         }
         if (decision instanceof Decision.Allow) {
             chain.filter(request, response);

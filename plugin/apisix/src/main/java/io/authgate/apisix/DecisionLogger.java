@@ -1,6 +1,8 @@
 package io.authgate.apisix;
 
 import io.authgate.core.DecisionRecord;
+import io.authgate.core.RejectionRecorder;
+import io.authgate.core.RequestTrace;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
 import org.apache.apisix.plugin.runner.HttpRequest;
@@ -38,10 +40,13 @@ final class DecisionLogger {
         return enabled;
     }
 
-    void record(HttpRequest request, Decision decision, long nanos) {
+    /** @param trace the request's {@link RejectionRecorder}, which says why its token was refused */
+    void record(HttpRequest request, Decision decision, RequestTrace trace, long nanos) {
         String outcome;
         int status;
-        Optional<String> reason = DecisionRecord.coreReason(decision);
+        Optional<String> coreReason = DecisionRecord.coreReason(decision);
+        Optional<String> reason = trace instanceof RejectionRecorder recorder && recorder.rejection().isPresent()
+                ? DecisionRecord.tokenReason(recorder.rejection().get()) : coreReason;
         Optional<String> userId = Optional.empty();
         if (decision instanceof Decision.Allow allow) {
             status = 200;
@@ -51,7 +56,7 @@ final class DecisionLogger {
             Decision.Deny deny = (Decision.Deny) decision;
             status = deny.status();
             // The core's own denials are their reason (keys_unavailable, ...); any other 5xx is authgate's fault.
-            outcome = reason.orElse(deny.status() >= 500 ? "internal_error" : "denied");
+            outcome = coreReason.orElse(deny.status() >= 500 ? "internal_error" : "denied");
         }
         Optional<String> path = Optional.ofNullable(request.getPath()).map(DecisionRecord::headerText);
         LOG.info(new DecisionRecord(Instant.now(), Optional.of(request.getMethod().name()), Optional.empty(), path, status, outcome, reason,

@@ -3,6 +3,9 @@ package io.authgate.core;
 import io.authgate.core.text.StrictUtf8;
 
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,6 +39,8 @@ public record DecisionRecord(Instant time, Optional<String> method, Optional<Str
         return out.append('}').toString();
     }
 
+    /** A token's rejection as the decision logs name it: {@code expired}, {@code bad_signature}, ... built once. */
+    private static final Map<TokenRejection, Optional<String>> TOKEN_REASONS = tokenReasons();
     private static final Optional<String> KEYS_UNAVAILABLE = Optional.of("keys_unavailable");
     private static final Optional<String> RESOLVER_UNAVAILABLE = Optional.of("resolver_unavailable");
     private static final Optional<String> INTERNAL_ERROR = Optional.of("internal_error");
@@ -55,6 +60,19 @@ public record DecisionRecord(Instant time, Optional<String> method, Optional<Str
             return INTERNAL_ERROR;
         }
         return Optional.empty();
+    }
+
+    /** The reason a refused token gives, as the decision logs write it (the metrics' label too). */
+    public static Optional<String> tokenReason(TokenRejection rejection) {
+        return TOKEN_REASONS.get(rejection);
+    }
+
+    private static Map<TokenRejection, Optional<String>> tokenReasons() {
+        Map<TokenRejection, Optional<String>> all = new EnumMap<>(TokenRejection.class);
+        for (TokenRejection r : TokenRejection.values()) {
+            all.put(r, Optional.of(r.name().toLowerCase(Locale.ROOT)));
+        }
+        return all;
     }
 
     /**

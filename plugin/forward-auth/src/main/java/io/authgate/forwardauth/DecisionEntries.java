@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.DecisionRecord;
+import io.authgate.core.RejectionRecorder;
 
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
@@ -51,7 +52,7 @@ final class DecisionEntries {
         Optional<String> userId = decision instanceof Decision.Allow allow
                 ? Optional.ofNullable(allow.headers().get(IdentityHeaderNames.USER_ID)) : Optional.empty();
         return new DecisionRecord(Instant.now(), method.map(DecisionRecord::headerText), host.map(DecisionRecord::headerText),
-                path.map(DecisionRecord::headerText), status, outcome.label, reasonOf(decision), router.ruleOf(read), userId, nanos);
+                path.map(DecisionRecord::headerText), status, outcome.label, reasonOf(decision, read), router.ruleOf(read), userId, nanos);
     }
 
     /** An answer given before any decision: not the decision path, a method other than GET/HEAD, a request Netty could not parse. */
@@ -62,7 +63,10 @@ final class DecisionEntries {
                 Optional.empty(), Optional.empty(), Optional.empty(), nanos);
     }
 
-    private Optional<String> reasonOf(Decision decision) {
+    private Optional<String> reasonOf(Decision decision, DecisionRequest read) {
+        if (read.credentials().trace() instanceof RejectionRecorder recorder && recorder.rejection().isPresent()) {
+            return DecisionRecord.tokenReason(recorder.rejection().get());
+        }
         if (decision == Router.AMBIGUOUS_PATH) {
             return AMBIGUOUS_PATH;
         }

@@ -3,6 +3,7 @@ package io.authgate.forwardauth;
 import io.authgate.core.headers.Header;
 import io.authgate.core.Decision;
 import io.authgate.core.Denials;
+import io.authgate.core.RejectionRecorder;
 import io.authgate.forwardauth.log.DecisionLog;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -116,7 +117,9 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        DecisionRequest decisionRequest = requests.read(request);
+        DecisionRequest read = requests.read(request);
+        // Only while the decision log is on does a request carry a recorder (one allocation) for its token's fate.
+        DecisionRequest decisionRequest = decisionLog.enabled() ? read.traced(new RejectionRecorder()) : read;
         boolean head = HttpMethod.HEAD.name().equals(decisionRequest.method());
         if (!decisionRequest.envoy() && !RESOLVE_PATH.equals(decisionRequest.path())) {
             refused(request, 404, Metrics.Outcome.NOT_FOUND, started);

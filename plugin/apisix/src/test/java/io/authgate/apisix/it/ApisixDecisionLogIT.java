@@ -62,10 +62,14 @@ class ApisixDecisionLogIT {
             assertThat(allowed.action()).isEqualTo(ReqCallResult.Action.REWRITE);
             ReqCallResult denied = apisix.call(route(), HttpRequestSpec.get("/admin").header("Host", "api.example.com").build());
             assertThat(denied.action()).isEqualTo(ReqCallResult.Action.STOP);
+            String expired = new TokenMinter(issuer.issuer()).mint(
+                    TokenRecipe.withClaims(Map.of("jti", UUID.randomUUID().toString(), "exp", "now-1")), System.currentTimeMillis() / 1000);
+            ReqCallResult rejected = apisix.call(route(), HttpRequestSpec.get("/admin").header("Authorization", "Bearer " + expired).build());
+            assertThat(rejected.action()).isEqualTo(ReqCallResult.Action.STOP);
 
             String log = apisix.log();
             List<JsonNode> lines = decisionLines(log);
-            assertThat(lines).as("one per decision:\n%s", log).hasSize(2);
+            assertThat(lines).as("one per decision:\n%s", log).hasSize(3);
             JsonNode session = lines.get(0);
             assertThat(session.get("method").textValue()).isEqualTo("GET");
             assertThat(session.has("host")).as("APISIX sends the runner $upstream_host, not the client's Host").isFalse();
@@ -78,7 +82,13 @@ class ApisixDecisionLogIT {
             assertThat(refused.get("status").intValue()).isEqualTo(401);
             assertThat(refused.get("outcome").textValue()).isEqualTo("denied");
             assertThat(refused.has("user_id")).isFalse();
-            assertThat(log).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+            assertThat(refused.has("reason")).as("no token, no reason").isFalse();
+            JsonNode expiredLine = lines.get(2);
+            assertThat(expiredLine.get("outcome").textValue()).isEqualTo("denied");
+            assertThat(expiredLine.get("reason").textValue()).isEqualTo("expired");
+            for (String t : List.of(token, expired)) {
+                assertThat(log).doesNotContain(t).doesNotContain(t.substring(t.lastIndexOf('.') + 1));
+            }
         }
     }
 

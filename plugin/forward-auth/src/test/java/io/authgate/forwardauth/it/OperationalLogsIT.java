@@ -269,6 +269,7 @@ class OperationalLogsIT {
         assertThat(session.get("status").intValue()).isEqualTo(200);
         assertThat(session.get("outcome").textValue()).isEqualTo("session");
         assertThat(session.get("rule").textValue()).isEqualTo("default");
+        assertThat(session.has("reason")).isFalse();
         assertThat(session.get("user_id").textValue()).isEqualTo(AuthgearClaims.USER_ID);
         assertThat(session.get("latency_ms").doubleValue()).isGreaterThanOrEqualTo(0.0).isLessThan(30_000.0);
         assertThat(java.time.Instant.parse(session.get("time").textValue())).isNotNull();
@@ -279,6 +280,7 @@ class OperationalLogsIT {
         assertThat(denied.get("status").intValue()).isEqualTo(401);
         assertThat(denied.get("outcome").textValue()).isEqualTo("denied");
         assertThat(denied.get("rule").textValue()).isEqualTo("rules[0]");
+        assertThat(denied.get("reason").textValue()).as("the token's rejection").isEqualTo("expired");
         assertThat(denied.has("user_id")).isFalse();
 
         assertThat(d.get(2).get("outcome").textValue()).as("a cookie session through Authgear's resolver").isEqualTo("session");
