@@ -133,7 +133,7 @@ public final class ForwardAuth implements AutoCloseable {
     /** What the start-up line says about this adapter. */
     public StartupSummary summary(String version) {
         String jwks = core.jwksUri() != null ? core.jwksUri().toString() : "discovered from " + core.discoveryUri();
-        return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver() != null,
+        return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver().isPresent(),
                 decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress());
     }
 

@@ -179,6 +179,8 @@ class OperationalLogsIT {
         TestIssuer issuer = issuer();
         issuer.failWith(503);
         AdapterProcess adapter = adapter(issuer, Map.of("resolver", false));
+        assertThat(linesStarting(adapter, "authgate forward-auth listening")).singleElement().asString()
+                .endsWith(", mode resolve, 0 rules, resolver off");
         String failing = "authgate: cannot fetch signing keys from " + discovery(issuer) + " (http_status): " + discovery(issuer)
                 + " answered HTTP 503";
         awaitLine(adapter, Pattern.compile(Pattern.quote(failing)));
