@@ -5,6 +5,7 @@ import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.Decision;
 import io.authgate.core.HostHeader;
+import io.authgate.core.JwksFailure;
 import io.authgate.core.TokenRejection;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
@@ -62,8 +63,8 @@ final class ExplainCommand {
         }
 
         @Override
-        public void jwksFetchFailed(URI source, String reason) {
-            jwksFailures.add(source + ": " + reason);
+        public void jwksFetchFailed(URI source, JwksFailure failure, String reason) {
+            jwksFailures.add(source + ": " + failure.name().toLowerCase(Locale.ROOT) + ": " + reason);
         }
     }
 
@@ -104,7 +105,7 @@ final class ExplainCommand {
 
             HttpRequest request = request(config.forwardedHeaders(), method, host, path, flags.values("--header"), token, cookie);
             DecisionRequest decisionRequest = routing.requests().read(request);
-            int selected = routing.router().select(decisionRequest);
+            int selected = routing.router().choose(decisionRequest);
             Decision decision = routing.router().decide(decisionRequest).get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
             out.println("request:    " + method + " " + host + path + " (as a gateway asks, with forwarded_headers: "

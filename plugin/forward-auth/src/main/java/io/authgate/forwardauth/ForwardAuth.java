@@ -2,31 +2,40 @@ package io.authgate.forwardauth;
 
 import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
+import io.authgate.core.AuthgateEvents;
 import io.authgate.core.HostHeader;
+import io.authgate.core.StateChanges;
+import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.StartupSummary;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The running adapter: the core, the development issuer if configured, the two listeners, and the
- * routing decisions are made with, which {@link #reload} replaces.
+ * The running adapter: the core, the development issuer if configured, the two listeners, the log,
+ * and the routing decisions are made with, which {@link #reload} replaces.
  */
 public final class ForwardAuth implements AutoCloseable {
     private final ForwardAuthServer server;
     private final DevelopmentIssuer developmentIssuer;
     private final Metrics metrics;
+    private final AdapterLog log;
     private final Authgate authgate;
     private final LiveRouting live;
 
-    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, Authgate authgate, LiveRouting live) {
+    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, AdapterLog log,
+                        Authgate authgate, LiveRouting live) {
         this.server = server;
         this.developmentIssuer = developmentIssuer;
         this.metrics = metrics;
+        this.log = log;
         this.authgate = authgate;
         this.live = live;
     }
@@ -38,25 +47,27 @@ public final class ForwardAuth implements AutoCloseable {
         }
     }
 
-    public static ForwardAuth start(AdapterConfig config) throws StartException {
+    public static ForwardAuth start(AdapterConfig config, AdapterLog log) throws StartException {
         DevelopmentIssuer dev = null;
         // One server, created once: each one opens its event loops' selectors at construction.
         AtomicInteger inFlight = new AtomicInteger();
         Metrics metrics = new Metrics();
+        metrics.logDrops(log::droppedLines);
         ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics);
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
             HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
-            Authgate authgate = Authgate.create(metrics);
+            Authgate authgate = Authgate.create(AuthgateEvents.all(List.of(metrics, new StateChanges(log::stateChanged))));
             String devEndpoint = dev == null ? null : dev.issuer();
             Routing routing = Routing.build(config, authgate, devEndpoint);
             watch(metrics, authgate, routing);
             LiveRouting live = new LiveRouting(routing);
-            server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC()),
+            server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC(),
+                            log.decisions(config.logs().decisionLog())),
                     config.adminListen(), new AdminHandler(authgate::ready, metrics));
-            return new ForwardAuth(server, dev, metrics, authgate, live);
+            return new ForwardAuth(server, dev, metrics, log, authgate, live);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
             stopPartial(server, dev);
@@ -139,6 +150,19 @@ public final class ForwardAuth implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    public AdapterLog log() {
+        return log;
+    }
+
+    /** What the start-up line says about this adapter. */
+    public StartupSummary summary(String version) {
+        AuthgateConfig core = live.current().topLevel();
+        int rules = live.current().config().rules().size();
+        String jwks = core.jwksUri() != null ? core.jwksUri().toString() : "discovered from " + core.discoveryUri();
+        return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver().isPresent(),
+                decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress());
     }
 
     /** Stops accepting, drains requests in flight for at most {@code drain}, then stops. */

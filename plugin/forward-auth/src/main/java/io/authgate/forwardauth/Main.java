@@ -9,7 +9,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.Denials;
 import io.authgate.forwardauth.log.AdapterLog;
-import io.authgate.forwardauth.log.LogFormat;
+import io.authgate.forwardauth.log.StartupSummary;
 import sun.misc.Signal;
 
 import java.io.PrintStream;
@@ -138,9 +138,10 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
+        AdapterLog log = AdapterLog.to(config.logs().format(), out);
         ForwardAuth app;
         try {
-            app = ForwardAuth.start(config);
+            app = ForwardAuth.start(config, log);
         } catch (ForwardAuth.StartException e) {
             err.println("authgate: cannot start: " + e.getMessage());
             return 1;
@@ -148,18 +149,16 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
-        // Before the line that says it listens: a SIGHUP from then on reloads (the JVM's default ends the process).
-        AdapterLog log = AdapterLog.to(LogFormat.TEXT, out);
+        // Before the start-up line that says it listens: a SIGHUP from then on reloads (the JVM's
+        // default ends the process), and whoever waits for that line may run mint at once.
         if (file.isPresent()) {
-            ReloadOnHangup.install(file.get(), app, log);
+            ReloadOnHangup.install(file.get(), app, app.log());
         } else {
             Signal.handle(new Signal("HUP"), s -> err.println("authgate: SIGHUP ignored: no configuration file to read again (--demo)"));
         }
-        // Also before that line: whoever waits for it may run mint at once.
         boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app.developmentIssuer().tokens(), err);
-        out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
-                + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics);"
-                + " version " + BuildInfo.VERSION);
+        log.started(app.summary(BuildInfo.VERSION));
+        log.flush(); // the start-up line before anything else is printed
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
@@ -183,7 +182,8 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println("authgate forward-auth: draining requests in flight, then stopping");
+        log.stopping();
+        log.flush();
         try {
             app.close(DRAIN);
         } catch (RuntimeException | Error e) {
@@ -194,7 +194,8 @@ public final class Main {
         if (config.developmentIssuer()) {
             DemoKeyFile.delete(demoFile, app.developmentIssuer().tokens());
         }
-        out.println("authgate forward-auth: stopped");
+        log.stopped();
+        log.flush();
         out.flush();
         return 0;
     }
@@ -249,7 +250,6 @@ public final class Main {
 
     /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */
     static String hostPort(java.net.InetSocketAddress address) {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return StartupSummary.hostPort(address);
     }
 }

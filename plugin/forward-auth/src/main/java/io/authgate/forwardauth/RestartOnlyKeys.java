@@ -11,7 +11,8 @@ import java.util.function.Function;
  * ({@code event_loop_threads}), the decision port's connection bounds and pipeline (the
  * {@link ConnectionPolicy} keys), which paths of the decision port are decisions
  * ({@code envoy_path_prefix}), the development issuer, and {@code gateway_cache_max_age_seconds}
- * (its {@code Cache-Control} lines are encoded once, at start, for the answer hot path). A reload that changes one is refused
+ * (its {@code Cache-Control} lines are encoded once, at start, for the answer hot path), and the
+ * log's {@code log_format} and {@code decision_log} (the log is made once, at start). A reload that changes one is refused
  * whole, naming the key: applying the rest would leave the running process different from its file
  * in a way nobody asked for. Keys are compared as parsed, so writing a default out changes nothing.
  */
@@ -30,7 +31,9 @@ final class RestartOnlyKeys {
             new Key("max_pipelined_requests", c -> c.connections().maxPipelinedRequests()),
             new Key("envoy_path_prefix", AdapterConfig::envoyPathPrefix),
             new Key("development_issuer", AdapterConfig::developmentIssuer),
-            new Key(AnswerCaching.KEY, AdapterConfig::answerCaching));
+            new Key(AnswerCaching.KEY, AdapterConfig::answerCaching),
+            new Key("log_format", c -> c.logs().format()),
+            new Key("decision_log", c -> c.logs().decisionLog()));
 
     private RestartOnlyKeys() {
     }

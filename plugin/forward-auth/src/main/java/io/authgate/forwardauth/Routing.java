@@ -8,14 +8,15 @@ import java.util.List;
 
 /**
  * Everything that decides requests under one configuration, built whole from it before it serves:
- * how a request is read (what the rules look at) and the router with each rule's gate. A reload
+ * how a request is read (what the rules look at), the router with each rule's gate, and what the
+ * decision log says of a request (which rule). A reload
  * builds a new one and swaps it in whole ({@link LiveRouting}); a request keeps the one it started
  * with. Key sources, token caches and resolver-answer caches come from the process's one
  * {@link Authgate}, so a configuration naming the same issuer gets the same ones (and fetches no keys).
  *
  * @param coreConfigs the top level's core configuration, then each rule's: what the caches serve
  */
-record Routing(AdapterConfig config, DecisionRequests requests, Router router, List<AuthgateConfig> coreConfigs) {
+record Routing(AdapterConfig config, DecisionRequests requests, Router router, DecisionEntries entries, List<AuthgateConfig> coreConfigs) {
 
     Routing {
         coreConfigs = List.copyOf(coreConfigs);
@@ -43,7 +44,8 @@ record Routing(AdapterConfig config, DecisionRequests requests, Router router, L
         }
         Router router = new Router(routes, authgate.prepare(core), config.forwardedHeaders());
         DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
-        return new Routing(config, requests, router, cores);
+        DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
+        return new Routing(config, requests, router, entries, cores);
     }
 
     /** The top level's core configuration; rules share its issuer and resolver settings. */

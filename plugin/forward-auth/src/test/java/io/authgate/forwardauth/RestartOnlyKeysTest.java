@@ -21,7 +21,9 @@ class RestartOnlyKeysTest {
             "request_head_timeout_ms|request_head_timeout_ms: 500",
             "max_pipelined_requests|max_pipelined_requests: 2",
             "envoy_path_prefix|envoy_path_prefix: /ext_authz",
-            "gateway_cache_max_age_seconds|gateway_cache_max_age_seconds: 0"})
+            "gateway_cache_max_age_seconds|gateway_cache_max_age_seconds: 0",
+            "log_format|log_format: json",
+            "decision_log|decision_log: true"})
     void aChangeToWhatIsMadeAtStartIsNamed(String key, String line) {
         AdapterConfig running = AdapterConfigTest.parse(BASE + (key.equals("gateway_sources") ? "max_connections_per_source: 5\n" : ""));
         AdapterConfig next = AdapterConfigTest.parse(BASE + line.replace("\\n", "\n") + "\n");

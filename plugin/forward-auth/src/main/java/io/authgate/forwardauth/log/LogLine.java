@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.JsonText;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +28,14 @@ public record LogLine(Level level, String event, String message, List<Field> fie
     public record Field(String name, Object value) {
     }
 
+    /** The start-up line's event. */
+    static final String STARTED = "started";
+    /**
+     * The process's own lines (listening, draining, stopped) read "authgate forward-auth ..." as
+     * they always have: scripts and tests wait for them and read the bound ports from the first.
+     */
+    private static final String PROCESS_LINE = "forward-auth";
+
     public LogLine {
         fields = List.copyOf(fields);
     }
@@ -47,7 +57,7 @@ public record LogLine(Level level, String event, String message, List<Field> fie
 
     public String render(LogFormat format, Instant time) {
         if (format == LogFormat.TEXT) {
-            return "authgate: " + message;
+            return (message.startsWith(PROCESS_LINE) ? "authgate " : "authgate: ") + message;
         }
         StringBuilder out = new StringBuilder(128 + message.length());
         out.append("{\"time\":\"").append(time).append("\",\"level\":\"").append(level.label()).append("\",\"event\":");
