@@ -58,7 +58,7 @@ public record AdapterConfig(
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
             "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, AnswerCaching.KEYS));
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
-    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
+    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
 
     /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
     private static final String DEVELOPMENT_ORIGIN_PLACEHOLDER = "http://127.0.0.1";
@@ -134,13 +134,15 @@ public record AdapterConfig(
         if (prefix != null && !prefix.startsWith("/")) {
             throw new ConfigException(at + ".path_prefix", "must start with /");
         }
+        boolean caseInsensitive = caseInsensitive(node, at);
         Pattern regex = null;
         if (node.has("path_regex")) {
             if (prefix != null) {
                 throw new ConfigException(at + ".path_regex", "cannot be combined with path_prefix: choose one");
             }
             try {
-                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"));
+                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"),
+                        caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(at + ".path_regex", "is not a valid regular expression: " + e.getDescription());
             }
@@ -159,7 +161,22 @@ public record AdapterConfig(
                 methods.add(method);
             }
         }
-        return new RouteMatch(host, prefix, regex, methods);
+        return new RouteMatch(host, prefix, regex, methods, caseInsensitive);
+    }
+
+    /** {@code match.case_insensitive}: a boolean, and only beside a path condition it changes. */
+    private static boolean caseInsensitive(JsonNode match, String at) {
+        if (!match.has("case_insensitive")) {
+            return false;
+        }
+        JsonNode node = match.get("case_insensitive");
+        if (!node.isBoolean()) {
+            throw new ConfigException(at + ".case_insensitive", "must be true or false");
+        }
+        if (!match.has("path_prefix") && !match.has("path_regex")) {
+            throw new ConfigException(at + ".case_insensitive", "applies to path_prefix or path_regex, and this match has neither");
+        }
+        return node.booleanValue();
     }
 
     private static String nonEmptyText(JsonNode node, String key) {
