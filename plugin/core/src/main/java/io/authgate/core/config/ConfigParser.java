@@ -28,7 +28,9 @@ public final class ConfigParser {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
-            "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live");
+            "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live",
+            // Read by the fronts (BrowserSettings.parse), beside the route's mode.
+            BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
 
     private static final Set<String> POLICY_KEYS = Set.of(
             "allow_anonymous", "require_verified", "roles_any", "roles_all", "scopes_all", "amr_any", "max_auth_age_seconds");
