@@ -1,6 +1,7 @@
 package io.authgate.apisix;
 
 import io.authgate.core.Authgate;
+import io.authgate.core.HostHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -16,12 +17,13 @@ public class AuthgateAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AuthgateAutoConfiguration.class);
 
     @Bean
-    RouteResolvers authgateRouteResolvers() {
-        return new RouteResolvers(Authgate.create(new Slf4jEvents()));
+    RouteGates authgateRouteGates() {
+        HostHeader.allowForResolver(); // JVM-wide: the runner's start-up is where it belongs
+        return new RouteGates(Authgate.create(new Slf4jEvents()));
     }
 
     @Bean
-    AuthgearResolverFilter authgearResolverFilter(RouteResolvers routes) {
+    AuthgearResolverFilter authgearResolverFilter(RouteGates routes) {
         HeaderLineLimit lineLimit = HeaderLineLimit.forRunner();
         if (lineLimit instanceof HeaderLineLimit.Uncounted uncounted) {
             LOG.warn("authgate: {}; every request is treated as if APISIX had hidden header lines from the runner "
@@ -31,7 +33,7 @@ public class AuthgateAutoConfiguration {
     }
 
     @Bean
-    AuthgateConfigWatcher authgateConfigWatcher(RouteResolvers routes) {
+    AuthgateConfigWatcher authgateConfigWatcher(RouteGates routes) {
         return new AuthgateConfigWatcher(routes);
     }
 }

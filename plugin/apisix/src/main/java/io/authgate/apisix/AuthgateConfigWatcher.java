@@ -9,9 +9,9 @@ import org.apache.apisix.plugin.runner.A6ConfigWatcher;
  * for the first request.
  */
 final class AuthgateConfigWatcher implements A6ConfigWatcher {
-    private final RouteResolvers routes;
+    private final RouteGates routes;
 
-    AuthgateConfigWatcher(RouteResolvers routes) {
+    AuthgateConfigWatcher(RouteGates routes) {
         this.routes = routes;
     }
 

@@ -2,9 +2,9 @@ package io.authgate.apisix;
 
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.Decision;
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
 import org.apache.apisix.plugin.runner.HttpRequest;
 import org.apache.apisix.plugin.runner.HttpResponse;
 import org.apache.apisix.plugin.runner.filter.PluginFilter;
@@ -29,10 +29,10 @@ public final class AuthgearResolverFilter implements PluginFilter {
     public static final String NAME = "AuthgearResolver";
     private static final Logger LOG = LoggerFactory.getLogger(AuthgearResolverFilter.class);
 
-    private final RouteResolvers routes;
+    private final RouteGates routes;
     private final HeaderLineLimit lineLimit;
 
-    AuthgearResolverFilter(RouteResolvers routes, HeaderLineLimit lineLimit) {
+    AuthgearResolverFilter(RouteGates routes, HeaderLineLimit lineLimit) {
         this.routes = routes;
         this.lineLimit = lineLimit;
     }

@@ -1,7 +1,7 @@
 package io.authgate.apisix;
 
+import io.authgate.core.ResolverFailure;
 import io.authgate.core.AuthgateEvents;
-import io.authgate.core.remote.ResolverUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ final class Slf4jEvents implements AuthgateEvents {
     }
 
     @Override
-    public void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+    public void resolverFailed(long nanos, ResolverFailure cause, String message) {
         long failures = resolverFailuresSinceLog.incrementAndGet();
         long last = lastResolverLog.get();
         long now = System.nanoTime();

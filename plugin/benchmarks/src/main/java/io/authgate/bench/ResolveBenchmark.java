@@ -5,9 +5,9 @@ import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Decision;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Gate;
 import io.authgate.testkit.AuthgearClaims;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TestKeys;
@@ -36,7 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bearer-token resolution through the real core ({@link Authgate} → {@link Resolver}) against a real
+ * Bearer-token resolution through the real core ({@link Authgate} → {@link Gate}) against a real
  * JWKS server on loopback ({@link TestIssuer}), with real RS256 Authgear access tokens.
  *
  * <ul>
@@ -76,8 +76,8 @@ public class ResolveBenchmark {
     private TestIssuer issuer;
     private final CountingEvents cachedEvents = new CountingEvents();
     private final CountingEvents coldEvents = new CountingEvents();
-    private Resolver cachedResolver;
-    private Resolver coldResolver;
+    private Gate cachedResolver;
+    private Gate coldResolver;
 
     /** "Bearer <token>" as it arrives: bytes, turned into a new String per request. */
     private byte[] cachedAuthorization;
@@ -98,8 +98,8 @@ public class ResolveBenchmark {
         // Separate runtimes so each path has its own event counters; a runtime shares keys and cache
         // per (issuer, key settings, cache size), so the two would not share a cache anyway.
         String endpoint = "\"authgear_endpoint\": \"" + issuer.issuer() + "\"";
-        cachedResolver = Authgate.create(cachedEvents).resolverFor(ConfigParser.parseJson("{" + endpoint + "}"));
-        coldResolver = Authgate.create(coldEvents).resolverFor(
+        cachedResolver = Authgate.create(cachedEvents).gateFor(ConfigParser.parseJson("{" + endpoint + "}"));
+        coldResolver = Authgate.create(coldEvents).gateFor(
                 ConfigParser.parseJson("{" + endpoint + ", \"token_cache_max_bytes\": 0}"));
 
         // Cached path: the first resolve fetches the JWKS (warming the key cache) and verifies; from

@@ -13,22 +13,28 @@ import io.authgate.core.jwt.VerifiedTokenCache;
 import io.authgate.core.remote.HttpResolverClient;
 import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.remote.ResolverClient;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.resolve.CredentialPipeline;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The process-wide runtime a front holds: one HTTP client; one key source with its verified-token
- * cache per issuer and key settings; one cache of Authgear's resolver answers per resolver settings.
- * Each is shared by every configuration that names it (many APISIX routes use the same Authgear
- * project; they must not each fetch the JWKS or ask Authgear about the same cookie).
+ * The process-wide runtime a front holds, and the one class that wires the core: credentials
+ * ({@code credentials}) → verification ({@code jwt} against {@code jwks}, or Authgear's resolver in
+ * {@code remote}) → policy ({@code resolve}) → headers ({@code headers}). One HTTP client; one key
+ * source with its verified-token cache per issuer and key settings; one cache of Authgear's resolver
+ * answers per resolver settings. Each is shared by every configuration that names it (many APISIX
+ * routes use the same Authgear project; they must not each fetch the JWKS or ask Authgear about the
+ * same cookie). A front needs only {@link #prepare}, {@link #ready} and the gauges.
  */
 public final class Authgate {
     private final Clock clock;
@@ -37,6 +43,8 @@ public final class Authgate {
     private final BiFunction<ResolverSettings, String, ResolverClient> resolverClients;
     private final Map<IssuerKey, Issuer> issuers = new ConcurrentHashMap<>();
     private final Map<RemoteKey, RemoteSessions> remotes = new ConcurrentHashMap<>();
+    /** The key sets of every prepared configuration, for {@link #ready}. */
+    private final Set<CachedJwks> prepared = ConcurrentHashMap.newKeySet();
 
     /** What makes two configurations share keys and cache. */
     private record IssuerKey(String issuer, URI jwksUri, JwksSettings jwks, long tokenCacheMaxBytes) {
@@ -50,7 +58,7 @@ public final class Authgate {
     }
 
     /** The keys of one issuer and the tokens verified with them. */
-    public record Issuer(CachedJwks keys, VerifiedTokenCache tokens) {
+    record Issuer(CachedJwks keys, VerifiedTokenCache tokens) {
     }
 
     /**
@@ -60,7 +68,8 @@ public final class Authgate {
     public Authgate(Clock clock, AuthgateEvents events, Function<AuthgateConfig, JwksFetcher> fetchers,
                     BiFunction<ResolverSettings, String, ResolverClient> resolverClients) {
         this.clock = clock;
-        this.events = events;
+        // Guarded once here, so no part of the core need defend against a listener that throws.
+        this.events = GuardedEvents.of(List.of(events));
         this.fetchers = fetchers;
         this.resolverClients = resolverClients;
     }
@@ -70,7 +79,10 @@ public final class Authgate {
         this(clock, events, fetchers, jdkResolverClients(httpClient()));
     }
 
-    /** The production runtime: the system clock and the JDK HTTP client. */
+    /**
+     * The production runtime: the system clock and the JDK HTTP client. A front calls
+     * {@link HostHeader#allowForResolver()} at its start-up, before this.
+     */
     public static Authgate create(AuthgateEvents events) {
         HttpClient client = httpClient();
         return new Authgate(Clock.systemUTC(), events, config -> new HttpJwksFetcher(
@@ -79,7 +91,6 @@ public final class Authgate {
     }
 
     private static HttpClient httpClient() {
-        allowHostHeader();
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(2))
@@ -91,45 +102,74 @@ public final class Authgate {
     }
 
     /**
-     * A resolver {@code url} inside the cluster still needs Authgear's public {@code Host}, which the
-     * JDK client refuses to set unless this property names it before its first request is built. An
-     * operator's own value is kept, with {@code host} added.
+     * A configuration's resolver, with its issuer's keys being fetched already (in the background),
+     * so its first request finds them; counted by {@link #ready}. Cheap after the first for the same
+     * issuer.
+     *
+     * @throws ConfigException when the configuration cannot run in this JVM (a resolver url whose Host it cannot set)
      */
-    private static void allowHostHeader() {
-        String key = "jdk.httpclient.allowRestrictedHeaders";
-        synchronized (Authgate.class) {
-            String current = System.getProperty(key);
-            if (current == null || current.isBlank()) {
-                System.setProperty(key, "host");
-            } else if (!(("," + current.toLowerCase(java.util.Locale.ROOT).replace(" ", "") + ",").contains(",host,"))) {
-                System.setProperty(key, current + ",host");
-            }
+    public Gate prepare(AuthgateConfig config) {
+        Gate gate = gateFor(config);
+        CachedJwks keys = issuer(config).keys();
+        prepared.add(keys);
+        keys.prefetch();
+        return gate;
+    }
+
+    /**
+     * True when every prepared configuration's keys are loaded (within their stale-if-error bound).
+     * When not, a fetch starts for those that lack them; never waits.
+     */
+    public boolean ready() {
+        boolean ready = prepared.stream().allMatch(CachedJwks::hasKeys);
+        if (!ready) {
+            prepared.forEach(CachedJwks::prefetch);
         }
+        return ready;
+    }
+
+    /**
+     * Fetches a configuration's keys now unless they are fresh, waiting at most the JWKS wait
+     * timeout: true when keys are loaded. For start-up checks and tests; requests never call it.
+     */
+    public boolean preloadKeys(AuthgateConfig config) {
+        return issuer(config).keys().preload();
+    }
+
+    /** The verified-token cache a configuration uses (shared with every configuration of its issuer). */
+    public TokenCacheGauges tokenCache(AuthgateConfig config) {
+        return issuer(config).tokens();
+    }
+
+    /** The cache of Authgear's resolver answers a configuration uses; empty when it has no resolver. */
+    public Optional<ResolverCacheGauges> resolverCache(AuthgateConfig config) {
+        return remoteSessions(config).map(r -> r);
     }
 
     /** A resolver for a configuration; cheap after the first for the same issuer. */
-    public Resolver resolverFor(AuthgateConfig config) {
+    public Gate gateFor(AuthgateConfig config) {
         Issuer issuer = issuer(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
                 TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), clock, events);
-        return new Resolver(config, verifier, remoteSessions(config), clock);
+        return new CredentialPipeline(config, verifier, remoteSessions(config), clock);
     }
 
-    /** The cache of Authgear's resolver answers for a configuration, or {@code null} when it is off. */
-    public RemoteSessions remoteSessions(AuthgateConfig config) {
+    /** The cache of Authgear's resolver answers for a configuration; empty when it is off. */
+    Optional<RemoteSessions> remoteSessions(AuthgateConfig config) {
         ResolverSettings settings = config.resolver();
         if (settings == null) {
-            return null;
+            // Off: the config's own way to say so (config parsing is another part's), turned into "empty" here, once.
+            return Optional.empty();
         }
         if (settings.needsHostOverride() && !HttpResolverClient.canSetHost()) {
             throw new ConfigException("resolver.url", "is not Authgear's own origin, so Host must be set to "
                     + settings.authgearHost() + ", which this JVM refuses: start it with -Djdk.httpclient.allowRestrictedHeaders=host");
         }
-        return remotes.computeIfAbsent(new RemoteKey(settings, config.issuer()),
-                k -> new RemoteSessions(resolverClients.apply(k.settings(), k.issuer()), k.settings(), clock, events));
+        return Optional.of(remotes.computeIfAbsent(new RemoteKey(settings, config.issuer()),
+                k -> new RemoteSessions(resolverClients.apply(k.settings(), k.issuer()), k.settings(), clock, events)));
     }
 
-    public Issuer issuer(AuthgateConfig config) {
+    Issuer issuer(AuthgateConfig config) {
         return issuers.computeIfAbsent(IssuerKey.of(config), key -> {
             CachedJwks keys = new CachedJwks(fetchers.apply(config), config.jwks(), clock, events);
             VerifiedTokenCache tokens = new VerifiedTokenCache(config.tokenCacheMaxBytes(), clock);

@@ -1,6 +1,5 @@
 package io.authgate.core;
 
-import io.authgate.core.jwt.TokenRejection;
 import io.authgate.core.remote.RemoteSession;
 import io.authgate.core.remote.ResolverUnavailableException;
 
@@ -13,8 +12,17 @@ import java.time.Duration;
  * must be cheap and thread-safe; every method has a no-op default. Nothing here carries a token.
  */
 public interface AuthgateEvents {
+    /** The disabled sink: hears everything, does nothing. Stands for "no listener" (never {@code null}). */
     AuthgateEvents NONE = new AuthgateEvents() {
     };
+
+    /**
+     * Several sinks (metrics, logs) as one, each guarded: one that throws neither stops the others
+     * nor the request. {@link Authgate} guards whatever sink it is given in the same way.
+     */
+    static AuthgateEvents all(java.util.List<AuthgateEvents> sinks) {
+        return GuardedEvents.of(sinks);
+    }
 
     default void jwksFetched(URI source, int keys, int skipped, Duration ttl) {
     }
@@ -44,10 +52,10 @@ public interface AuthgateEvents {
     }
 
     /** Authgear's resolver answered 200 after {@code nanos}. */
-    default void resolverCalled(long nanos, RemoteSession.Kind answer) {
+    default void resolverCalled(long nanos, RemoteSessionKind answer) {
     }
 
     /** A call to Authgear's resolver failed after {@code nanos}; the message holds no credential. */
-    default void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+    default void resolverFailed(long nanos, ResolverFailure cause, String message) {
     }
 }

@@ -3,9 +3,6 @@ package io.authgate.core;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.jwks.HttpJwksFetcher;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
 import io.authgate.testkit.MutableClock;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TestKeys;
@@ -56,7 +53,7 @@ class AuthgateTest {
         return decision instanceof Decision.Allow allow && "true".equals(allow.headers().get("x-authgear-session-valid"));
     }
 
-    private static Decision bearer(Resolver resolver, String token) {
+    private static Decision bearer(Gate resolver, String token) {
         return resolver.resolve(GatewayRequest.of("Bearer " + token, null));
     }
 
@@ -82,8 +79,8 @@ class AuthgateTest {
 
     @Test
     void routesOfOneProjectFetchTheJwksOnce() {
-        Resolver a = authgate.resolverFor(config(""));
-        Resolver b = authgate.resolverFor(config(",\"audience\":[\"" + issuer.issuer() + "\",\"https://api.example.com\"]"));
+        Gate a = authgate.gateFor(config(""));
+        Gate b = authgate.gateFor(config(",\"audience\":[\"" + issuer.issuer() + "\",\"https://api.example.com\"]"));
 
         assertThat(validSession(bearer(a, freshToken()))).isTrue();
         assertThat(validSession(bearer(b, freshToken()))).isTrue();
@@ -94,7 +91,7 @@ class AuthgateTest {
     @Test
     void aResolverKeepsItsConfiguration() {
         AuthgateConfig config = config(",\"cookie_prefix\":\"my_\"");
-        assertThat(authgate.resolverFor(config).config()).isSameAs(config);
+        assertThat(authgate.gateFor(config).config()).isSameAs(config);
     }
 
     @Test
@@ -104,7 +101,7 @@ class AuthgateTest {
 
     @Test
     void aKeyRemovedFromTheJwksStopsVerifyingItsCachedTokens() {
-        Resolver resolver = authgate.resolverFor(config(""));
+        Gate resolver = authgate.gateFor(config(""));
         Authgate.Issuer shared = authgate.issuer(config(""));
         String signedByPrevious = token(TokenRecipe.VALID.signedBy("previous"));
         assertThat(validSession(bearer(resolver, signedByPrevious))).isTrue();
@@ -123,7 +120,7 @@ class AuthgateTest {
 
     @Test
     void aRefreshThatKeepsEveryKeyKeepsCachedTokens() {
-        Resolver resolver = authgate.resolverFor(config(""));
+        Gate resolver = authgate.gateFor(config(""));
         Authgate.Issuer shared = authgate.issuer(config(""));
         String signedByPrevious = token(TokenRecipe.VALID.signedBy("previous"));
         bearer(resolver, signedByPrevious);
@@ -140,10 +137,24 @@ class AuthgateTest {
     @Test
     void createBuildsAWorkingRuntimeOnTheSystemClock() {
         Authgate production = Authgate.create(AuthgateEvents.NONE);
-        Resolver resolver = production.resolverFor(config(""));
+        Gate resolver = production.gateFor(config(""));
         String token = new TokenMinter(issuer.issuer()).mint(TokenRecipe.VALID, System.currentTimeMillis() / 1000);
 
         assertThat(validSession(bearer(resolver, token))).isTrue();
         assertThat(production.issuer(config("")).keys().hasKeys()).isTrue();
+    }
+
+    @Test
+    void aTokensSessionTellsTheFrontItsExpiryAndNoSessionTellsNone() {
+        Gate gate = authgate.prepare(config(""));
+        long now = clock.epochSeconds();
+        String token = new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("exp", "now+600")), now);
+
+        Decision cold = bearer(gate, token);
+        Decision cached = bearer(gate, token);
+
+        assertThat(((Decision.Allow) cold).reusableUntilMillis()).isEqualTo((now + 600) * 1000);
+        assertThat(((Decision.Allow) cached).reusableUntilMillis()).isEqualTo((now + 600) * 1000);
+        assertThat(((Decision.Allow) gate.resolve(GatewayRequest.of(null, null))).reusableUntilMillis()).isEqualTo(Decision.Allow.UNBOUNDED);
     }
 }

@@ -1,6 +1,5 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.headers.Header;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +9,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The management port, never the decision port: {@code /healthz} (the process is up),
@@ -22,11 +22,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Every path here is read-only: anything but GET and HEAD is 405 (RFC 9110 15.5.6: with Allow). */
     private static final List<Header> READ_ONLY = List.of(Responses.TEXT.get(0), new Header("allow", "GET, HEAD"));
 
-    private final List<CachedJwks> keys;
+    /** Keys are loaded for every configured issuer (and a fetch starts for those that lack them). */
+    private final BooleanSupplier ready;
     private final Metrics metrics;
 
-    AdminHandler(List<CachedJwks> keys, Metrics metrics) {
-        this.keys = List.copyOf(keys);
+    AdminHandler(BooleanSupplier ready, Metrics metrics) {
+        this.ready = ready;
         this.metrics = metrics;
     }
 
@@ -41,10 +42,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         switch (ForwardedTarget.pathOf(request.uri())) {
             case "/healthz" -> Responses.text(ctx, keepAlive, 200, "ok\n");
             case "/readyz" -> {
-                boolean ready = keys.stream().allMatch(CachedJwks::hasKeys);
-                if (!ready) {
-                    keys.forEach(CachedJwks::prefetch);
-                }
+                boolean ready = this.ready.getAsBoolean();
                 Responses.text(ctx, keepAlive, ready ? 200 : 503, ready ? "ready\n" : "not ready: signing keys not loaded\n");
             }
             case "/metrics" -> Responses.send(ctx, keepAlive, false, 200, PROMETHEUS, metrics.render());

@@ -1,7 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.config.ConfigSection;
-import io.authgate.core.resolve.Decision;
+import io.authgate.core.Decision;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
+import io.authgate.core.Decision;
+import io.authgate.core.Denials;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

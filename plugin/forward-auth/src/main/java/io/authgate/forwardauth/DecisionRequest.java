@@ -1,6 +1,6 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.GatewayRequest;
 
 /**
  * One decision request as the adapter reads it, once, at the edge ({@link DecisionRequests}):

@@ -1,6 +1,6 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.GatewayRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 

@@ -2,10 +2,10 @@ package io.authgate.forwardauth;
 
 import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
+import io.authgate.core.HostHeader;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.jwks.CachedJwks;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Gate;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,30 +44,23 @@ public final class ForwardAuth implements AutoCloseable {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
+            HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
             Authgate authgate = Authgate.create(metrics);
             String devEndpoint = dev == null ? null : dev.issuer();
             AuthgateConfig core = config.coreConfig(devEndpoint);
-            Resolver resolver = authgate.resolverFor(core);
-            Authgate.Issuer issuer = authgate.issuer(core);
-            issuer.keys().prefetch();
+            Gate resolver = authgate.prepare(core);
             // Rules share the top level's issuer and resolver settings, so these are the adapter's caches.
-            metrics.watch(issuer.tokens(), authgate.remoteSessions(core));
+            metrics.watch(authgate.tokenCache(core), authgate.resolverCache(core));
             List<Router.Route> routes = new ArrayList<>();
-            List<CachedJwks> keys = new ArrayList<>(List.of(issuer.keys()));
             for (AdapterConfig.Rule rule : config.rules()) {
                 AuthgateConfig ruleConfig = core.with(rule.settings());
-                routes.add(new Router.Route(rule.match(), authgate.resolverFor(ruleConfig)));
-                CachedJwks ruleKeys = authgate.issuer(ruleConfig).keys();
-                if (!keys.contains(ruleKeys)) {
-                    keys.add(ruleKeys);
-                    ruleKeys.prefetch();
-                }
+                routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig)));
             }
             Router router = new Router(routes, resolver, config.forwardedHeaders());
             DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
             server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight,
                             config.answerCaching(), Clock.systemUTC()),
-                    config.adminListen(), new AdminHandler(keys, metrics));
+                    config.adminListen(), new AdminHandler(authgate::ready, metrics));
             return new ForwardAuth(server, dev, metrics);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).

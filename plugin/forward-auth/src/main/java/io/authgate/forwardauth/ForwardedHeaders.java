@@ -1,7 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
-import io.authgate.core.resolve.Decision;
+import io.authgate.core.Decision;
 
 import java.util.List;
 

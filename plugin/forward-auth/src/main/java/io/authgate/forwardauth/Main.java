@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.resolve.Denials;
+import io.authgate.core.Denials;
 import sun.misc.Signal;
 
 import java.io.PrintStream;

@@ -1,17 +1,18 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.ResolverFailure;
+import io.authgate.core.RemoteSessionKind;
 import io.authgate.core.AuthgateEvents;
-import io.authgate.core.jwt.VerifiedTokenCache;
-import io.authgate.core.remote.RemoteSessions;
-import io.authgate.core.jwt.TokenRejection;
-import io.authgate.core.remote.RemoteSession;
-import io.authgate.core.remote.ResolverUnavailableException;
+import io.authgate.core.TokenCacheGauges;
+import io.authgate.core.ResolverCacheGauges;
+import io.authgate.core.TokenRejection;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
@@ -66,14 +67,14 @@ public final class Metrics implements AuthgateEvents {
     private final LongAdder jwksFetches = new LongAdder();
     private final LongAdder jwksFailures = new LongAdder();
     private final Histogram decisionLatency = new Histogram();
-    private final Map<RemoteSession.Kind, LongAdder> resolverAnswers = new EnumMap<>(RemoteSession.Kind.class);
-    private final Map<ResolverUnavailableException.Cause, LongAdder> resolverErrors = new EnumMap<>(ResolverUnavailableException.Cause.class);
+    private final Map<RemoteSessionKind, LongAdder> resolverAnswers = new EnumMap<>(RemoteSessionKind.class);
+    private final Map<ResolverFailure, LongAdder> resolverErrors = new EnumMap<>(ResolverFailure.class);
     private final LongAdder resolverCacheHits = new LongAdder();
     private final LongAdder resolverCoalesced = new LongAdder();
     private final LongAdder resolverQueued = new LongAdder();
     /** The caches whose size the gauges show; set once at start ({@link #watch}). */
-    private volatile VerifiedTokenCache tokens;
-    private volatile RemoteSessions remote;
+    private volatile TokenCacheGauges tokens;
+    private volatile Optional<ResolverCacheGauges> remote = Optional.empty();
     private final Histogram resolverLatency = new Histogram();
     private final Map<ConnectionLimits.Refusal, LongAdder> refusals = new EnumMap<>(ConnectionLimits.Refusal.class);
     private final Map<Closure, LongAdder> closures = new EnumMap<>(Closure.class);
@@ -128,10 +129,10 @@ public final class Metrics implements AuthgateEvents {
         for (TokenRejection r : TokenRejection.values()) {
             rejections.put(r, new LongAdder());
         }
-        for (RemoteSession.Kind k : RemoteSession.Kind.values()) {
+        for (RemoteSessionKind k : RemoteSessionKind.values()) {
             resolverAnswers.put(k, new LongAdder());
         }
-        for (ResolverUnavailableException.Cause c : ResolverUnavailableException.Cause.values()) {
+        for (ResolverFailure c : ResolverFailure.values()) {
             resolverErrors.put(c, new LongAdder());
         }
         for (ConnectionLimits.Refusal r : ConnectionLimits.Refusal.values()) {
@@ -166,7 +167,7 @@ public final class Metrics implements AuthgateEvents {
     }
 
     /** The caches and call slots the gauges show: the adapter's one token cache, and its resolver's (or none). */
-    public void watch(VerifiedTokenCache tokens, RemoteSessions remote) {
+    public void watch(TokenCacheGauges tokens, Optional<ResolverCacheGauges> remote) {
         this.tokens = tokens;
         this.remote = remote;
     }
@@ -222,13 +223,13 @@ public final class Metrics implements AuthgateEvents {
     }
 
     @Override
-    public void resolverCalled(long nanos, RemoteSession.Kind answer) {
+    public void resolverCalled(long nanos, RemoteSessionKind answer) {
         resolverAnswers.get(answer).increment();
         resolverLatency.observe(nanos);
     }
 
     @Override
-    public void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+    public void resolverFailed(long nanos, ResolverFailure cause, String message) {
         resolverErrors.get(cause).increment();
         resolverLatency.observe(nanos);
     }
@@ -277,20 +278,19 @@ public final class Metrics implements AuthgateEvents {
     }
 
     private void gauges(StringBuilder out) {
-        VerifiedTokenCache t = tokens;
+        TokenCacheGauges t = tokens;
         if (t != null) {
             gauge(out, "authgate_token_cache_entries", "Verified tokens cached.", t.size());
             gauge(out, "authgate_token_cache_bytes", "Heap the verified-token cache takes (estimated).", t.weightedBytes());
             gauge(out, "authgate_token_cache_max_bytes", "token_cache_max_bytes.", t.maxBytes());
         }
-        RemoteSessions r = remote;
-        if (r != null) {
-            gauge(out, "authgate_resolver_cache_entries", "Resolver answers cached.", r.size());
+        remote.ifPresent(r -> {
+            gauge(out, "authgate_resolver_cache_entries", "Gate answers cached.", r.size());
             gauge(out, "authgate_resolver_cache_bytes", "Heap the resolver-answer cache takes (estimated).", r.weightedBytes());
-            gauge(out, "authgate_resolver_cache_max_bytes", "resolver.cache_max_bytes.", r.settings().cacheMaxBytes());
+            gauge(out, "authgate_resolver_cache_max_bytes", "resolver.cache_max_bytes.", r.maxBytes());
             gauge(out, "authgate_resolver_calls_in_flight", "Calls to Authgear's resolver in flight.", r.callsInFlight());
             gauge(out, "authgate_resolver_calls_queued", "Credentials waiting for a free call slot.", r.callsQueued());
-        }
+        });
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

@@ -1,9 +1,8 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Decision;
+import io.authgate.core.Gate;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * the rules do ({@link PathNormalizer#ambiguous}): 403, which every gateway passes on as it is.
  */
 final class Router {
-    record Route(RouteMatch match, Resolver resolver) {
+    record Route(RouteMatch match, Gate resolver) {
     }
 
     private final List<Route> routes;
-    private final Resolver fallback;
+    private final Gate fallback;
     private final CompletableFuture<Decision> undetermined;
     private final boolean pathRules;
 
@@ -29,7 +28,7 @@ final class Router {
                     + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
     private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
 
-    Router(List<Route> routes, Resolver fallback, ForwardedHeaders forwardedHeaders) {
+    Router(List<Route> routes, Gate fallback, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);

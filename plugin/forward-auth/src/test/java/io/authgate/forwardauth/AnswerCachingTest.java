@@ -2,7 +2,7 @@ package io.authgate.forwardauth;
 
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
-import io.authgate.core.resolve.Decision;
+import io.authgate.core.Decision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,6 +1,6 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.jwt.TokenRejection;
+import io.authgate.core.TokenRejection;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,11 +1,13 @@
 package io.authgate.core.jwks;
 
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.concurrent.SingleFlight;
 import io.authgate.core.config.JwksSettings;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -35,15 +37,24 @@ public final class CachedJwks implements KeySource {
     private final JwksSettings settings;
     private final Clock clock;
     private final AuthgateEvents events;
-    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
-    private final AtomicReference<CompletableFuture<Snapshot>> inflight = new AtomicReference<>();
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.NONE);
+    /** The one fetch of this key set under way, shared by every request that needs it. */
+    private final SingleFlight<Fetch, Snapshot> inflight = new SingleFlight<>();
     private final AtomicLong lastUnknownKidRefresh = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicLong noFetchBefore = new AtomicLong(Long.MIN_VALUE / 2);
     private final List<Runnable> removalCallbacks = new CopyOnWriteArrayList<>();
 
     /** One fetched key set and the instants (epoch millis) that govern it. */
     private record Snapshot(KeySet keys, long refreshAt, long expiresAt, long staleUntil) {
+        /** No keys: never fetched, or a fetch that brought none (failed, or too slow for a request). */
+        static final Snapshot NONE = new Snapshot(KeySet.EMPTY, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
     }
+
+    /** The single-flight key: a key set has one fetch at a time. */
+    private enum Fetch { JWKS }
+
+    /** What {@link #refresh} answers when a failure is too recent to fetch again. */
+    private static final CompletableFuture<Snapshot> NOT_FETCHING = CompletableFuture.completedFuture(Snapshot.NONE);
 
     public CachedJwks(JwksFetcher fetcher, JwksSettings settings, Clock clock, AuthgateEvents events) {
         this.fetcher = fetcher;
@@ -61,7 +72,7 @@ public final class CachedJwks implements KeySource {
     public CompletableFuture<KeyLookup> findAsync(String kid) {
         long now = clock.millis();
         Snapshot current = snapshot.get();
-        if (current != null && now < current.expiresAt()) {
+        if (now < current.expiresAt()) {
             if (now >= current.refreshAt()) {
                 refresh(now);
             }
@@ -69,7 +80,7 @@ public final class CachedJwks implements KeySource {
             return key != null ? CompletableFuture.completedFuture(key) : findUnknownKid(kid, now);
         }
         CompletableFuture<Snapshot> refresh = refresh(now);
-        if (current != null && now < current.staleUntil() && (refresh == null || !refresh.isDone())) {
+        if (now < current.staleUntil() && !refresh.isDone()) {
             VerificationKey stale = current.keys().get(kid);
             if (stale != null) {
                 // Past their lifetime, keys that hold the kid still serve while the refresh runs in
@@ -81,10 +92,10 @@ public final class CachedJwks implements KeySource {
         }
         // Never loaded, or the kid is not in the stale keys: wait (bounded) for fresh keys.
         return bounded(refresh).thenApply(fresh -> {
-            if (fresh != null) {
+            if (fresh != Snapshot.NONE) {
                 return lookup(fresh, kid);
             }
-            if (current != null && now < current.staleUntil()) {
+            if (now < current.staleUntil()) {
                 return lookup(current, kid);
             }
             return KeyLookup.Miss.UNAVAILABLE;
@@ -100,34 +111,33 @@ public final class CachedJwks implements KeySource {
     @Override
     public void prefetch(long now) {
         Snapshot current = snapshot.get();
-        if (current == null || now >= current.refreshAt()) {
+        if (now >= current.refreshAt()) {
             refresh(now);
         }
     }
 
     /** Fetches now, for start-up and readiness: true when keys are loaded. */
     public boolean preload() {
-        return bounded(refresh(clock.millis())).join() != null || snapshot.get() != null;
+        return bounded(refresh(clock.millis())).join() != Snapshot.NONE || snapshot.get() != Snapshot.NONE;
     }
 
     /** True when keys are cached and within their stale-if-error bound. */
     public boolean hasKeys() {
-        Snapshot s = snapshot.get();
-        return s != null && clock.millis() < s.staleUntil();
+        return clock.millis() < snapshot.get().staleUntil();
     }
 
     private CompletableFuture<KeyLookup> findUnknownKid(String kid, long now) {
-        CompletableFuture<Snapshot> running = inflight.get();
-        if (running == null) {
-            long last = lastUnknownKidRefresh.get();
-            if (now < noFetchBefore.get() // backing off after a failure: keep the slot for a real fetch
-                    || now - last < settings.unknownKidMinInterval().toMillis()
-                    || !lastUnknownKidRefresh.compareAndSet(last, now)) {
-                return CompletableFuture.completedFuture(KeyLookup.Miss.UNKNOWN_KID);
-            }
-            running = refresh(now, true);
+        Optional<CompletableFuture<Snapshot>> running = inflight.underWay(Fetch.JWKS);
+        if (running.isPresent()) {
+            return bounded(running.get()).thenApply(fresh -> lookup(fresh, kid));
         }
-        return bounded(running).thenApply(fresh -> fresh == null ? KeyLookup.Miss.UNKNOWN_KID : lookup(fresh, kid));
+        long last = lastUnknownKidRefresh.get();
+        if (now < noFetchBefore.get() // backing off after a failure: keep the slot for a real fetch
+                || now - last < settings.unknownKidMinInterval().toMillis()
+                || !lastUnknownKidRefresh.compareAndSet(last, now)) {
+            return CompletableFuture.completedFuture(KeyLookup.Miss.UNKNOWN_KID);
+        }
+        return bounded(refresh(now, true)).thenApply(fresh -> lookup(fresh, kid));
     }
 
     private static KeyLookup lookup(Snapshot s, String kid) {
@@ -140,28 +150,27 @@ public final class CachedJwks implements KeySource {
     }
 
     /**
-     * Starts a fetch unless one is running or a failure is too recent; returns the running one or
-     * null. Without {@code force}, keys that another fetch made fresh in the meantime are answered
-     * as they are, so threads that all saw "no keys" at once cause one fetch, not one each.
+     * Starts a fetch unless one is running or a failure is too recent; returns the running one, or
+     * {@link #NOT_FETCHING}. Without {@code force}, keys that another fetch made fresh in the
+     * meantime are answered as they are, so threads that all saw "no keys" at once cause one fetch,
+     * not one each.
      */
     private CompletableFuture<Snapshot> refresh(long now, boolean force) {
-        CompletableFuture<Snapshot> running = inflight.get();
-        if (running != null) {
-            return running;
+        Optional<CompletableFuture<Snapshot>> running = inflight.underWay(Fetch.JWKS);
+        if (running.isPresent()) {
+            return running.get();
         }
         if (now < noFetchBefore.get()) {
-            return null;
+            return NOT_FETCHING;
         }
-        CompletableFuture<Snapshot> mine = new CompletableFuture<>();
-        if (!inflight.compareAndSet(null, mine)) {
-            CompletableFuture<Snapshot> other = inflight.get();
-            return other != null ? other : refresh(now, force);
+        SingleFlight<Fetch, Snapshot>.Seat mine = inflight.board(Fetch.JWKS);
+        if (!mine.leads()) {
+            return mine.future();
         }
         Snapshot current = snapshot.get();
-        if (!force && current != null && now < current.refreshAt()) {
-            inflight.set(null);
-            mine.complete(current);
-            return mine;
+        if (!force && now < current.refreshAt()) {
+            mine.land(current);
+            return mine.future();
         }
         CompletableFuture<FetchedKeys> fetch;
         try {
@@ -171,7 +180,7 @@ public final class CachedJwks implements KeySource {
         }
         fetch.whenComplete((fetched, error) -> {
             long done = clock.millis();
-            Snapshot next = null;
+            Snapshot next = Snapshot.NONE;
             try {
                 if (error == null) {
                     next = snapshotOf(fetched, done);
@@ -182,11 +191,10 @@ public final class CachedJwks implements KeySource {
                 }
             } finally {
                 // Whatever a listener or callback throws, the fetch is over: never leave it in flight.
-                inflight.set(null);
-                mine.complete(next);
+                mine.land(next);
             }
         });
-        return mine;
+        return mine.future();
     }
 
     private Snapshot snapshotOf(FetchedKeys fetched, long now) {
@@ -205,7 +213,7 @@ public final class CachedJwks implements KeySource {
         Snapshot previous = snapshot.getAndSet(next);
         try {
             // Removal first: dropping tokens verified with a removed key must not depend on a listener.
-            if (previous != null && !fetched.keys().keyIds().containsAll(previous.keys().keyIds())) {
+            if (!fetched.keys().keyIds().containsAll(previous.keys().keyIds())) {
                 for (Runnable callback : removalCallbacks) {
                     try {
                         callback.run();
@@ -224,18 +232,15 @@ public final class CachedJwks implements KeySource {
     }
 
     /**
-     * A refresh as seen by one request: done within the wait timeout, or {@code null} (none running,
-     * failed, or too slow). Never fails; a copy, so one request's timeout does not end the fetch.
+     * A refresh as seen by one request: done within the wait timeout, or {@link Snapshot#NONE} (none
+     * running, failed, or too slow). Never fails; a copy, so one request's timeout does not end the fetch.
      */
     private CompletableFuture<Snapshot> bounded(CompletableFuture<Snapshot> refresh) {
-        if (refresh == null) {
-            return CompletableFuture.completedFuture(null);
-        }
         if (refresh.isDone()) {
-            return refresh.exceptionally(e -> null);
+            return refresh.exceptionally(e -> Snapshot.NONE);
         }
         return refresh.copy()
-                .completeOnTimeout(null, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(e -> null);
+                .completeOnTimeout(Snapshot.NONE, settings.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> Snapshot.NONE);
     }
 }

@@ -1,14 +1,13 @@
 package io.authgate.core.jwt;
 
-import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
 
 import java.util.List;
 
 /**
- * An Authgear access token's header and claims, read once. Returned to callers only after its
- * signature verified; then it is cached and shared, so it is immutable, and the identity headers it
- * yields are built once here rather than per request.
+ * An Authgear access token's header and claims, read once and not yet trusted: only a
+ * {@link VerifiedToken} says its signature verified. Immutable, since a verified one is cached and
+ * shared.
  *
  * @param notBefore {@link #ABSENT} when the token has no {@code nbf}
  * @param issuedAt  {@link #ABSENT} when the token has no {@code iat}
@@ -25,8 +24,7 @@ public record AccessToken(
         long notBefore,
         String clientId,
         List<String> scopes,
-        SessionClaims session,
-        IdentityHeaders headers) implements Verification {
+        SessionClaims session) {
 
     public static final long ABSENT = Long.MIN_VALUE;
 

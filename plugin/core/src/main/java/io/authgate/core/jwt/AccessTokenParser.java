@@ -1,9 +1,10 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
+import io.authgate.core.headers.AuthgearClaimNames;
 import io.authgate.core.headers.HeaderValues;
-import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
 
 import java.nio.charset.StandardCharsets;
@@ -22,11 +23,6 @@ import java.util.Map;
 public final class AccessTokenParser {
     /** Authgear's access tokens are about 1 KiB; anything near this cap is not one. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
-
-    static final String CLAIM_ANONYMOUS = "https://authgear.com/claims/user/is_anonymous";
-    static final String CLAIM_VERIFIED = "https://authgear.com/claims/user/is_verified";
-    static final String CLAIM_CAN_REAUTHENTICATE = "https://authgear.com/claims/user/can_reauthenticate";
-    static final String CLAIM_ROLES = "https://authgear.com/claims/user/roles";
 
     private AccessTokenParser() {
     }
@@ -80,10 +76,10 @@ public final class AccessTokenParser {
         long authTime = seconds(all, "auth_time", 0);
         SessionClaims session = new SessionClaims(
                 subject == null ? "" : subject,
-                bool(all, CLAIM_ANONYMOUS),
-                bool(all, CLAIM_VERIFIED),
-                bool(all, CLAIM_CAN_REAUTHENTICATE),
-                strings(all, CLAIM_ROLES),
+                bool(all, AuthgearClaimNames.IS_ANONYMOUS),
+                bool(all, AuthgearClaimNames.IS_VERIFIED),
+                bool(all, AuthgearClaimNames.CAN_REAUTHENTICATE),
+                strings(all, AuthgearClaimNames.ROLES),
                 strings(all, "amr"),
                 authTime);
         requireHeaderSafe(session);
@@ -104,8 +100,7 @@ public final class AccessTokenParser {
                 seconds(all, "nbf", AccessToken.ABSENT),
                 string(all, "client_id"),
                 scopes(scope),
-                session,
-                IdentityHeaders.validSession(session));
+                session);
     }
 
     /**
@@ -116,7 +111,7 @@ public final class AccessTokenParser {
     private static void requireHeaderSafe(SessionClaims session) throws ParseException {
         requireHeaderSafe(session.userId(), "sub");
         for (String role : session.roles()) {
-            requireHeaderSafe(role, CLAIM_ROLES);
+            requireHeaderSafe(role, AuthgearClaimNames.ROLES);
         }
         for (String amr : session.amr()) {
             requireHeaderSafe(amr, "amr");

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.Optional;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Optional;
  * case-insensitively, the {@code application/} prefix may be present). Authgear always sets it; an ID
  * token (no {@code typ}, or {@code JWT}) is not a credential for an API.
  */
-public final class AccessTokenType implements TokenValidator {
+final class AccessTokenType implements TokenValidator {
     @Override
     public Optional<TokenRejection> validate(AccessToken token, long nowSeconds) {
         String typ = token.type();

@@ -1,9 +1,13 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.credentials.BearerToken;
 import io.authgate.core.jwks.KeyLookup;
 import io.authgate.core.jwks.KeySource;
 import io.authgate.core.jwks.VerificationKey;
+import io.authgate.core.resolution.Resolution;
+import io.authgate.core.resolution.StepAnswer;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -32,45 +36,63 @@ public final class AccessTokenVerifier {
 
     /**
      * Verifies, blocking at most the JWKS wait timeout when keys must be fetched first. For callers
-     * that may block (the APISIX runner's API is synchronous). A cache hit allocates only its
-     * lookup key.
+     * that may block (the APISIX runner's API is synchronous).
      *
-     * @return the {@link AccessToken} when it verified, otherwise the {@link TokenRejection}
+     * @return the {@link VerifiedToken} when it verified, otherwise the {@link TokenRejection}
      */
     public Verification verify(String token) {
-        AccessToken cached = cache.get(token);
-        if (cached != null) {
-            return onHit(cached);
-        }
-        return verifyCold(token).join();
+        return verifyAsync(token).join();
     }
 
     /** Verifies without ever blocking the caller; usually complete on return. */
     public CompletableFuture<Verification> verifyAsync(String token) {
-        AccessToken cached = cache.get(token);
+        VerifiedToken cached = cache.get(BearerToken.ofToken(token));
         if (cached != null) {
             return CompletableFuture.completedFuture(onHit(cached));
         }
-        return verifyCold(token);
+        return verifyCold(BearerToken.ofToken(token));
     }
 
-    private Verification onHit(AccessToken cached) {
+    /**
+     * What a bearer token resolves to, without ever blocking the caller; usually complete on return.
+     * A cache hit allocates only its lookup key: the token is read where it is, inside the header,
+     * and the answer is the session built when the token entered the cache (or a rejection's, built
+     * once for all).
+     */
+    public StepAnswer resolve(BearerToken token) {
+        VerifiedToken cached = cache.get(token);
+        if (cached != null) {
+            return resolutionOf(onHit(cached));
+        }
+        CompletableFuture<Verification> cold = verifyCold(token);
+        return cold.isDone() ? resolutionOf(cold.join()) : new StepAnswer.Pending(cold.thenApply(AccessTokenVerifier::resolutionOf));
+    }
+
+    private static Resolution resolutionOf(Verification v) {
+        if (v instanceof VerifiedToken verified) {
+            return verified.session();
+        }
+        return v == TokenRejection.KEYS_UNAVAILABLE ? Resolution.Unresolved.KEYS_UNAVAILABLE : Resolution.Invalid.REJECTED;
+    }
+
+    private Verification onHit(VerifiedToken cached) {
         events.tokenCacheHit();
         long now = clock.millis();
         keys.prefetch(now);
         return checkRules(cached, now / 1000);
     }
 
-    private Verification checkRules(AccessToken token, long now) {
-        Optional<TokenRejection> broken = rules.validate(token, now);
+    private Verification checkRules(VerifiedToken verified, long now) {
+        Optional<TokenRejection> broken = rules.validate(verified.token(), now);
         if (broken.isPresent()) {
             events.tokenRejected(broken.get());
             return broken.get();
         }
-        return token;
+        return verified;
     }
 
-    private CompletableFuture<Verification> verifyCold(String compact) {
+    private CompletableFuture<Verification> verifyCold(BearerToken token) {
+        String compact = token.value();
         events.tokenCacheMiss();
         AccessTokenParser.Parsed parsed;
         try {
@@ -82,10 +104,10 @@ public final class AccessTokenVerifier {
         if (broken.isPresent()) {
             return CompletableFuture.completedFuture(rejected(broken.get()));
         }
-        return keys.findAsync(parsed.token().keyId()).thenApply(lookup -> checkSignature(compact, parsed, lookup));
+        return keys.findAsync(parsed.token().keyId()).thenApply(lookup -> checkSignature(token, parsed, lookup));
     }
 
-    private Verification checkSignature(String compact, AccessTokenParser.Parsed parsed, KeyLookup lookup) {
+    private Verification checkSignature(BearerToken token, AccessTokenParser.Parsed parsed, KeyLookup lookup) {
         if (lookup == KeyLookup.Miss.UNAVAILABLE) {
             return rejected(TokenRejection.KEYS_UNAVAILABLE);
         }
@@ -98,8 +120,7 @@ public final class AccessTokenVerifier {
         if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
-        cache.put(compact, parsed.token());
-        return parsed.token();
+        return cache.put(token, parsed.token());
     }
 
     private TokenRejection rejected(TokenRejection rejection) {

@@ -1,10 +1,11 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.Optional;
 import java.util.Set;
 
 /** {@code alg} must be one the configuration allows (never {@code none}, never an HMAC). */
-public final class AlgorithmAllowList implements TokenValidator {
+final class AlgorithmAllowList implements TokenValidator {
     private final Set<String> allowed;
 
     public AlgorithmAllowList(Set<String> allowed) {

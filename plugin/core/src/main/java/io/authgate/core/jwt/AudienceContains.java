@@ -1,11 +1,12 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /** {@code aud} (a string or an array) must name at least one of the configured audiences. */
-public final class AudienceContains implements TokenValidator {
+final class AudienceContains implements TokenValidator {
     private final Set<String> audiences;
 
     public AudienceContains(Set<String> audiences) {

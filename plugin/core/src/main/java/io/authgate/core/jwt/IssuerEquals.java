@@ -1,10 +1,11 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.Objects;
 import java.util.Optional;
 
 /** {@code iss} must be the Authgear endpoint, exactly. */
-public final class IssuerEquals implements TokenValidator {
+final class IssuerEquals implements TokenValidator {
     private final String issuer;
 
     public IssuerEquals(String issuer) {

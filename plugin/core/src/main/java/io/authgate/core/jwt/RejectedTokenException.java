@@ -1,10 +1,12 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
+
 /**
  * Thrown inside the verifier to leave the cold path early; never escapes it. Stackless: a bad token
  * is an everyday input, not an error, and must not cost a stack trace.
  */
-public final class RejectedTokenException extends RuntimeException {
+final class RejectedTokenException extends RuntimeException {
     private final TokenRejection rejection;
 
     RejectedTokenException(TokenRejection rejection) {

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * The token must be within its lifetime: {@code exp} in the future, and neither {@code iat} nor
  * {@code nbf} in the future, each with the configured skew (Authgear's own is zero).
  */
-public final class TimeWindow implements TokenValidator {
+final class TimeWindow implements TokenValidator {
     private final long skewSeconds;
 
     public TimeWindow(Duration skew) {

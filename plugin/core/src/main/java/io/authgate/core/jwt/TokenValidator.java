@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.Optional;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Optional;
  * request (cache hit or not) and before the signature check, which is the expensive part.
  */
 @FunctionalInterface
-public interface TokenValidator {
+interface TokenValidator {
     /** @param nowSeconds unix seconds, from the verifier's clock */
     Optional<TokenRejection> validate(AccessToken token, long nowSeconds);
 }

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.core.config.AuthgateConfig;
 
 import java.util.List;

@@ -1,12 +1,13 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import java.util.Optional;
 
 /**
  * {@code sub} must name a user. Authgear's machine-to-machine tokens have {@code sub =
  * client_id_<id>}, and its resolver does not accept them.
  */
-public final class UserSubject implements TokenValidator {
+final class UserSubject implements TokenValidator {
     private static final String CLIENT_PREFIX = "client_id_";
 
     @Override

@@ -3,6 +3,8 @@ package io.authgate.core.jwt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.authgate.core.TokenCacheGauges;
+import io.authgate.core.credentials.BearerToken;
 import io.authgate.core.memory.SharedValues;
 
 import java.time.Clock;
@@ -21,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * hit, and a key that compares less than the whole token (its signature alone, say) would answer a
  * token whose payload was altered with the original's session.
  */
-public final class VerifiedTokenCache {
-    private final Cache<TokenKey, AccessToken> cache;
+public final class VerifiedTokenCache implements TokenCacheGauges {
+    private final Cache<TokenKey, VerifiedToken> cache;
     private final Clock clock;
     private final long maxBytes;
     private final CachedTokens entries = new CachedTokens(new SharedValues());
@@ -37,52 +39,64 @@ public final class VerifiedTokenCache {
                 // cold verification on 2 cores), and an event loop should not depend on that pool.
                 .executor(Runnable::run)
                 .maximumWeight(maxBytes)
-                .weigher((TokenKey key, AccessToken token) -> entries.weigh(key.token(), token))
-                .expireAfter(new Expiry<TokenKey, AccessToken>() {
+                .weigher((TokenKey key, VerifiedToken token) -> entries.weigh(key.token(), token))
+                .expireAfter(new Expiry<TokenKey, VerifiedToken>() {
                     @Override
-                    public long expireAfterCreate(TokenKey key, AccessToken token, long currentTime) {
-                        long millisLeft = token.expiresAt() * 1000 - clock.millis();
+                    public long expireAfterCreate(TokenKey key, VerifiedToken token, long currentTime) {
+                        long millisLeft = token.token().expiresAt() * 1000 - clock.millis();
                         return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millisLeft));
                     }
 
                     @Override
-                    public long expireAfterUpdate(TokenKey key, AccessToken token, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(TokenKey key, VerifiedToken token, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
 
                     @Override
-                    public long expireAfterRead(TokenKey key, AccessToken token, long currentTime, long currentDuration) {
+                    public long expireAfterRead(TokenKey key, VerifiedToken token, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
                 .build();
     }
 
-    AccessToken get(String token) {
+    /** @return the verified token, or {@code null} when it is not cached (Caffeine's own "absent", kept inside this package) */
+    VerifiedToken get(BearerToken token) {
         return cache.getIfPresent(new TokenKey(token));
     }
 
-    void put(String token, AccessToken verified) {
+    /**
+     * A token whose signature just verified: its headers are rendered here, once, and the result is
+     * kept (when the budget allows and it has not expired) and returned.
+     */
+    VerifiedToken put(String token, AccessToken verified) {
+        return put(BearerToken.ofToken(token), verified);
+    }
+
+    /** As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in. */
+    VerifiedToken put(BearerToken token, AccessToken verified) {
+        VerifiedToken entry = VerifiedToken.of(entries.compact(verified));
         if (maxBytes > 0 && verified.expiresAt() * 1000 > clock.millis()) {
-            cache.put(new TokenKey(token), entries.compact(verified));
+            cache.put(new TokenKey(token), entry);
         }
+        return entry;
     }
 
     public void invalidateAll() {
         cache.invalidateAll();
     }
 
-    /** Entries now (an estimate: expired entries may still be counted until the next maintenance). */
+    @Override
     public long size() {
         return cache.estimatedSize();
     }
 
-    /** The heap the entries take now, by the weigher's estimate. */
+    @Override
     public long weightedBytes() {
         return cache.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
 
-    /** The budget: {@code token_cache_max_bytes}. */
+    @Override
     public long maxBytes() {
         return maxBytes;
     }

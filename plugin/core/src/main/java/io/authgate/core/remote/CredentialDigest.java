@@ -3,7 +3,7 @@ package io.authgate.core.remote;
 import java.util.Arrays;
 
 /** A SHA-256 digest of a credential, as a cache key: compared whole, hashed from its first bytes. */
-public final class CredentialDigest implements Comparable<CredentialDigest> {
+final class CredentialDigest implements Comparable<CredentialDigest> {
     private final byte[] bytes;
     private final int hash;
 

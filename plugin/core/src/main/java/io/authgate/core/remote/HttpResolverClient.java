@@ -1,5 +1,6 @@
 package io.authgate.core.remote;
 
+import io.authgate.core.ResolverFailure;
 import io.authgate.core.config.ResolverSettings;
 
 import java.net.URI;
@@ -55,7 +56,7 @@ public final class HttpResolverClient implements ResolverClient {
                         throw ResolverUnavailableException.of(error);
                     }
                     if (response.statusCode() != 200) {
-                        throw new ResolverUnavailableException(ResolverUnavailableException.Cause.STATUS,
+                        throw new ResolverUnavailableException(ResolverFailure.STATUS,
                                 "Authgear's resolver answered " + response.statusCode());
                     }
                     return ResolverAnswer.read(response.headers()::firstValue);

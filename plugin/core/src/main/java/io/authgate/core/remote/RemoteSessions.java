@@ -1,9 +1,13 @@
 package io.authgate.core.remote;
 
+import io.authgate.core.ResolverFailure;
+import io.authgate.core.RemoteSessionKind;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.ResolverCacheGauges;
+import io.authgate.core.concurrent.SingleFlight;
 import io.authgate.core.config.ResolverSettings;
 import io.authgate.core.jwt.AccessTokenParser;
 import io.authgate.core.memory.SharedValues;
@@ -11,7 +15,6 @@ import io.authgate.core.memory.SharedValues;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * than in one asynchronous cache: Caffeine logs every failed asynchronous load with its stack trace,
  * and a failed call here is an expected event, counted and answered, not a fault.
  */
-public final class RemoteSessions {
+public final class RemoteSessions implements ResolverCacheGauges {
     /**
      * No credential Authgear issues is longer (its JWTs are capped there too): a longer one resolves
      * to nothing without being sent, so that what waits for a call slot stays small.
@@ -45,7 +48,7 @@ public final class RemoteSessions {
     private final CachedAnswers entries = new CachedAnswers(new SharedValues());
     private final Cache<CredentialDigest, RemoteSession> answers;
     /** Calls in flight or waiting for a slot: at most max_concurrent_calls + max_queued_calls. */
-    private final ConcurrentHashMap<CredentialDigest, CompletableFuture<RemoteSession>> calls = new ConcurrentHashMap<>();
+    private final SingleFlight<CredentialDigest, RemoteSession> calls = new SingleFlight<>();
     private final CallSlots slots;
 
     public RemoteSessions(ResolverClient client, ResolverSettings settings, Clock clock, AuthgateEvents events) {
@@ -63,7 +66,7 @@ public final class RemoteSessions {
                 .expireAfter(new Expiry<CredentialDigest, RemoteSession>() {
                     @Override
                     public long expireAfterCreate(CredentialDigest key, RemoteSession answer, long now) {
-                        return answer.kind() == RemoteSession.Kind.VALID ? positiveNanos : negativeNanos;
+                        return answer.kind() == RemoteSessionKind.VALID ? positiveNanos : negativeNanos;
                     }
 
                     @Override
@@ -93,19 +96,17 @@ public final class RemoteSessions {
             events.resolverCacheHit();
             return CompletableFuture.completedFuture(cached);
         }
-        CompletableFuture<RemoteSession> mine = new CompletableFuture<>();
-        CompletableFuture<RemoteSession> underWay = calls.putIfAbsent(key, mine);
-        if (underWay != null) {
+        SingleFlight<CredentialDigest, RemoteSession>.Seat mine = calls.board(key);
+        if (!mine.leads()) {
             events.resolverCoalesced();
-            return underWay;
+            return mine.future();
         }
         // A call that ended between the lookup above and now has left its answer in the cache.
         cached = answers.getIfPresent(key);
         if (cached != null) {
-            calls.remove(key, mine);
-            mine.complete(cached);
+            mine.land(cached);
             events.resolverCacheHit();
-            return mine;
+            return mine.future();
         }
         long arrived = System.nanoTime();
         CallSlots.Turn turn = new CallSlots.Turn(arrived + settings.timeout().toNanos()) {
@@ -116,30 +117,31 @@ public final class RemoteSessions {
 
             @Override
             void expired() {
-                fail(key, mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                fail(mine, System.nanoTime() - arrived, new ResolverUnavailableException(ResolverFailure.TIMEOUT,
                         "Authgear's resolver not asked: no call slot came free within timeout_ms ("
                                 + settings.maxConcurrentCalls() + " calls in flight)"));
             }
         };
         switch (slots.submit(turn)) {
             case QUEUED -> events.resolverQueued();
-            case REFUSED -> fail(key, mine, 0, new ResolverUnavailableException(ResolverUnavailableException.Cause.OVERLOADED,
+            case REFUSED -> fail(mine, 0, new ResolverUnavailableException(ResolverFailure.OVERLOADED,
                     "Authgear's resolver not asked: " + settings.maxConcurrentCalls() + " calls in flight and "
                             + settings.maxQueuedCalls() + " waiting"));
             default -> {
             }
         }
-        return mine;
+        return mine.future();
     }
 
     /** With a slot held: asks Authgear in what is left of the credential's timeout, then frees the slot. */
-    private void call(CredentialDigest key, RemoteCredential credential, CompletableFuture<RemoteSession> mine, long deadlineNanos) {
+    private void call(CredentialDigest key, RemoteCredential credential, SingleFlight<CredentialDigest, RemoteSession>.Seat mine,
+                      long deadlineNanos) {
         long started = System.nanoTime();
         long left = deadlineNanos - started;
         CompletableFuture<RemoteSession> call;
         try {
             call = left < TimeUnit.MILLISECONDS.toNanos(1)
-                    ? CompletableFuture.failedFuture(new ResolverUnavailableException(ResolverUnavailableException.Cause.TIMEOUT,
+                    ? CompletableFuture.failedFuture(new ResolverUnavailableException(ResolverFailure.TIMEOUT,
                             "Authgear's resolver not asked: timeout_ms had passed when a call slot came free"))
                     : client.call(credential, Duration.ofNanos(left));
         } catch (Throwable e) {
@@ -158,40 +160,44 @@ public final class RemoteSessions {
             } finally {
                 slots.release();
                 if (error == null) {
-                    calls.remove(key, mine);
-                    mine.complete(answer);
+                    mine.land(answer);
                 } else {
-                    fail(key, mine, nanos, ResolverUnavailableException.of(error));
+                    fail(mine, nanos, ResolverUnavailableException.of(error));
                 }
             }
         });
     }
 
-    private void fail(CredentialDigest key, CompletableFuture<RemoteSession> mine, long nanos, ResolverUnavailableException failure) {
+    private void fail(SingleFlight<CredentialDigest, RemoteSession>.Seat mine, long nanos, ResolverUnavailableException failure) {
         events.resolverFailed(nanos, failure.reason(), failure.getMessage());
-        calls.remove(key, mine);
-        mine.completeExceptionally(failure);
+        mine.fail(failure);
     }
 
     public ResolverSettings settings() {
         return settings;
     }
 
-    /** Cached answers now (an estimate: expired ones may be counted until the next maintenance). */
+    @Override
     public long size() {
         return answers.estimatedSize();
     }
 
-    /** The heap the cached answers take now, by the weigher's estimate. */
+    @Override
     public long weightedBytes() {
         return answers.policy().eviction().orElseThrow().weightedSize().orElse(0);
     }
 
-    /** Calls to Authgear in flight now, and credentials waiting for one of their slots. */
+    @Override
+    public long maxBytes() {
+        return settings.cacheMaxBytes();
+    }
+
+    @Override
     public int callsInFlight() {
         return slots.inFlight();
     }
 
+    @Override
     public int callsQueued() {
         return slots.queued();
     }

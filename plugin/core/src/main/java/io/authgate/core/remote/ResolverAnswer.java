@@ -1,5 +1,6 @@
 package io.authgate.core.remote;
 
+import io.authgate.core.RemoteSessionKind;
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.HeaderValues;
 import io.authgate.core.headers.IdentityHeaderNames;
@@ -56,8 +57,8 @@ final class ResolverAnswer {
         // What is not a valid session reaches the upstream as "Session-Valid: false" alone: never a
         // user id that this code itself judged not to make a session.
         return claims == null
-                ? new RemoteSession(RemoteSession.Kind.INVALID, IdentityHeaders.SESSION_INVALID, null)
-                : new RemoteSession(RemoteSession.Kind.VALID, identity, claims);
+                ? new RemoteSession(RemoteSessionKind.INVALID, IdentityHeaders.SESSION_INVALID, null)
+                : new RemoteSession(RemoteSessionKind.VALID, identity, claims);
     }
 
     /** The session the headers describe, or {@code null} when they do not make a valid one. */

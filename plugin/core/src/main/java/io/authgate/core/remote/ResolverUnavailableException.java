@@ -1,5 +1,6 @@
 package io.authgate.core.remote;
 
+import io.authgate.core.ResolverFailure;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletionException;
@@ -10,26 +11,10 @@ import java.util.concurrent.TimeoutException;
  * credential); no stack trace is filled in, since the cause is the network, not the code.
  */
 public final class ResolverUnavailableException extends RuntimeException {
-    /** For metrics: a small fixed set of labels. */
-    public enum Cause {
-        TIMEOUT("timeout"), STATUS("status"), CONNECTION("connection"),
-        /** Not asked at all: {@code max_concurrent_calls} were already in flight. */
-        OVERLOADED("overloaded");
 
-        private final String label;
+    private final ResolverFailure cause;
 
-        Cause(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
-
-    private final Cause cause;
-
-    public ResolverUnavailableException(Cause cause, String message) {
+    public ResolverUnavailableException(ResolverFailure cause, String message) {
         super(message, null, false, false);
         this.cause = cause;
     }
@@ -41,13 +26,13 @@ public final class ResolverUnavailableException extends RuntimeException {
             return e;
         }
         if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
-            return new ResolverUnavailableException(Cause.TIMEOUT, "Authgear's resolver did not answer in time");
+            return new ResolverUnavailableException(ResolverFailure.TIMEOUT, "Authgear's resolver did not answer in time");
         }
         String what = cause instanceof IOException ? "cannot reach Authgear's resolver" : "Authgear's resolver call failed";
-        return new ResolverUnavailableException(Cause.CONNECTION, what + ": " + cause.getClass().getSimpleName());
+        return new ResolverUnavailableException(ResolverFailure.CONNECTION, what + ": " + cause.getClass().getSimpleName());
     }
 
-    public Cause reason() {
+    public ResolverFailure reason() {
         return cause;
     }
 }

@@ -1,5 +1,6 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Decision;
 import io.authgate.core.headers.Header;
 
 import java.util.List;

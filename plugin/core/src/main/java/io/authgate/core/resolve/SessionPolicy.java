@@ -1,7 +1,9 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Decision;
 import io.authgate.core.config.Policy;
 import io.authgate.core.headers.SessionClaims;
+import io.authgate.core.resolution.Resolution;
 
 import java.util.List;
 
@@ -21,12 +23,11 @@ final class SessionPolicy {
         this.requiredScopes = String.join(" ", policy.scopesAll().stream().sorted().toList());
     }
 
-    /**
-     * @param scopes the access token's scopes; {@code null} for a session without any (a cookie),
-     *               which a route requiring scopes refuses
-     * @return {@code null} when the session passes, otherwise the denial
-     */
-    Decision.Deny check(SessionClaims session, List<String> scopes, long nowSeconds) {
+    /** @return the session's own {@link Resolution.Session#allow() Allow} when it passes, otherwise the denial */
+    Decision check(Resolution.Session resolved, long nowSeconds) {
+        SessionClaims session = resolved.claims();
+        // The access token's scopes; empty for a session without any (a cookie), which a route requiring scopes refuses.
+        List<String> scopes = resolved.scopes();
         if (session.anonymous() && !policy.allowAnonymous()) {
             return challenges.forbidden();
         }
@@ -40,7 +41,7 @@ final class SessionPolicy {
         if (!roles.containsAll(policy.rolesAll())) {
             return challenges.forbidden();
         }
-        if (!policy.scopesAll().isEmpty() && (scopes == null || !scopes.containsAll(policy.scopesAll()))) {
+        if (!policy.scopesAll().isEmpty() && !scopes.containsAll(policy.scopesAll())) {
             return challenges.insufficientScope(requiredScopes);
         }
         if (!policy.amrAny().isEmpty() && session.amr().stream().noneMatch(policy.amrAny()::contains)) {
@@ -52,6 +53,6 @@ final class SessionPolicy {
                 return challenges.stepUp("a more recent authentication is required", policy.maxAuthAge().toSeconds());
             }
         }
-        return null;
+        return resolved.allow();
     }
 }

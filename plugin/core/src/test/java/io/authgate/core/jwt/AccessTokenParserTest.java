@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.testkit.SegmentBytes;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -124,8 +125,8 @@ class AccessTokenParserTest {
     @Test
     void theIdentityHeadersAreBuiltFromTheClaims() {
         AccessToken t = AccessTokenParser.parse(minter.mint(TokenRecipe.VALID, NOW)).token();
-        assertThat(t.headers().get("x-authgear-user-roles")).isEqualTo("admin,editor");
-        assertThat(t.headers().get("x-authgear-session-amr")).isEqualTo("pwd mfa otp");
+        assertThat(VerifiedToken.of(t).headers().get("x-authgear-user-roles")).isEqualTo("admin,editor");
+        assertThat(VerifiedToken.of(t).headers().get("x-authgear-session-amr")).isEqualTo("pwd mfa otp");
     }
 
     @Test
@@ -175,7 +176,7 @@ class AccessTokenParserTest {
     void anEscapedSurrogatePairIsOneCharacter() {
         AccessToken t = AccessTokenParser.parse(withPayload("{\"sub\":\"u\\ud83d\\ude00\",\"exp\":" + (NOW + 60) + "}")).token();
         assertThat(t.subject()).isEqualTo("u\ud83d\ude00");
-        assertThat(t.headers().get("x-authgear-user-id")).isEqualTo("u\ud83d\ude00");
+        assertThat(VerifiedToken.of(t).headers().get("x-authgear-user-id")).isEqualTo("u\ud83d\ude00");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.authgate.core.AuthgateEvents;
@@ -126,7 +127,7 @@ class AccessTokenVerifierTest {
     void theFirstVerificationIsAMissThatConsultsTheKeys() {
         Verification v = verifier().verify(freshToken());
 
-        assertThat(v).isInstanceOf(AccessToken.class);
+        assertThat(v).isInstanceOf(VerifiedToken.class);
         assertThat(keys.finds).hasValue(1);
         assertThat(events.misses).hasValue(1);
         assertThat(events.hits).hasValue(0);
@@ -182,7 +183,7 @@ class AccessTokenVerifierTest {
 
         clock.advance(Duration.ofSeconds(1799));
 
-        assertThat(verifier.verify(token)).isInstanceOf(AccessToken.class);
+        assertThat(verifier.verify(token)).isInstanceOf(VerifiedToken.class);
         assertThat(events.hits).hasValue(1);
     }
 
@@ -241,7 +242,7 @@ class AccessTokenVerifierTest {
         assertThat(events.rejections).containsExactly(TokenRejection.KEYS_UNAVAILABLE);
 
         keys.unavailable = false;
-        assertThat(verifier.verify(token)).isInstanceOf(AccessToken.class);
+        assertThat(verifier.verify(token)).isInstanceOf(VerifiedToken.class);
         assertThat(keys.finds).hasValue(2);
     }
 
@@ -252,7 +253,7 @@ class AccessTokenVerifierTest {
         jwks.onKeysRemoved(cache::invalidateAll);
         AccessTokenVerifier verifier = verifier(config(""), jwks);
         String signedByPrevious = mint(TokenRecipe.VALID.signedBy("previous"));
-        assertThat(verifier.verify(signedByPrevious)).isInstanceOf(AccessToken.class);
+        assertThat(verifier.verify(signedByPrevious)).isInstanceOf(VerifiedToken.class);
         assertThat(cache.size()).isEqualTo(1);
 
         // The previous key is retired; a token naming a new kid makes the cache refetch and notice.
@@ -275,7 +276,7 @@ class AccessTokenVerifierTest {
         verifier.verify(mint(TokenRecipe.VALID.withHeader(Map.of("kid", "rotated-kid"))));
 
         assertThat(cache.size()).isEqualTo(1);
-        assertThat(verifier.verify(signedByPrevious)).isInstanceOf(AccessToken.class);
+        assertThat(verifier.verify(signedByPrevious)).isInstanceOf(VerifiedToken.class);
         assertThat(events.hits).hasValue(1);
     }
 

@@ -1,5 +1,7 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.credentials.BearerToken;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.AuthgearClaims;
 import io.authgate.testkit.HeapAfterGc;
@@ -110,7 +112,7 @@ class TokenCacheWeightTest {
         VerifiedTokenCache cache = new VerifiedTokenCache(0, Clock.systemUTC());
         String token = token(new Random(1), System.currentTimeMillis() / 1000, 0);
         cache.put(token, AccessTokenParser.parse(token).token());
-        assertThat(cache.get(token)).isNull();
+        assertThat(cache.get(BearerToken.ofToken(token))).isNull();
         assertThat(cache.size()).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.core.config.ConfigParser;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

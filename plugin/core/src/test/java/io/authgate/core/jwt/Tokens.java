@@ -66,7 +66,6 @@ final class Tokens {
 
     AccessToken build() {
         SessionClaims session = new SessionClaims(sub == null ? "" : sub, false, true, true, List.of(), List.of(), 0);
-        return new AccessToken(alg, typ, "kid-1", iss, aud, sub, exp, iat, nbf, "client", List.of("openid"), session,
-                IdentityHeaders.validSession(session));
+        return new AccessToken(alg, typ, "kid-1", iss, aud, sub, exp, iat, nbf, "client", List.of("openid"), session);
     }
 }

@@ -1,5 +1,7 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.credentials.BearerToken;
+
 import io.authgate.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -17,21 +19,21 @@ class VerifiedTokenCacheTest {
         AccessToken token = Tokens.valid().build();
         cache.put("abc.def.ghi", token);
 
-        assertThat(cache.get(new String("abc.def.ghi".toCharArray()))).isEqualTo(token);
+        assertThat(cache.get(BearerToken.ofToken(new String("abc.def.ghi".toCharArray()))).token()).isEqualTo(token);
     }
 
     @Test
     void anotherStringFindsNothing() {
         cache.put("abc.def.ghi", Tokens.valid().build());
 
-        assertThat(cache.get("abc.def.ghj")).isNull();
+        assertThat(cache.get(BearerToken.ofToken("abc.def.ghj"))).isNull();
     }
 
     @Test
     void anAlreadyExpiredTokenIsNotStored() {
         cache.put("abc.def.ghi", Tokens.valid().exp(NOW).build());
 
-        assertThat(cache.get("abc.def.ghi")).isNull();
+        assertThat(cache.get(BearerToken.ofToken("abc.def.ghi"))).isNull();
         assertThat(cache.size()).isZero();
     }
 
@@ -42,8 +44,8 @@ class VerifiedTokenCacheTest {
 
         cache.invalidateAll();
 
-        assertThat(cache.get("a.b.c")).isNull();
-        assertThat(cache.get("d.e.f")).isNull();
+        assertThat(cache.get(BearerToken.ofToken("a.b.c"))).isNull();
+        assertThat(cache.get(BearerToken.ofToken("d.e.f"))).isNull();
         assertThat(cache.size()).isZero();
     }
 

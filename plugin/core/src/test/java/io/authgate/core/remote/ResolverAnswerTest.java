@@ -1,5 +1,6 @@
 package io.authgate.core.remote;
 
+import io.authgate.core.RemoteSessionKind;
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaders;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class ResolverAnswerTest {
     @Test
     void aFullAnswerIsAValidSessionTakenAsItIs() {
         RemoteSession s = read(valid());
-        assertThat(s.kind()).isEqualTo(RemoteSession.Kind.VALID);
+        assertThat(s.kind()).isEqualTo(RemoteSessionKind.VALID);
         assertThat(s.headers().asList()).hasSize(8).contains(new Header("x-authgear-user-roles", "admin,editor"));
         assertThat(s.claims().roles()).containsExactly("admin", "editor");
         assertThat(s.claims().amr()).containsExactly("pwd", "mfa");
@@ -54,7 +55,7 @@ class ResolverAnswerTest {
             Map<String, String> h = valid();
             h.remove(missing);
             RemoteSession s = read(h);
-            assertThat(s.kind()).as(missing).isEqualTo(RemoteSession.Kind.INVALID);
+            assertThat(s.kind()).as(missing).isEqualTo(RemoteSessionKind.INVALID);
             assertThat(s.headers()).as(missing).isSameAs(IdentityHeaders.SESSION_INVALID);
         }
         Map<String, String> badTime = valid();
@@ -62,7 +63,7 @@ class ResolverAnswerTest {
         assertThat(read(badTime).headers()).isSameAs(IdentityHeaders.SESSION_INVALID);
         Map<String, String> oddFlag = valid();
         oddFlag.put("X-Authgear-User-Anonymous", "False");
-        assertThat(read(oddFlag).kind()).isEqualTo(RemoteSession.Kind.INVALID);
+        assertThat(read(oddFlag).kind()).isEqualTo(RemoteSessionKind.INVALID);
     }
 
     @Test
@@ -70,7 +71,7 @@ class ResolverAnswerTest {
         Map<String, String> h = valid();
         h.put("X-Authgear-User-Roles", "admin\u0001");
         RemoteSession s = read(h);
-        assertThat(s.kind()).isEqualTo(RemoteSession.Kind.INVALID);
+        assertThat(s.kind()).isEqualTo(RemoteSessionKind.INVALID);
         assertThat(s.headers()).isSameAs(IdentityHeaders.SESSION_INVALID);
     }
 
@@ -84,7 +85,7 @@ class ResolverAnswerTest {
         Map<String, String> h = valid();
         h.put("X-Authgear-User-Roles", octets("caf\u00e9,\u7ba1\u7406\u8005,\ud83d\ude00"));
         RemoteSession s = read(h);
-        assertThat(s.kind()).isEqualTo(RemoteSession.Kind.VALID);
+        assertThat(s.kind()).isEqualTo(RemoteSessionKind.VALID);
         assertThat(s.claims().roles()).containsExactly("caf\u00e9", "\u7ba1\u7406\u8005", "\ud83d\ude00");
         assertThat(s.headers().get("x-authgear-user-roles")).isEqualTo("caf\u00e9,\u7ba1\u7406\u8005,\ud83d\ude00");
     }
@@ -97,7 +98,7 @@ class ResolverAnswerTest {
                 Map<String, String> h = valid();
                 h.put(name, h.get(name) + bad);
                 RemoteSession s = read(h);
-                assertThat(s.kind()).as("%s %s", name, bad.chars().boxed().toList()).isEqualTo(RemoteSession.Kind.INVALID);
+                assertThat(s.kind()).as("%s %s", name, bad.chars().boxed().toList()).isEqualTo(RemoteSessionKind.INVALID);
                 assertThat(s.headers()).isSameAs(IdentityHeaders.SESSION_INVALID);
             }
         }
@@ -107,20 +108,20 @@ class ResolverAnswerTest {
     void aCharThatIsNotAByteIsNotASession() {
         Map<String, String> h = valid();
         h.put("X-Authgear-User-Id", "\u7528");
-        assertThat(read(h).kind()).isEqualTo(RemoteSession.Kind.INVALID);
+        assertThat(read(h).kind()).isEqualTo(RemoteSessionKind.INVALID);
     }
 
     @Test
     void aC1ControlCharacterInAValueIsNotASession() {
         Map<String, String> h = valid();
         h.put("X-Authgear-User-Roles", octets("admin\u0085"));
-        assertThat(read(h).kind()).isEqualTo(RemoteSession.Kind.INVALID);
+        assertThat(read(h).kind()).isEqualTo(RemoteSessionKind.INVALID);
     }
 
     @Test
     void sessionValidFalseIsPassedOn() {
         RemoteSession s = read(Map.of("X-Authgear-Session-Valid", "false"));
-        assertThat(s.kind()).isEqualTo(RemoteSession.Kind.INVALID);
+        assertThat(s.kind()).isEqualTo(RemoteSessionKind.INVALID);
         assertThat(s.headers().asList()).containsExactly(new Header("x-authgear-session-valid", "false"));
     }
 
@@ -128,6 +129,6 @@ class ResolverAnswerTest {
     void sessionValidTrueWithoutAUserIsNotASession() {
         Optional<String> yes = Optional.of("true");
         assertThat(ResolverAnswer.read(name -> name.equals("x-authgear-session-valid") ? yes : Optional.empty()).kind())
-                .isEqualTo(RemoteSession.Kind.INVALID);
+                .isEqualTo(RemoteSessionKind.INVALID);
     }
 }

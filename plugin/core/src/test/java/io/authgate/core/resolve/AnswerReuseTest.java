@@ -2,6 +2,9 @@ package io.authgate.core.resolve;
 
 import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.Decision;
+import io.authgate.core.Gate;
+import io.authgate.core.GatewayRequest;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -33,15 +36,15 @@ class AnswerReuseTest {
         issuer.close();
     }
 
-    private static Resolver resolver(String extraJson) {
-        return authgate.resolverFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"" + extraJson + "}"));
+    private static Gate resolver(String extraJson) {
+        return authgate.prepare(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"" + extraJson + "}"));
     }
 
     private static long now() {
         return System.currentTimeMillis() / 1000;
     }
 
-    private static Decision.Allow allow(Resolver resolver, GatewayRequest request) {
+    private static Decision.Allow allow(Gate resolver, GatewayRequest request) {
         Decision d = resolver.resolveAsync(request).join();
         assertThat(d).isInstanceOf(Decision.Allow.class);
         return (Decision.Allow) d;
@@ -67,7 +70,7 @@ class AnswerReuseTest {
 
     @Test
     void nothingOnALiveRoute() {
-        Resolver live = resolver(",\"live\":true");
+        Gate live = resolver(",\"live\":true");
         assertThat(allow(live, bearer(Map.of())).reusableUntilMillis()).isEqualTo(Decision.Allow.NOT_REUSABLE);
         assertThat(allow(live, GatewayRequest.of(null, null))).isSameAs(Decision.Allow.NO_SESSION_NOT_REUSABLE);
     }

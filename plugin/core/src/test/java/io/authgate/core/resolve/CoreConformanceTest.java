@@ -1,12 +1,16 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Gate;
+
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.jwt.TokenRejection;
+import io.authgate.core.TokenRejection;
 import io.authgate.testkit.ConformanceCase;
 import io.authgate.testkit.ConformanceTable;
 import io.authgate.testkit.TestIssuer;
@@ -61,7 +65,7 @@ class CoreConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conformance(ConformanceCase c) throws Exception {
-        Resolver resolver = authgate.resolverFor(ConfigParser.parseJson(JSON.writeValueAsString(c.configFor(issuer.issuer()))));
+        Gate resolver = authgate.gateFor(ConfigParser.parseJson(JSON.writeValueAsString(c.configFor(issuer.issuer()))));
         String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
         List<Map.Entry<String, String>> request = c.requestWith(token);
 

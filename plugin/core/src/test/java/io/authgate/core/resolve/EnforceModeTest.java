@@ -1,5 +1,10 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Gate;
+
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.ConfigParser;
@@ -32,8 +37,8 @@ class EnforceModeTest {
         issuer.close();
     }
 
-    private static Resolver enforce(String policy) {
-        return authgate.resolverFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer()
+    private static Gate enforce(String policy) {
+        return authgate.gateFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer()
                 + "\",\"mode\":\"enforce\"" + (policy == null ? "" : ",\"policy\":" + policy) + "}"));
     }
 
@@ -118,7 +123,7 @@ class EnforceModeTest {
     void keysThatCannotBeHadAreStill503InEnforceMode() {
         try (TestIssuer down = TestIssuer.start()) {
             down.failWith(503);
-            Resolver r = authgate.resolverFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + down.issuer()
+            Gate r = authgate.gateFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + down.issuer()
                     + "\",\"mode\":\"enforce\",\"jwks\":{\"wait_timeout_ms\":200}}"));
             String token = new TokenMinter(down.issuer()).mint(TokenRecipe.VALID, System.currentTimeMillis() / 1000);
             assertThat(r.resolve(GatewayRequest.of("Bearer " + token, null))).isSameAs(Denials.KEYS_UNAVAILABLE);

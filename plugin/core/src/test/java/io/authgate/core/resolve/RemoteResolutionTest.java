@@ -1,5 +1,12 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Gate;
+
+import io.authgate.core.ResolverFailure;
+import io.authgate.core.RemoteSessionKind;
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import io.authgate.core.Authgate;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.config.AuthgateConfig;
@@ -57,7 +64,7 @@ class RemoteResolutionTest {
         final AtomicInteger hits = new AtomicInteger();
         final AtomicInteger coalesced = new AtomicInteger();
         final AtomicInteger queued = new AtomicInteger();
-        final List<RemoteSession.Kind> answers = new CopyOnWriteArrayList<>();
+        final List<RemoteSessionKind> answers = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
 
         @Override
@@ -76,12 +83,12 @@ class RemoteResolutionTest {
         }
 
         @Override
-        public void resolverCalled(long nanos, RemoteSession.Kind answer) {
+        public void resolverCalled(long nanos, RemoteSessionKind answer) {
             answers.add(answer);
         }
 
         @Override
-        public void resolverFailed(long nanos, ResolverUnavailableException.Cause cause, String message) {
+        public void resolverFailed(long nanos, ResolverFailure cause, String message) {
             failures.add(cause.label() + ": " + message);
         }
     }
@@ -96,8 +103,8 @@ class RemoteResolutionTest {
         issuer.close();
     }
 
-    private Resolver resolver(String extra) {
-        return authgate.resolverFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"" + extra + "}"));
+    private Gate resolver(String extra) {
+        return authgate.gateFor(ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"" + extra + "}"));
     }
 
     private String validToken() {
@@ -135,7 +142,7 @@ class RemoteResolutionTest {
 
         @Test
         void eachAuthgearCookieNameResolves() {
-            Resolver r = resolver("");
+            Gate r = resolver("");
             assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_access_token=" + ResolverStandIn.SEEDED_APP_ACCESS_TOKEN))))
                     .isEqualTo(defaultUserHeaders());
             assertThat(upstream(r.resolve(GatewayRequest.of(null, "session=" + ResolverStandIn.SEEDED_IDP_SESSION))))
@@ -181,7 +188,7 @@ class RemoteResolutionTest {
         @Test
         void aCookiePrefixIsUsedForTheNamesAndSentAsIs() {
             authgear.cookiePrefix("my_");
-            Resolver r = resolver(",\"cookie_prefix\":\"my_\"");
+            Gate r = resolver(",\"cookie_prefix\":\"my_\"");
             assertThat(upstream(r.resolve(GatewayRequest.of(null, "app_session=" + ResolverStandIn.SEEDED_APP_SESSION)))).isEmpty();
             assertThat(authgear.calls()).as("app_session is not an Authgear cookie with prefix my_").isZero();
             assertThat(upstream(r.resolve(GatewayRequest.of(null, "my_app_session=" + ResolverStandIn.SEEDED_APP_SESSION))))
@@ -190,7 +197,7 @@ class RemoteResolutionTest {
 
         @Test
         void withTheResolverOffCookiesAndOpaqueTokensAreNoSessionAndNothingIsAsked() {
-            Resolver r = resolver(",\"resolver\":false");
+            Gate r = resolver(",\"resolver\":false");
             assertThat(upstream(r.resolve(GatewayRequest.of(null, VALID_COOKIE)))).isEmpty();
             assertThat(upstream(r.resolve(GatewayRequest.of("Bearer " + ResolverStandIn.SEEDED_OPAQUE_TOKEN, null)))).isEmpty();
             assertThat(authgear.calls()).isZero();
@@ -218,7 +225,7 @@ class RemoteResolutionTest {
         @Test
         void aForgedJwtIsNeverSentNotEvenWithACookie() {
             String forged = forgedToken();
-            Resolver r = resolver("");
+            Gate r = resolver("");
             assertThat(upstream(r.resolve(GatewayRequest.of("Bearer " + forged, null)))).isEmpty();
             assertThat(authgear.calls()).as("a forged JWT alone asks nothing").isZero();
 
@@ -261,7 +268,7 @@ class RemoteResolutionTest {
         void aResolverUrlElsewhereStillCarriesAuthgearsHost() {
             String authgearHost = issuer.issuer().substring("http://".length());
             String elsewhere = "http://localhost:" + authgearHost.substring(authgearHost.indexOf(':') + 1) + "/resolve";
-            Resolver r = resolver(",\"resolver\":{\"url\":\"" + elsewhere + "\"}");
+            Gate r = resolver(",\"resolver\":{\"url\":\"" + elsewhere + "\"}");
             assertThat(upstream(r.resolve(GatewayRequest.of(null, VALID_COOKIE)))).isEqualTo(defaultUserHeaders());
             RecordedRequest sent = authgear.requests().get(0);
             assertThat(sent.path()).isEqualTo("/resolve");
@@ -275,7 +282,7 @@ class RemoteResolutionTest {
     class Caching {
         @Test
         void aSecondRequestWithinTheTtlAsksNothing() {
-            Resolver r = resolver("");
+            Gate r = resolver("");
             r.resolve(GatewayRequest.of(null, VALID_COOKIE));
             clock.advance(Duration.ofSeconds(59));
             assertThat(upstream(r.resolve(GatewayRequest.of(null, VALID_COOKIE)))).isEqualTo(defaultUserHeaders());
@@ -289,7 +296,7 @@ class RemoteResolutionTest {
 
         @Test
         void noSessionIsKeptForTheNegativeTtlOnly() {
-            Resolver r = resolver(",\"resolver\":{\"negative_cache_ttl_seconds\":5}");
+            Gate r = resolver(",\"resolver\":{\"negative_cache_ttl_seconds\":5}");
             r.resolve(GatewayRequest.of(null, "app_session=unknown"));
             clock.advance(Duration.ofSeconds(4));
             r.resolve(GatewayRequest.of(null, "app_session=unknown"));
@@ -301,7 +308,7 @@ class RemoteResolutionTest {
 
         @Test
         void zeroTtlAsksEveryTime() {
-            Resolver r = resolver(",\"resolver\":{\"cache_ttl_seconds\":0}");
+            Gate r = resolver(",\"resolver\":{\"cache_ttl_seconds\":0}");
             r.resolve(GatewayRequest.of(null, VALID_COOKIE));
             r.resolve(GatewayRequest.of(null, VALID_COOKIE));
             assertThat(authgear.calls()).isEqualTo(2);
@@ -310,7 +317,7 @@ class RemoteResolutionTest {
         @Test
         void hundredConcurrentRequestsWithOneCookieMakeOneCall() {
             authgear.delay(Duration.ofMillis(300));
-            Resolver r = resolver("");
+            Gate r = resolver("");
             List<CompletableFuture<Decision>> decisions = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 decisions.add(r.resolveAsync(GatewayRequest.of(null, VALID_COOKIE)));
@@ -331,7 +338,7 @@ class RemoteResolutionTest {
 
         @Test
         void failuresAreNotKeptSoRecoveryIsSeenAtOnce() {
-            Resolver r = resolver("");
+            Gate r = resolver("");
             authgear.failWith(502);
             assertThat(r.resolve(GatewayRequest.of(null, VALID_COOKIE))).isSameAs(Denials.RESOLVER_UNAVAILABLE);
             authgear.failWith(0);
@@ -353,7 +360,7 @@ class RemoteResolutionTest {
         @Test
         void aRevokedSessionIsSeenWithinTheTtl() {
             String token = validToken();
-            Resolver r = resolver(",\"live\":true,\"resolver\":{\"cache_ttl_seconds\":10}");
+            Gate r = resolver(",\"live\":true,\"resolver\":{\"cache_ttl_seconds\":10}");
             assertThat(upstream(r.resolve(GatewayRequest.of("Bearer " + token, null)))).isNotEmpty();
             authgear.revoke(token);
             clock.advance(Duration.ofSeconds(9));
@@ -391,7 +398,7 @@ class RemoteResolutionTest {
         @Test
         void aTimeoutIs503WithinTheTimeout() {
             authgear.delay(Duration.ofSeconds(2));
-            Resolver r = resolver(",\"resolver\":{\"timeout_ms\":200}");
+            Gate r = resolver(",\"resolver\":{\"timeout_ms\":200}");
             long started = System.nanoTime();
             Decision d = r.resolve(GatewayRequest.of(null, VALID_COOKIE));
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
@@ -417,11 +424,11 @@ class RemoteResolutionTest {
         @Test
         void onErrorNoSessionGivesNoSession() {
             authgear.failWith(503);
-            Resolver r = resolver(",\"resolver\":{\"on_error\":\"no_session\"}");
+            Gate r = resolver(",\"resolver\":{\"on_error\":\"no_session\"}");
             assertThat(upstream(r.resolve(GatewayRequest.of(null, VALID_COOKIE)))).isEmpty();
             authgear.failWith(0);
             authgear.delay(Duration.ofSeconds(2));
-            Resolver fast = resolver(",\"resolver\":{\"on_error\":\"no_session\",\"timeout_ms\":100}");
+            Gate fast = resolver(",\"resolver\":{\"on_error\":\"no_session\",\"timeout_ms\":100}");
             assertThat(upstream(fast.resolve(GatewayRequest.of(null, VALID_COOKIE)))).isEmpty();
         }
 
@@ -435,7 +442,7 @@ class RemoteResolutionTest {
 
         @Test
         void nothingListeningIs503() {
-            Resolver r = resolver(",\"resolver\":{\"url\":\"http://127.0.0.1:9/_resolver/resolve\"}");
+            Gate r = resolver(",\"resolver\":{\"url\":\"http://127.0.0.1:9/_resolver/resolve\"}");
             assertThat(r.resolve(GatewayRequest.of(null, VALID_COOKIE))).isSameAs(Denials.RESOLVER_UNAVAILABLE);
             assertThat(events.failures).singleElement().asString().startsWith("connection");
         }
@@ -463,11 +470,11 @@ class RemoteResolutionTest {
             root.addHandler(capture);
             try {
                 authgear.failWith(500);
-                Resolver r = resolver("");
+                Gate r = resolver("");
                 for (int i = 0; i < 3; i++) {
                     assertThat(r.resolveAsync(GatewayRequest.of(null, VALID_COOKIE)).join()).isSameAs(Denials.RESOLVER_UNAVAILABLE);
                 }
-                Resolver down = resolver(",\"resolver\":{\"url\":\"http://127.0.0.1:9/_resolver/resolve\"}");
+                Gate down = resolver(",\"resolver\":{\"url\":\"http://127.0.0.1:9/_resolver/resolve\"}");
                 assertThat(down.resolve(GatewayRequest.of(null, VALID_COOKIE))).isSameAs(Denials.RESOLVER_UNAVAILABLE);
             } finally {
                 root.removeHandler(capture);
@@ -477,7 +484,7 @@ class RemoteResolutionTest {
         }
 
         /** A resolver with one call slot (and these more resolver settings), Authgear answering after {@code delay}. */
-        private Resolver oneSlot(Duration delay, String moreSettings, String... appSessions) {
+        private Gate oneSlot(Duration delay, String moreSettings, String... appSessions) {
             authgear.delay(delay);
             for (String value : appSessions) {
                 authgear.cookieSession("app_session", value, StandInSession.defaultUser());
@@ -487,7 +494,7 @@ class RemoteResolutionTest {
 
         @Test
         void pastMaxConcurrentCallsACredentialWaitsForAFreeSlotWithinItsTimeout() {
-            Resolver r = oneSlot(Duration.ofMillis(200), ",\"timeout_ms\":3000", "first", "second");
+            Gate r = oneSlot(Duration.ofMillis(200), ",\"timeout_ms\":3000", "first", "second");
             long started = System.nanoTime();
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
@@ -504,7 +511,7 @@ class RemoteResolutionTest {
 
         @Test
         void aCredentialThatCannotBeServedWithinItsTimeoutGetsOnErrorAtTheTimeout() {
-            Resolver r = oneSlot(Duration.ofMillis(600), ",\"timeout_ms\":400", "first", "second");
+            Gate r = oneSlot(Duration.ofMillis(600), ",\"timeout_ms\":400", "first", "second");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             long started = System.nanoTime();
             Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
@@ -519,7 +526,7 @@ class RemoteResolutionTest {
 
         @Test
         void pastTheQueueACredentialIsNotAskedAbout() {
-            Resolver r = oneSlot(Duration.ofMillis(300), ",\"max_queued_calls\":1,\"timeout_ms\":3000", "first", "second", "third");
+            Gate r = oneSlot(Duration.ofMillis(300), ",\"max_queued_calls\":1,\"timeout_ms\":3000", "first", "second", "third");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             CompletableFuture<Decision> second = r.resolveAsync(GatewayRequest.of(null, "app_session=second"));
             Decision third = r.resolveAsync(GatewayRequest.of(null, "app_session=third")).join();
@@ -535,7 +542,7 @@ class RemoteResolutionTest {
 
         @Test
         void withNoQueuePastMaxConcurrentCallsACredentialIsNotAskedAbout() {
-            Resolver r = oneSlot(Duration.ofMillis(200), ",\"max_queued_calls\":0", "first", "second");
+            Gate r = oneSlot(Duration.ofMillis(200), ",\"max_queued_calls\":0", "first", "second");
             CompletableFuture<Decision> first = r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             Decision second = r.resolveAsync(GatewayRequest.of(null, "app_session=second")).join();
             assertThat(second).isSameAs(Denials.RESOLVER_UNAVAILABLE);
@@ -546,7 +553,7 @@ class RemoteResolutionTest {
 
         @Test
         void theBlockingPathWaitsNoLongerThanTheTimeoutWhenQueued() {
-            Resolver r = oneSlot(Duration.ofSeconds(2), ",\"timeout_ms\":300", "first", "second");
+            Gate r = oneSlot(Duration.ofSeconds(2), ",\"timeout_ms\":300", "first", "second");
             r.resolveAsync(GatewayRequest.of(null, "app_session=first"));
             long started = System.nanoTime();
             Decision second = r.resolve(GatewayRequest.of(null, "app_session=second"));
@@ -567,7 +574,7 @@ class RemoteResolutionTest {
         @Test
         void aCookieSessionPassesThePolicyOnWhatAuthgearAnswered() {
             authgear.cookieSession("app_session", "viewer", StandInSession.defaultUser().withRoles("viewer"));
-            Resolver r = resolver(",\"mode\":\"enforce\",\"policy\":{\"roles_any\":[\"admin\"]}");
+            Gate r = resolver(",\"mode\":\"enforce\",\"policy\":{\"roles_any\":[\"admin\"]}");
             assertThat(r.resolve(GatewayRequest.of(null, VALID_COOKIE))).isInstanceOf(Decision.Allow.class);
             Decision viewer = r.resolve(GatewayRequest.of(null, "app_session=viewer"));
             assertThat(((Decision.Deny) viewer).status()).isEqualTo(403);
@@ -582,7 +589,7 @@ class RemoteResolutionTest {
 
         @Test
         void aDisabledUserIs401AndAnUnknownCookieToo() {
-            Resolver r = resolver(",\"mode\":\"enforce\"");
+            Gate r = resolver(",\"mode\":\"enforce\"");
             assertThat(((Decision.Deny) r.resolve(GatewayRequest.of(null, "app_session=" + ResolverStandIn.SEEDED_DISABLED_USER_SESSION)))
                     .status()).isEqualTo(401);
             assertThat(((Decision.Deny) r.resolve(GatewayRequest.of(null, "app_session=unknown"))).status()).isEqualTo(401);
@@ -598,17 +605,17 @@ class RemoteResolutionTest {
 
     @Test
     void aResolverUrlElsewhereIsRefusedAtStartWhenTheJvmCannotSetHost() {
-        // Surefire starts this JVM with jdk.httpclient.allowRestrictedHeaders=host, as Authgate.create
+        // Surefire starts this JVM with jdk.httpclient.allowRestrictedHeaders=host, as each front's start-up
         // arranges in production; the refusal itself is checked by its message only.
         AuthgateConfig elsewhere = ConfigParser.parseJson("{\"authgear_endpoint\":\"https://auth.example.com\","
                 + "\"resolver\":{\"url\":\"https://authgear.internal/_resolver/resolve\"}}");
         assertThat(elsewhere.resolver().needsHostOverride()).isTrue();
         if (!io.authgate.core.remote.HttpResolverClient.canSetHost()) {
-            ConfigException e = catchThrowableOfType(ConfigException.class, () -> authgate.resolverFor(elsewhere));
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> authgate.gateFor(elsewhere));
             assertThat(e.key()).isEqualTo("resolver.url");
             assertThat(e.reason()).contains("-Djdk.httpclient.allowRestrictedHeaders=host");
         } else {
-            assertThat(authgate.resolverFor(elsewhere)).isNotNull();
+            assertThat(authgate.gateFor(elsewhere)).isNotNull();
         }
     }
 }

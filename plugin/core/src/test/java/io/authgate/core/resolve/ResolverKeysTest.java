@@ -1,5 +1,10 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Gate;
+
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Decision;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
@@ -54,8 +59,8 @@ class ResolverKeysTest {
         issuer.close();
     }
 
-    private Resolver resolver(String extra) {
-        return authgate.resolverFor(config(issuer.issuer(), extra));
+    private Gate resolver(String extra) {
+        return authgate.gateFor(config(issuer.issuer(), extra));
     }
 
     private static AuthgateConfig config(String endpoint, String extra) {
@@ -68,7 +73,7 @@ class ResolverKeysTest {
                 clock.epochSeconds());
     }
 
-    private static Decision bearer(Resolver resolver, String token) {
+    private static Decision bearer(Gate resolver, String token) {
         return resolver.resolve(GatewayRequest.of("Bearer " + token, null));
     }
 
@@ -154,7 +159,7 @@ class ResolverKeysTest {
 
     @Test
     void cachedKeysKeepResolvingAfterTheEndpointGoesDownWithinStaleIfError() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         issuer.failWith(500);
 
@@ -166,7 +171,7 @@ class ResolverKeysTest {
 
     @Test
     void cachedKeysStopResolvingBeyondStaleIfError() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         issuer.failWith(500);
 
@@ -186,7 +191,7 @@ class ResolverKeysTest {
     void aHangingJwksEndpointNeverDelaysATokenTheCachedKeysCanVerify() throws Exception {
         Authgate realTime = new Authgate(java.time.Clock.systemUTC(), AuthgateEvents.NONE, config -> new HttpJwksFetcher(
                 CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
-        Resolver resolver = realTime.resolverFor(config(issuer.issuer(), ",\"jwks_uri\":\"" + issuer.jwksUri() + "\","
+        Gate resolver = realTime.gateFor(config(issuer.issuer(), ",\"jwks_uri\":\"" + issuer.jwksUri() + "\","
                 + "\"jwks\":{\"ttl_seconds\":1,\"min_ttl_seconds\":1,\"fetch_timeout_ms\":2000,\"wait_timeout_ms\":1000}"));
         TokenMinter minter = new TokenMinter(issuer.issuer());
         assertValidSession(bearer(resolver, minter.mint(TokenRecipe.withClaims(Map.of("jti", "first")), nowSeconds())));
@@ -220,7 +225,7 @@ class ResolverKeysTest {
 
     @Test
     void theEndpointRecoveringEndsTheOutage() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         issuer.failWith(500);
         assertThat(bearer(resolver, freshToken())).isSameAs(Denials.KEYS_UNAVAILABLE);
 
@@ -232,7 +237,7 @@ class ResolverKeysTest {
 
     @Test
     void aNewlyPublishedKeyIsUsedAfterOneRefetch() throws Exception {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         assertThat(issuer.jwksFetches()).isEqualTo(1);
 
@@ -247,7 +252,7 @@ class ResolverKeysTest {
 
     @Test
     void aTokenForAKeyNotYetPublishedIsNoSession() throws Exception {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
 
         assertThat(bearer(resolver, tokenSignedBy(TestKeys.rsa(ROTATED_KID)))).isSameAs(Decision.Allow.NO_SESSION);
@@ -256,14 +261,14 @@ class ResolverKeysTest {
 
     @Test
     void theJwksUriIsDiscoveredOnceAndReused() {
-        Resolver resolver = resolver("");
+        Gate resolver = resolver("");
         assertValidSession(bearer(resolver, freshToken()));
         clock.advance(Duration.ofMinutes(5));
         assertValidSession(bearer(resolver, freshToken())); // served by the expired keys; refreshed in the background
-        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).as("the background refresh landed").isTrue();
+        assertThat(authgate.preloadKeys(config(issuer.issuer(), ""))).as("the background refresh landed").isTrue();
         clock.advance(Duration.ofMinutes(5));
         assertValidSession(bearer(resolver, freshToken()));
-        assertThat(authgate.issuer(config(issuer.issuer(), "")).keys().preload()).isTrue();
+        assertThat(authgate.preloadKeys(config(issuer.issuer(), ""))).isTrue();
 
         assertThat(issuer.jwksFetches()).isEqualTo(3);
         assertThat(issuer.discoveryFetches()).isEqualTo(1);
@@ -271,7 +276,7 @@ class ResolverKeysTest {
 
     @Test
     void aConfiguredJwksUriIsUsedWithoutDiscovery() {
-        Resolver resolver = resolver(",\"jwks_uri\":\"" + issuer.jwksUri() + "\"");
+        Gate resolver = resolver(",\"jwks_uri\":\"" + issuer.jwksUri() + "\"");
 
         assertValidSession(bearer(resolver, freshToken()));
 
@@ -283,7 +288,7 @@ class ResolverKeysTest {
     void aDiscoveryDocumentNamingAnotherIssuerLeavesNoKeys() {
         // The same server configured as localhost: its document says 127.0.0.1, so it is not this issuer's.
         String asLocalhost = issuer.issuer().replace("127.0.0.1", "localhost");
-        Resolver resolver = authgate.resolverFor(config(asLocalhost, ""));
+        Gate resolver = authgate.gateFor(config(asLocalhost, ""));
         String token = new TokenMinter(asLocalhost).mint(TokenRecipe.VALID, clock.epochSeconds());
 
         assertThat(bearer(resolver, token)).isSameAs(Denials.KEYS_UNAVAILABLE);

@@ -1,9 +1,11 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.Decision;
 import io.authgate.core.config.Policy;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
 import io.authgate.core.jwt.AccessToken;
+import io.authgate.core.resolution.Resolution;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,7 +34,13 @@ class SessionPolicyMatrixTest {
         for (Policy policy : policies()) {
             SessionPolicy subject = new SessionPolicy(policy, challenges);
             for (AccessToken token : sessions()) {
-                Decision.Deny refused = subject.check(token.session(), token.scopes(), NOW);
+                Resolution.Session resolved = new Resolution.Session(token.session(), token.scopes(),
+                        IdentityHeaders.validSession(token.session()));
+                Decision decision = subject.check(resolved, NOW);
+                Decision.Deny refused = decision instanceof Decision.Deny deny ? deny : null;
+                if (refused == null) {
+                    assertThat(decision).as("a session that passes continues with its own headers").isSameAs(resolved.allow());
+                }
                 Expected expected = expected(policy, token);
                 assertThat(refused == null).as("%s on %s", policy, token.session()).isEqualTo(expected == Expected.ALLOW);
                 if (refused != null) {
@@ -118,7 +126,7 @@ class SessionPolicyMatrixTest {
                                         List.copyOf(roles), List.copyOf(amr), authTime);
                                 out.add(new AccessToken("RS256", "at+jwt", "k", "https://auth.example.com",
                                         List.of("https://auth.example.com"), "u", NOW + 600, NOW, AccessToken.ABSENT,
-                                        "c", List.copyOf(scopes), s, IdentityHeaders.validSession(s)));
+                                        "c", List.copyOf(scopes), s));
                             }
                         }
                     }

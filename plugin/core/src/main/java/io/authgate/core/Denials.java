@@ -1,4 +1,4 @@
-package io.authgate.core.resolve;
+package io.authgate.core;
 
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.headers.Header;

@@ -3,10 +3,11 @@ package io.authgate.apisix;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.authgate.core.Authgate;
+import io.authgate.core.Gate;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
-import io.authgate.core.resolve.Denials;
+import io.authgate.core.Denials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,33 +17,33 @@ import org.slf4j.LoggerFactory;
  * validated once and kept (bounded: a runner serves at most its conf cache's capacity of routes).
  * The runner keeps the same String instance for a route, so a lookup hashes nothing new.
  */
-final class RouteResolvers {
-    private static final Logger LOG = LoggerFactory.getLogger(RouteResolvers.class);
+final class RouteGates {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteGates.class);
 
     private final Authgate authgate;
-    private final Cache<String, RouteResolver> byValue = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, RouteGate> byValue = Caffeine.newBuilder().maximumSize(10_000).build();
 
-    RouteResolvers(Authgate authgate) {
+    RouteGates(Authgate authgate) {
         this.authgate = authgate;
     }
 
     /** @param value the route's plugin value; {@code null} when the route names the filter without one */
-    RouteResolver forValue(String value) {
+    RouteGate forValue(String value) {
         String key = value == null ? "" : value;
         return byValue.get(key, this::build);
     }
 
-    private RouteResolver build(String value) {
+    private RouteGate build(String value) {
         try {
             AuthgateConfig config = ConfigParser.parseJson(value);
-            // Start fetching keys now, so the route's first request finds them.
-            authgate.issuer(config).keys().prefetch();
+            // Starts fetching keys now, so the route's first request finds them.
+            Gate resolver = authgate.prepare(config);
             LOG.info("authgate: route configured for issuer {} (mode {})", config.issuer(), config.mode().configName());
-            return new RouteResolver.Configured(authgate.resolverFor(config));
+            return new RouteGate.Configured(resolver);
         } catch (ConfigException e) {
             // Logged once per distinct value: the cache keeps the failure too.
             LOG.error("{}; every request on this route is answered 500 until it is fixed", Denials.invalidConfigMessage(e));
-            return new RouteResolver.Misconfigured(e);
+            return new RouteGate.Misconfigured(e);
         }
     }
 }

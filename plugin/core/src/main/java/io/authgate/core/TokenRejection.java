@@ -1,4 +1,6 @@
-package io.authgate.core.jwt;
+package io.authgate.core;
+
+import io.authgate.core.jwt.Verification;
 
 /**
  * Why a bearer token was not accepted. Every reason but {@link #KEYS_UNAVAILABLE} means the token is

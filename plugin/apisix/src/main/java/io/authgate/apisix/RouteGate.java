@@ -1,20 +1,20 @@
 package io.authgate.apisix;
 
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.Denials;
-import io.authgate.core.resolve.GatewayRequest;
-import io.authgate.core.resolve.Resolver;
+import io.authgate.core.Decision;
+import io.authgate.core.Denials;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.Gate;
 
 /**
  * What one route's plugin value turned into: a resolver, or the configuration error that stops every
  * request on that route. Built once per distinct value, never per request.
  */
-sealed interface RouteResolver permits RouteResolver.Configured, RouteResolver.Misconfigured {
+sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured {
 
     Decision resolve(GatewayRequest request);
 
-    record Configured(Resolver resolver) implements RouteResolver {
+    record Configured(Gate resolver) implements RouteGate {
         @Override
         public Decision resolve(GatewayRequest request) {
             return resolver.resolve(request);
@@ -22,7 +22,7 @@ sealed interface RouteResolver permits RouteResolver.Configured, RouteResolver.M
     }
 
     /** An invalid configuration never lets a request through unauthenticated. */
-    record Misconfigured(ConfigException error, Decision.Deny denial) implements RouteResolver {
+    record Misconfigured(ConfigException error, Decision.Deny denial) implements RouteGate {
         Misconfigured(ConfigException error) {
             this(error, Denials.invalidConfig(error));
         }

@@ -1,4 +1,4 @@
-package io.authgate.core.resolve;
+package io.authgate.core;
 
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaders;
@@ -33,6 +33,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
         /** An answer not to be reused. */
         public Allow(IdentityHeaders headers) {
             this(headers, NOT_REUSABLE);
+        }
+
+        /** The same answer, reusable until {@code untilMillis} at the latest. */
+        public Allow reusableAtMostUntil(long untilMillis) {
+            return untilMillis >= reusableUntilMillis ? this : new Allow(headers, untilMillis);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.authgate.core.resolve;
+package io.authgate.core;
 
 import java.util.List;
 import java.util.Objects;
