@@ -1,6 +1,6 @@
 package io.authgate.forwardauth;
 
-import io.authgate.core.resolve.Decision;
+import io.authgate.core.Decision;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

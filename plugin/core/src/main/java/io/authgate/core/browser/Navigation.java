@@ -1,5 +1,7 @@
 package io.authgate.core.browser;
 
+import io.authgate.core.BrowserRequest;
+
 import java.util.Locale;
 
 /**
@@ -23,7 +25,7 @@ import java.util.Locale;
  * {@link #MAX_ACCEPT_LENGTH} is not read (an API answer, not a guess).
  */
 public final class Navigation {
-    static final int MAX_ACCEPT_LENGTH = 2048;
+    public static final int MAX_ACCEPT_LENGTH = 2048;
 
     private Navigation() {
     }

@@ -1,5 +1,7 @@
 package io.authgate.core.browser;
 
+import io.authgate.core.BrowserRequest;
+
 import io.authgate.core.config.BrowserSettings;
 
 import java.util.Locale;
@@ -11,14 +13,14 @@ import java.util.Set;
  * for the login page to send the user back to; only when its origin is one the route allows, so a
  * Location never names a place the operator did not (no open redirect through a forged Host).
  */
-final class OriginalUrl {
+public final class OriginalUrl {
     /** Longer request targets are not carried: browsers and login pages cut URLs near 2-8 KiB. */
-    static final int MAX_URI_LENGTH = 4096;
+    public static final int MAX_URI_LENGTH = 4096;
 
     private OriginalUrl() {
     }
 
-    static Optional<String> of(BrowserRequest r, Set<String> allowedOrigins) {
+    public static Optional<String> of(BrowserRequest r, Set<String> allowedOrigins) {
         if (r.scheme() == null || r.host() == null || r.uri() == null) {
             return Optional.empty();
         }

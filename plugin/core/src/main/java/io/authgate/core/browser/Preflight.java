@@ -1,6 +1,7 @@
 package io.authgate.core.browser;
 
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.BrowserRequest;
+import io.authgate.core.GatewayRequest;
 
 /**
  * A CORS preflight (Fetch standard, "CORS-preflight request"): {@code OPTIONS} with an

@@ -1,9 +1,10 @@
-package io.authgate.core.browser;
+package io.authgate.core;
 
 import io.authgate.core.config.BrowserSettings;
 import io.authgate.core.headers.Header;
-import io.authgate.core.resolve.Decision;
-import io.authgate.core.resolve.GatewayRequest;
+import io.authgate.core.browser.Navigation;
+import io.authgate.core.browser.OriginalUrl;
+import io.authgate.core.browser.Preflight;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

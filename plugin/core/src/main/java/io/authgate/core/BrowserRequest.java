@@ -1,4 +1,4 @@
-package io.authgate.core.browser;
+package io.authgate.core;
 
 /**
  * What the browser features read of a request, taken by the front from its gateway: every field is
