@@ -1,5 +1,6 @@
 package io.authgate.apisix;
 
+import io.authgate.core.BrowserRequest;
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
@@ -48,7 +49,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
         Decision decision;
         try {
             GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie"));
-            decision = routes.forValue(request.getConfig(this)).resolve(credentials);
+            decision = routes.forValue(request.getConfig(this)).resolve(credentials, () -> browser(request, headers));
         } catch (RuntimeException e) {
             // The core never throws for any input; if it ever does, fail closed without a stack
             // trace reaching the client, and without the request (which may hold a token) in the log.
@@ -61,6 +62,19 @@ public final class AuthgearResolverFilter implements PluginFilter {
         } else {
             stop((Decision.Deny) decision, response);
         }
+    }
+
+    /**
+     * What the route's browser features read. The runner gives the method, the Host header, the
+     * path as APISIX routed it ({@code ngx.var.uri}: decoded, so escaped again here) and the query
+     * arguments (as a map: their order and repeats are lost); not the scheme, which would cost a
+     * round trip to APISIX on every request ({@code requiredVars}), so the allowed origin of the
+     * host is taken ({@link BrowserRequest#scheme}).
+     */
+    private static BrowserRequest browser(HttpRequest request, Map<String, String> headers) {
+        return new BrowserRequest(request.getMethod().name(), headers.get("origin"), headers.get("access-control-request-method"),
+                headers.get("accept"), headers.get("sec-fetch-mode"), headers.get("x-requested-with"), null, headers.get("host"),
+                RequestTarget.of(request.getPath(), request.getArgs()));
     }
 
     private static void continueWith(Decision.Allow allow, Map<String, String> clientHeaders, boolean linesHidden,

@@ -11,7 +11,9 @@ package io.authgate.core;
  * @param accept                     {@code Accept}
  * @param secFetchMode               {@code Sec-Fetch-Mode}
  * @param requestedWith              {@code X-Requested-With}
- * @param scheme                     the scheme the client used, as the gateway says it
+ * @param scheme                     the scheme the client used, as the gateway says it; {@code null} when
+ *                                   the gateway cannot say (APISIX's runner): then the allowed origin
+ *                                   for the host is taken, https before http
  * @param host                       the host (and port) the client asked for, as the gateway says it
  * @param uri                        the client's request target (path and query), as the gateway says it
  */

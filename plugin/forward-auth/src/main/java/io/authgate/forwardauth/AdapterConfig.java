@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.BrowserSettings;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.config.ConfigSection;
@@ -35,6 +36,7 @@ import java.util.regex.PatternSyntaxException;
  * @param connections     the decision port's bounds on connections and requests
  * @param forwardedHeaders which headers say what request a rule is matched on
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
+ * @param browser         the top level's browser features ({@code allow_cors_preflight}, {@code login_redirect})
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -47,17 +49,18 @@ public record AdapterConfig(
         ConfigSection coreKeys,
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
-        AnswerCaching answerCaching) {
+        AnswerCaching answerCaching,
+        BrowserSettings browser) {
 
-    /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level. */
-    public record Rule(RouteMatch match, RouteSettings settings) {
+    /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level (browser features its own). */
+    public record Rule(RouteMatch match, RouteSettings settings, BrowserSettings browser) {
     }
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
             "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, AnswerCaching.KEYS));
-    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
 
     /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
@@ -97,7 +100,8 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching);
+        BrowserSettings browser = BrowserSettings.parse(root, core.mode());
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, browser);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -119,7 +123,8 @@ public record AdapterConfig(
             ConfigSection rule = ConfigSection.at("rules[" + i + "]", node.get(i), "must be an object with match, mode and policy");
             rule.allowOnly(RULE_KEYS);
             RouteMatch match = match(rule.get("match").orElse(null), rule.key("match"));
-            out.add(new Rule(match, ConfigParser.route(rule, defaults)));
+            RouteSettings settings = ConfigParser.route(rule, defaults);
+            out.add(new Rule(match, settings, BrowserSettings.parse(rule, settings.mode())));
         }
         return List.copyOf(out);
     }

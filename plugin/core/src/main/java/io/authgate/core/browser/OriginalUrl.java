@@ -21,18 +21,22 @@ public final class OriginalUrl {
     }
 
     public static Optional<String> of(BrowserRequest r, Set<String> allowedOrigins) {
-        if (r.scheme() == null || r.host() == null || r.uri() == null) {
+        if (r.host() == null || r.uri() == null || !isPathAndQuery(r.uri())) {
             return Optional.empty();
+        }
+        if (r.scheme() == null) {
+            // The gateway does not say (APISIX's runner): the allowed origin for this host, https first.
+            return allowed("https", r.host(), allowedOrigins).or(() -> allowed("http", r.host(), allowedOrigins)).map(o -> o + r.uri());
         }
         String scheme = r.scheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || !isPathAndQuery(r.uri())) {
+        if (!(scheme.equals("http") || scheme.equals("https"))) {
             return Optional.empty();
         }
-        Optional<String> origin = origin(scheme, r.host());
-        if (origin.isEmpty() || !allowedOrigins.contains(origin.get())) {
-            return Optional.empty();
-        }
-        return Optional.of(origin.get() + r.uri());
+        return allowed(scheme, r.host(), allowedOrigins).map(o -> o + r.uri());
+    }
+
+    private static Optional<String> allowed(String scheme, String host, Set<String> allowedOrigins) {
+        return origin(scheme, host).filter(allowedOrigins::contains);
     }
 
     /** A request target in origin form: "/" then visible ASCII only (no "//", which names a host), bounded. */

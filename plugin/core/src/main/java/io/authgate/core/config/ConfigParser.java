@@ -56,6 +56,14 @@ public final class ConfigParser {
 
     /** Parses a JSON document, as APISIX hands the route's plugin value over. */
     public static AuthgateConfig parseJson(String json) {
+        return parse(readJson(json));
+    }
+
+    /**
+     * Reads a route value's JSON as {@link #parseJson} does (strict: no duplicate keys, nothing
+     * after the value), for a front that reads keys of its own from the same value.
+     */
+    public static JsonNode readJson(String json) {
         if (json == null || json.isBlank()) {
             throw new ConfigException("authgear_endpoint", "is required (the configuration is empty)");
         }
@@ -66,7 +74,7 @@ public final class ConfigParser {
             throw new ConfigException("(document)", "is not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
-        return parse(tree);
+        return tree;
     }
 
     /** Parses an already-read tree (JSON or YAML), for this JVM's max heap. */

@@ -249,7 +249,7 @@ class NginxDecisionCacheIT {
     @Test
     void theSeedRecipeAnswersATokenPastItsExpFromItsCache() throws Exception {
         GatewayProcess seed = nginx(new GatewayProcess.NginxOptions(true, true, List.of(
-                Map.entry("proxy_cache_key \"$request_method\\n$scheme\\n$host\\n$request_uri\\n$http_authorization\\n$http_cookie\";",
+                Map.entry("proxy_cache_key \"$request_method\\n$scheme\\n$host\\n$request_uri\\n$http_authorization\\n$http_cookie\\n$http_origin\\n$http_access_control_request_method\";",
                         "proxy_cache_key \"$cookie_session|$http_authorization\"; proxy_cache_valid 200 10m;"
                                 + " proxy_ignore_headers Cache-Control;"))));
         others.add(seed);
