@@ -65,7 +65,10 @@ public final class AuthgearResolverFilter implements PluginFilter {
     }
 
     /**
-     * What the route's browser features read. The runner gives the method, the Host header, the
+     * What the route's browser features read. The runner gives the method, the Host header (APISIX's
+     * ext-plugin sends {@code $upstream_host} in its place: the client's Host under the route's default
+     * {@code pass_host: pass}; with {@code node} or {@code rewrite} the upstream's, which then matches
+     * no allowed origin and the navigation keeps its 401), the
      * path as APISIX routed it ({@code ngx.var.uri}: decoded, so escaped again here) and the query
      * arguments (as a map: their order and repeats are lost); not the scheme, which would cost a
      * round trip to APISIX on every request ({@code requiredVars}), so the allowed origin of the
