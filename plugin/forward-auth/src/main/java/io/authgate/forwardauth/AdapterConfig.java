@@ -8,6 +8,7 @@ import io.authgate.core.config.ConfigParser;
 import io.authgate.core.config.ConfigSection;
 import io.authgate.core.config.MemoryBudgets;
 import io.authgate.core.config.RouteSettings;
+import io.authgate.forwardauth.log.LogSettings;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.regex.PatternSyntaxException;
  * @param connections     the decision port's bounds on connections and requests
  * @param forwardedHeaders which headers say what request a rule is matched on
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
+ * @param logs            the log's format and whether decisions are logged
  * @param browser         the top level's browser features ({@code allow_cors_preflight}, {@code login_redirect})
  */
 public record AdapterConfig(
@@ -50,6 +52,7 @@ public record AdapterConfig(
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
         AnswerCaching answerCaching,
+        LogSettings logs,
         BrowserSettings browser) {
 
     /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level (browser features its own). */
@@ -59,7 +62,7 @@ public record AdapterConfig(
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
-            "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, AnswerCaching.KEYS));
+            "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
 
@@ -79,6 +82,7 @@ public record AdapterConfig(
         int threads = root.integer("event_loop_threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         ConnectionPolicy connections = ConnectionPolicy.parse(root);
         AnswerCaching answerCaching = AnswerCaching.parse(root);
+        LogSettings logs = LogSettings.parse(root);
         String envoyPrefix = envoyPrefix(root.get("envoy_path_prefix").orElse(null));
         boolean dev = root.flag("development_issuer");
         ForwardedHeaders forwarded = forwardedHeaders(root.get("forwarded_headers").orElse(null));
@@ -101,7 +105,8 @@ public record AdapterConfig(
             }
         }
         BrowserSettings browser = BrowserSettings.parse(root, core.mode());
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, browser);
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs,
+                browser);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

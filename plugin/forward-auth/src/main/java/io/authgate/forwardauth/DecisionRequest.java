@@ -3,6 +3,7 @@ package io.authgate.forwardauth;
 import io.authgate.core.BrowserAnswers;
 import io.authgate.core.BrowserRequest;
 import io.authgate.core.GatewayRequest;
+import io.authgate.core.RequestTrace;
 
 /**
  * One decision request as the adapter reads it, once, at the edge ({@link DecisionRequests}):
@@ -23,5 +24,10 @@ record DecisionRequest(String path, boolean envoy, String method, ForwardedTarge
                        BrowserRequest browser, BrowserAnswers.RedirectStyle redirectStyle) {
     DecisionRequest(String path, boolean envoy, String method, ForwardedTarget target, GatewayRequest credentials) {
         this(path, envoy, method, target, credentials, DecisionRequests.UNREAD_BROWSER, BrowserAnswers.RedirectStyle.FOUND);
+    }
+
+    /** This request with its credentials traced (the decision log, to know why a token was refused). */
+    DecisionRequest traced(RequestTrace trace) {
+        return new DecisionRequest(path, envoy, method, target, credentials.traced(trace), browser, redirectStyle);
     }
 }
