@@ -1,6 +1,5 @@
 package io.authgate.apisix;
 
-import io.authgate.core.BrowserRequest;
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
@@ -56,7 +55,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
         RequestTrace trace = decisionLog.enabled() ? new RejectionRecorder() : RequestTrace.NONE;
         try {
             GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie")).traced(trace);
-            decision = routes.forValue(request.getConfig(this)).resolve(credentials, () -> browser(request, headers));
+            decision = routes.forValue(request.getConfig(this)).resolve(credentials, request, headers);
         } catch (RuntimeException e) {
             // The core never throws for any input; if it ever does, fail closed without a stack
             // trace reaching the client, and without the request (which may hold a token) in the log.
@@ -74,22 +73,6 @@ public final class AuthgearResolverFilter implements PluginFilter {
         if (decision instanceof Decision.Allow) {
             chain.filter(request, response);
         }
-    }
-
-    /**
-     * What the route's browser features read. The runner gives the method, the Host header (APISIX's
-     * ext-plugin sends {@code $upstream_host} in its place: the client's Host under the route's default
-     * {@code pass_host: pass}; with {@code node} or {@code rewrite} the upstream's, which then matches
-     * no allowed origin and the navigation keeps its 401), the
-     * path as APISIX routed it ({@code ngx.var.uri}: decoded, so escaped again here) and the query
-     * arguments (as a map: their order and repeats are lost); not the scheme, which would cost a
-     * round trip to APISIX on every request ({@code requiredVars}), so the allowed origin of the
-     * host is taken ({@link BrowserRequest#scheme}).
-     */
-    private static BrowserRequest browser(HttpRequest request, Map<String, String> headers) {
-        return new BrowserRequest(request.getMethod().name(), headers.get("origin"), headers.get("access-control-request-method"),
-                headers.get("accept"), headers.get("sec-fetch-mode"), headers.get("x-requested-with"), null, headers.get("host"),
-                RequestTarget.of(request.getPath(), request.getArgs()));
     }
 
     private static void continueWith(Decision.Allow allow, Map<String, String> clientHeaders, boolean linesHidden,

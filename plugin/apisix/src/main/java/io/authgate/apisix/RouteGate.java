@@ -8,7 +8,9 @@ import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
 import io.authgate.core.Gate;
 
-import java.util.function.Supplier;
+import org.apache.apisix.plugin.runner.HttpRequest;
+
+import java.util.Map;
 
 /**
  * What one route's plugin value turned into: a resolver, or the configuration error that stops every
@@ -16,17 +18,20 @@ import java.util.function.Supplier;
  */
 sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured {
 
-    /** @param browser read only when the route has a browser feature on */
-    Decision resolve(GatewayRequest request, Supplier<BrowserRequest> browser);
+    /**
+     * @param runnerRequest the runner's request, and {@code headers} its headers: read for
+     *                      {@link BrowserRequests} only when the route has a browser feature on
+     */
+    Decision resolve(GatewayRequest request, HttpRequest runnerRequest, Map<String, String> headers);
 
     /** @param browserAnswers the route's {@code allow_cors_preflight} and {@code login_redirect} */
     record Configured(Gate resolver, BrowserAnswers browserAnswers) implements RouteGate {
         @Override
-        public Decision resolve(GatewayRequest request, Supplier<BrowserRequest> browser) {
+        public Decision resolve(GatewayRequest request, HttpRequest runnerRequest, Map<String, String> headers) {
             if (!browserAnswers.readsRequests()) {
                 return resolver.resolve(request);
             }
-            BrowserRequest b = browser.get();
+            BrowserRequest b = BrowserRequests.of(runnerRequest, headers);
             if (browserAnswers.passesPreflight(b, request)) {
                 return BrowserAnswers.PREFLIGHT;
             }
@@ -42,7 +47,7 @@ sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured
         }
 
         @Override
-        public Decision resolve(GatewayRequest request, Supplier<BrowserRequest> browser) {
+        public Decision resolve(GatewayRequest request, HttpRequest runnerRequest, Map<String, String> headers) {
             return denial;
         }
     }
