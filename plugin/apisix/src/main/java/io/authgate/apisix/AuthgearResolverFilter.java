@@ -55,7 +55,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
         RequestTrace trace = decisionLog.enabled() ? new RejectionRecorder() : RequestTrace.NONE;
         try {
             GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie")).traced(trace);
-            decision = routes.forValue(request.getConfig(this)).resolve(credentials);
+            decision = routes.forValue(request.getConfig(this)).resolve(credentials, request, headers);
         } catch (RuntimeException e) {
             // The core never throws for any input; if it ever does, fail closed without a stack
             // trace reaching the client, and without the request (which may hold a token) in the log.

@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.BrowserSettings;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.config.ConfigSection;
@@ -37,6 +38,7 @@ import java.util.regex.PatternSyntaxException;
  * @param forwardedHeaders which headers say what request a rule is matched on
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
  * @param logs            the log's format and whether decisions are logged
+ * @param browser         the top level's browser features ({@code allow_cors_preflight}, {@code login_redirect})
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -50,18 +52,19 @@ public record AdapterConfig(
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
         AnswerCaching answerCaching,
-        LogSettings logs) {
+        LogSettings logs,
+        BrowserSettings browser) {
 
-    /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level. */
-    public record Rule(RouteMatch match, RouteSettings settings) {
+    /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level (browser features its own). */
+    public record Rule(RouteMatch match, RouteSettings settings, BrowserSettings browser) {
     }
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
             "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
-    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
-    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
+    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
 
     /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
     private static final String DEVELOPMENT_ORIGIN_PLACEHOLDER = "http://127.0.0.1";
@@ -101,7 +104,9 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs);
+        BrowserSettings browser = BrowserSettings.parse(root, core.mode());
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs,
+                browser);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -123,7 +128,8 @@ public record AdapterConfig(
             ConfigSection rule = ConfigSection.at("rules[" + i + "]", node.get(i), "must be an object with match, mode and policy");
             rule.allowOnly(RULE_KEYS);
             RouteMatch match = match(rule.get("match").orElse(null), rule.key("match"));
-            out.add(new Rule(match, ConfigParser.route(rule, defaults)));
+            RouteSettings settings = ConfigParser.route(rule, defaults);
+            out.add(new Rule(match, settings, BrowserSettings.parse(rule, settings.mode())));
         }
         return List.copyOf(out);
     }
@@ -138,13 +144,15 @@ public record AdapterConfig(
         if (prefix != null && !prefix.startsWith("/")) {
             throw new ConfigException(at + ".path_prefix", "must start with /");
         }
+        boolean caseInsensitive = caseInsensitive(node, at);
         Pattern regex = null;
         if (node.has("path_regex")) {
             if (prefix != null) {
                 throw new ConfigException(at + ".path_regex", "cannot be combined with path_prefix: choose one");
             }
             try {
-                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"));
+                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"),
+                        caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(at + ".path_regex", "is not a valid regular expression: " + e.getDescription());
             }
@@ -163,7 +171,22 @@ public record AdapterConfig(
                 methods.add(method);
             }
         }
-        return new RouteMatch(host, prefix, regex, methods);
+        return new RouteMatch(host, prefix, regex, methods, caseInsensitive);
+    }
+
+    /** {@code match.case_insensitive}: a boolean, and only beside a path condition it changes. */
+    private static boolean caseInsensitive(JsonNode match, String at) {
+        if (!match.has("case_insensitive")) {
+            return false;
+        }
+        JsonNode node = match.get("case_insensitive");
+        if (!node.isBoolean()) {
+            throw new ConfigException(at + ".case_insensitive", "must be true or false");
+        }
+        if (!match.has("path_prefix") && !match.has("path_regex")) {
+            throw new ConfigException(at + ".case_insensitive", "applies to path_prefix or path_regex, and this match has neither");
+        }
+        return node.booleanValue();
     }
 
     private static String nonEmptyText(JsonNode node, String key) {
