@@ -120,7 +120,7 @@ public final class AccessTokenVerifier {
         if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
-        return cache.put(token, parsed.token());
+        return cache.put(token, parsed.token(), parsed.claims());
     }
 
     private TokenRejection rejected(TokenRejection rejection) {

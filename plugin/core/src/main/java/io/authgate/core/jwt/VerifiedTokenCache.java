@@ -7,7 +7,10 @@ import io.authgate.core.TokenCacheGauges;
 import io.authgate.core.credentials.BearerToken;
 import io.authgate.core.memory.SharedValues;
 
+import io.authgate.core.headers.ClaimHeaders;
+
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +31,20 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
     private final Clock clock;
     private final long maxBytes;
     private final CachedTokens entries = new CachedTokens(new SharedValues());
+    private final ClaimHeaders claimHeaders;
 
     /** @param maxBytes the heap the entries may take; 0 turns the cache off */
     public VerifiedTokenCache(long maxBytes, Clock clock) {
+        this(maxBytes, clock, ClaimHeaders.NONE);
+    }
+
+    /**
+     * @param maxBytes     the heap the entries may take; 0 turns the cache off
+     * @param claimHeaders the claims every entry renders as headers besides the contract's (one cache per mapping)
+     */
+    public VerifiedTokenCache(long maxBytes, Clock clock, ClaimHeaders claimHeaders) {
         this.clock = clock;
+        this.claimHeaders = claimHeaders;
         this.maxBytes = maxBytes;
         this.cache = Caffeine.newBuilder()
                 // Maintenance (eviction, expiry) on the calling thread: handing it to the common pool
@@ -70,12 +83,20 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
      * kept (when the budget allows and it has not expired) and returned.
      */
     VerifiedToken put(String token, AccessToken verified) {
-        return put(BearerToken.ofToken(token), verified);
+        return put(BearerToken.ofToken(token), verified, Map.of());
     }
 
-    /** As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in. */
-    VerifiedToken put(BearerToken token, AccessToken verified) {
-        VerifiedToken entry = VerifiedToken.of(entries.compact(verified));
+    /** As {@link #put(String, AccessToken)}, with the token's claims as read, for the claim headers. */
+    VerifiedToken put(String token, AccessToken verified, Map<String, Object> claims) {
+        return put(BearerToken.ofToken(token), verified, claims);
+    }
+
+    /**
+     * As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in. The
+     * claim headers are rendered here, so the entry's weight counts them and a hit renders nothing.
+     */
+    VerifiedToken put(BearerToken token, AccessToken verified, Map<String, Object> claims) {
+        VerifiedToken entry = VerifiedToken.of(entries.compact(verified), claimHeaders.render(claims));
         if (maxBytes > 0 && verified.expiresAt() * 1000 > clock.millis()) {
             cache.put(new TokenKey(token), entry);
         }

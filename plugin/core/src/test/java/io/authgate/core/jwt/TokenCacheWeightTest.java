@@ -1,6 +1,7 @@
 package io.authgate.core.jwt;
 
 import io.authgate.core.credentials.BearerToken;
+import io.authgate.core.headers.ClaimHeaders;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.AuthgearClaims;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -67,7 +69,8 @@ class TokenCacheWeightTest {
         for (int i = 0; i < n; i++) {
             // A new String per token, as from the wire, referenced by the cache alone.
             String token = new String(token(random, now, pad).getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
-            cache.put(token, AccessTokenParser.parse(token).token());
+            AccessTokenParser.Parsed parsed = AccessTokenParser.parse(token);
+            cache.put(token, parsed.token(), parsed.claims());
         }
         assertThat(cache.size()).isEqualTo(n);
         long after = HeapAfterGc.liveBytesHere();
@@ -87,6 +90,20 @@ class TokenCacheWeightTest {
         if (pad == 0) {
             assertThat(perEntry[0]).as("an ordinary token: the old count keys read an entry as 2 KiB").isLessThan(2048);
         }
+    }
+
+    /** (Issue 15) A route's claim headers are rendered into the entry, so its weight must count them. */
+    @Test
+    void anEntryWithClaimHeadersWeighsWhatItTakesOnTheHeap() throws Exception {
+        VerifiedTokenCache cache = new VerifiedTokenCache(1L << 30, Clock.systemUTC(),
+                new ClaimHeaders(List.of(new ClaimHeaders.Mapping("x-myapp-pad", "pad"), new ClaimHeaders.Mapping("x-myapp-iss", "iss"))));
+
+        double[] perEntry = fill(cache, TOKENS / 4, 2_048);
+
+        System.out.printf(Locale.ROOT, "[token cache] %d tokens with a 2 KiB claim as a header: %.0f bytes per entry on the heap,"
+                + " %.0f as weighed%n", TOKENS / 4, perEntry[0], perEntry[1]);
+        assertThat(perEntry[0]).as("the rendered 2 KiB header is held").isGreaterThan(2 * 2_048);
+        assertThat(perEntry[1]).as("weighed vs measured bytes per entry").isBetween(perEntry[0] * 0.95, perEntry[0] * 1.15);
     }
 
     @Test
