@@ -168,11 +168,10 @@ public final class Authgate {
 
     /** The cache of Authgear's resolver answers for a configuration; empty when it is off. */
     Optional<RemoteSessions> remoteSessions(AuthgateConfig config) {
-        ResolverSettings settings = config.resolver();
-        if (settings == null) {
-            // Off: the config's own way to say so (config parsing is another part's), turned into "empty" here, once.
+        if (config.resolver().isEmpty()) {
             return Optional.empty();
         }
+        ResolverSettings settings = config.resolver().get();
         if (settings.needsHostOverride() && !HttpResolverClient.canSetHost()) {
             throw new ConfigException("resolver.url", "is not Authgear's own origin, so Host must be set to "
                     + settings.authgearHost() + ", which this JVM refuses: start it with -Djdk.httpclient.allowRestrictedHeaders=host");

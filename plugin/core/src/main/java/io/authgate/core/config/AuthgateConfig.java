@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,8 +23,8 @@ import java.util.Set;
  * @param policy               what enforce mode requires of a session ({@link Policy#DEFAULT} otherwise)
  * @param jwks                 JWKS fetching and caching
  * @param tokenCacheMaxBytes   bound on the heap the verified-token cache takes (0: no cache)
- * @param resolver             how to ask Authgear's resolver; {@code null} when remote resolution is
- *                             off ({@code resolver: false}), so cookies and opaque tokens yield no session
+ * @param resolver             how to ask Authgear's resolver; empty when remote resolution is off
+ *                             ({@code resolver: false}), so cookies and opaque tokens yield no session
  * @param live                 ask the resolver even for a verified JWT, so revocation shows within
  *                             the resolver's cache TTL instead of at the token's expiry
  * @param claimHeaders         which claims of a verified JWT become upstream headers ({@code claims_to_headers})
@@ -39,7 +40,7 @@ public record AuthgateConfig(
         Policy policy,
         JwksSettings jwks,
         long tokenCacheMaxBytes,
-        ResolverSettings resolver,
+        Optional<ResolverSettings> resolver,
         boolean live,
         ClaimHeaders claimHeaders) {
 
@@ -53,7 +54,8 @@ public record AuthgateConfig(
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(jwks, "jwks");
         Objects.requireNonNull(claimHeaders, "claimHeaders");
-        if (live && resolver == null) {
+        Objects.requireNonNull(resolver, "resolver");
+        if (live && resolver.isEmpty()) {
             throw new IllegalArgumentException("live needs the resolver");
         }
     }

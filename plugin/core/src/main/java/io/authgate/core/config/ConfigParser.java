@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,7 +104,7 @@ public final class ConfigParser {
         JwksSettings jwks = root.has("jwks") ? jwksSettings(root.section("jwks", "must be an object")) : JwksSettings.DEFAULTS;
         long tokenCacheMax = cacheBudget(root, "token_cache_max_bytes", "token_cache_max_entries",
                 MemoryBudgets.tokenCacheDefault(maxHeap), MemoryBudgets.TOKEN_ENTRY_BYTES, 0);
-        ResolverSettings resolver = resolverSettings(root, issuer, maxHeap);
+        Optional<ResolverSettings> resolver = resolverSettings(root, issuer, maxHeap);
         requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
         RouteSettings route = route(root, Mode.RESOLVE, false, ClaimHeaders.NONE, resolver);
 
@@ -122,7 +123,7 @@ public final class ConfigParser {
     }
 
     private static RouteSettings route(ConfigSection s, Mode defaultMode, boolean defaultLive, ClaimHeaders defaultClaims,
-                                       ResolverSettings resolver) {
+                                       Optional<ResolverSettings> resolver) {
         Mode mode = s.get("mode").map(v -> mode(v, s.key("mode"))).orElse(defaultMode);
         Policy policy = s.has("policy") ? policy(s.section("policy", "must be an object"), mode) : Policy.DEFAULT;
         boolean live = s.get("live").map(v -> liveFlag(v, s.key("live"), resolver)).orElse(defaultLive);
@@ -270,14 +271,14 @@ public final class ConfigParser {
     }
 
     /** Absent or {@code true}: the defaults; {@code false}: remote resolution off; an object: settings. */
-    private static ResolverSettings resolverSettings(ConfigSection root, String issuer, long maxHeap) {
+    private static Optional<ResolverSettings> resolverSettings(ConfigSection root, String issuer, long maxHeap) {
         ResolverSettings d = ResolverSettings.defaultsFor(issuer, maxHeap);
         JsonNode node = root.get("resolver").orElse(null);
         if (node == null) {
-            return d;
+            return Optional.of(d);
         }
         if (node.isBoolean()) {
-            return node.booleanValue() ? d : null;
+            return node.booleanValue() ? Optional.of(d) : Optional.empty();
         }
         ConfigSection r = ConfigSection.at(root.key("resolver"), node, "must be an object (url, timeout_ms, cache_ttl_seconds,"
                 + " negative_cache_ttl_seconds, cache_max_bytes, max_concurrent_calls, max_queued_calls, on_error) or false to turn"
@@ -295,7 +296,7 @@ public final class ConfigParser {
         int maxCalls = r.integer("max_concurrent_calls", d.maxConcurrentCalls(), 1, 100_000);
         int maxQueued = r.integer("max_queued_calls", d.maxQueuedCalls(), 0, 100_000);
         OnError onError = r.get("on_error").map(v -> onError(v, r.key("on_error"))).orElse(d.onError());
-        return new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, cacheMaxBytes, maxCalls, maxQueued, onError);
+        return Optional.of(new ResolverSettings(url, d.authgearHost(), timeout, ttl, negativeTtl, cacheMaxBytes, maxCalls, maxQueued, onError));
     }
 
     private static OnError onError(JsonNode node, String key) {
@@ -343,8 +344,8 @@ public final class ConfigParser {
      * The caches may take at most half the heap together; the rest is for everything else. The
      * defaults always fit (3/8 of the heap at most), so a failure names a budget that was set.
      */
-    private static void requireRoomInHeap(ConfigSection root, long tokenCacheBytes, ResolverSettings resolver, long maxHeap) {
-        long resolverBytes = resolver == null ? 0 : resolver.cacheMaxBytes();
+    private static void requireRoomInHeap(ConfigSection root, long tokenCacheBytes, Optional<ResolverSettings> resolver, long maxHeap) {
+        long resolverBytes = resolver.map(ResolverSettings::cacheMaxBytes).orElse(0L);
         if (tokenCacheBytes + resolverBytes <= maxHeap / 2) {
             return;
         }
@@ -358,11 +359,11 @@ public final class ConfigParser {
     }
 
     /** The one place "live needs the resolver" is checked, for the top level and for each route. */
-    private static boolean liveFlag(JsonNode node, String key, ResolverSettings resolver) {
+    private static boolean liveFlag(JsonNode node, String key, Optional<ResolverSettings> resolver) {
         if (!node.isBoolean()) {
             throw new ConfigException(key, "must be true or false");
         }
-        if (node.booleanValue() && resolver == null) {
+        if (node.booleanValue() && resolver.isEmpty()) {
             throw new ConfigException(key, "needs Authgear's resolver, which resolver: false turns off");
         }
         return node.booleanValue();

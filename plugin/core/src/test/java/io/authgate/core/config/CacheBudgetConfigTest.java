@@ -38,7 +38,7 @@ class CacheBudgetConfigTest {
     void atTheRecommendedHeapTheDefaultsAre64And32MiB() {
         AuthgateConfig c = parse("", HEAP_256M);
         assertThat(c.tokenCacheMaxBytes()).isEqualTo(64 * MIB);
-        assertThat(c.resolver().cacheMaxBytes()).isEqualTo(32 * MIB);
+        assertThat(c.resolver().orElseThrow().cacheMaxBytes()).isEqualTo(32 * MIB);
     }
 
     @ParameterizedTest
@@ -46,7 +46,7 @@ class CacheBudgetConfigTest {
     void theDefaultsAreAQuarterAndAnEighthOfTheHeapAtMost64And32MiB(long heapMib, long tokensMib, long resolverMib) {
         AuthgateConfig c = parse("", heapMib * MIB);
         assertThat(c.tokenCacheMaxBytes()).isEqualTo(tokensMib * MIB);
-        assertThat(c.resolver().cacheMaxBytes()).isEqualTo(resolverMib * MIB);
+        assertThat(c.resolver().orElseThrow().cacheMaxBytes()).isEqualTo(resolverMib * MIB);
     }
 
     @ParameterizedTest
@@ -56,7 +56,7 @@ class CacheBudgetConfigTest {
         long heap = 1L << 40;
         assertThat(parse("\"token_cache_max_bytes\":" + value, heap).tokenCacheMaxBytes()).isEqualTo(bytes);
         if (bytes != 0) {
-            assertThat(parse("\"resolver\":{\"cache_max_bytes\":" + value + "}", heap).resolver().cacheMaxBytes()).isEqualTo(bytes);
+            assertThat(parse("\"resolver\":{\"cache_max_bytes\":" + value + "}", heap).resolver().orElseThrow().cacheMaxBytes()).isEqualTo(bytes);
         }
     }
 
@@ -95,8 +95,8 @@ class CacheBudgetConfigTest {
         assertThat(parse("\"token_cache_max_entries\":0", HEAP_256M).tokenCacheMaxBytes()).as("0 still turns it off").isZero();
         assertThat(parse("\"token_cache_max_entries\":100000", HEAP_256M).tokenCacheMaxBytes())
                 .as("the old default, set explicitly: the heap's default").isEqualTo(64 * MIB);
-        assertThat(parse("\"resolver\":{\"max_entries\":500}", HEAP_256M).resolver().cacheMaxBytes()).isEqualTo(500 * 1024L);
-        assertThat(parse("\"resolver\":{\"max_entries\":100000}", HEAP_256M).resolver().cacheMaxBytes()).isEqualTo(32 * MIB);
+        assertThat(parse("\"resolver\":{\"max_entries\":500}", HEAP_256M).resolver().orElseThrow().cacheMaxBytes()).isEqualTo(500 * 1024L);
+        assertThat(parse("\"resolver\":{\"max_entries\":100000}", HEAP_256M).resolver().orElseThrow().cacheMaxBytes()).isEqualTo(32 * MIB);
     }
 
     @Test
@@ -119,8 +119,8 @@ class CacheBudgetConfigTest {
 
     @Test
     void theQueueBoundIsReadAndZeroMeansNoQueue() {
-        assertThat(parse("", HEAP_256M).resolver().maxQueuedCalls()).isEqualTo(1024);
-        assertThat(parse("\"resolver\":{\"max_queued_calls\":0}", HEAP_256M).resolver().maxQueuedCalls()).isZero();
-        assertThat(parse("\"resolver\":{\"max_queued_calls\":100000}", HEAP_256M).resolver().maxQueuedCalls()).isEqualTo(100_000);
+        assertThat(parse("", HEAP_256M).resolver().orElseThrow().maxQueuedCalls()).isEqualTo(1024);
+        assertThat(parse("\"resolver\":{\"max_queued_calls\":0}", HEAP_256M).resolver().orElseThrow().maxQueuedCalls()).isZero();
+        assertThat(parse("\"resolver\":{\"max_queued_calls\":100000}", HEAP_256M).resolver().orElseThrow().maxQueuedCalls()).isEqualTo(100_000);
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 import io.authgate.core.headers.ClaimHeaders;
@@ -727,7 +728,7 @@ class ConfigParserTest {
                     new JwksSettings(Duration.ofSeconds(600), JwksSettings.DEFAULTS.minTtl(), JwksSettings.DEFAULTS.maxTtl(),
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
-                    8L << 20, ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap()), false,
+                    8L << 20, Optional.of(ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap())), false,
                     io.authgate.core.headers.ClaimHeaders.NONE));
         }
     }

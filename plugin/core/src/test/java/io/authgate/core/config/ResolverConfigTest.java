@@ -27,7 +27,7 @@ class ResolverConfigTest {
     @Test
     void absentMeansOnWithTheIssuesDefaults() {
         AuthgateConfig c = parseWith("");
-        ResolverSettings r = c.resolver();
+        ResolverSettings r = c.resolver().orElseThrow();
         assertThat(r.url()).isEqualTo(URI.create(ENDPOINT + "/_resolver/resolve"));
         assertThat(r.authgearHost()).isEqualTo("auth.example.com");
         assertThat(r.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -44,7 +44,7 @@ class ResolverConfigTest {
     @Test
     void trueIsTheDefaultsAndFalseTurnsItOff() {
         assertThat(parseWith("\"resolver\": true").resolver()).isEqualTo(parseWith("").resolver());
-        assertThat(parseWith("\"resolver\": false").resolver()).isNull();
+        assertThat(parseWith("\"resolver\": false").resolver()).isEmpty();
     }
 
     @Test
@@ -53,7 +53,7 @@ class ResolverConfigTest {
                 "resolver": {"url": "https://authgear.internal:3001/_resolver/resolve", "timeout_ms": 250,
                   "cache_ttl_seconds": 10, "negative_cache_ttl_seconds": 2, "cache_max_bytes": "4MiB", "max_concurrent_calls": 8,
                   "max_queued_calls": 16, "on_error": "no_session"}
-                """).resolver();
+                """).resolver().orElseThrow();
         assertThat(r).isEqualTo(new ResolverSettings(URI.create("https://authgear.internal:3001/_resolver/resolve"),
                 "auth.example.com", Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(2), 4L << 20, 8, 16,
                 OnError.NO_SESSION));
@@ -63,13 +63,13 @@ class ResolverConfigTest {
     @Test
     void theAuthgearHostKeepsANonDefaultPort() {
         AuthgateConfig c = ConfigParser.parseJson("{\"authgear_endpoint\":\"http://127.0.0.1:8081\"}");
-        assertThat(c.resolver().authgearHost()).isEqualTo("127.0.0.1:8081");
-        assertThat(c.resolver().url()).isEqualTo(URI.create("http://127.0.0.1:8081/_resolver/resolve"));
+        assertThat(c.resolver().orElseThrow().authgearHost()).isEqualTo("127.0.0.1:8081");
+        assertThat(c.resolver().orElseThrow().url()).isEqualTo(URI.create("http://127.0.0.1:8081/_resolver/resolve"));
     }
 
     @Test
     void zeroTtlsMeanNotCached() {
-        ResolverSettings r = parseWith("\"resolver\": {\"cache_ttl_seconds\": 0, \"negative_cache_ttl_seconds\": 0}").resolver();
+        ResolverSettings r = parseWith("\"resolver\": {\"cache_ttl_seconds\": 0, \"negative_cache_ttl_seconds\": 0}").resolver().orElseThrow();
         assertThat(r.cacheTtl()).isZero();
         assertThat(r.negativeCacheTtl()).isZero();
     }
@@ -114,7 +114,7 @@ class ResolverConfigTest {
 
     @Test
     void plainHttpIsAllowedOnLoopback() {
-        assertThat(parseWith("\"resolver\": {\"url\": \"http://127.0.0.1:3001/_resolver/resolve\"}").resolver().url())
+        assertThat(parseWith("\"resolver\": {\"url\": \"http://127.0.0.1:3001/_resolver/resolve\"}").resolver().orElseThrow().url())
                 .isEqualTo(URI.create("http://127.0.0.1:3001/_resolver/resolve"));
     }
 

@@ -609,7 +609,7 @@ class RemoteResolutionTest {
         // arranges in production; the refusal itself is checked by its message only.
         AuthgateConfig elsewhere = ConfigParser.parseJson("{\"authgear_endpoint\":\"https://auth.example.com\","
                 + "\"resolver\":{\"url\":\"https://authgear.internal/_resolver/resolve\"}}");
-        assertThat(elsewhere.resolver().needsHostOverride()).isTrue();
+        assertThat(elsewhere.resolver().orElseThrow().needsHostOverride()).isTrue();
         if (!io.authgate.core.remote.HttpResolverClient.canSetHost()) {
             ConfigException e = catchThrowableOfType(ConfigException.class, () -> authgate.gateFor(elsewhere));
             assertThat(e.key()).isEqualTo("resolver.url");
