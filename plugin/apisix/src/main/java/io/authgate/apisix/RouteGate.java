@@ -5,6 +5,9 @@ import io.authgate.core.Decision;
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
 import io.authgate.core.Gate;
+import io.authgate.core.headers.ClaimHeaders;
+
+import java.util.List;
 
 /**
  * What one route's plugin value turned into: a resolver, or the configuration error that stops every
@@ -14,10 +17,28 @@ sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured
 
     Decision resolve(GatewayRequest request);
 
-    record Configured(Gate resolver) implements RouteGate {
+    /** The headers this route sets from claims, which a client may therefore not send on it. */
+    ClaimHeaders claimHeaders();
+
+    /**
+     * Every spelling of the claim header names, for deleting lines the runner could not see
+     * ({@link ContractHeaderSpellings}); computed once per route.
+     */
+    List<String> claimHeaderSpellings();
+
+    record Configured(Gate resolver, List<String> claimHeaderSpellings) implements RouteGate {
+        Configured(Gate resolver) {
+            this(resolver, ContractHeaderSpellings.allSpellings(resolver.config().claimHeaders().headerNames()));
+        }
+
         @Override
         public Decision resolve(GatewayRequest request) {
             return resolver.resolve(request);
+        }
+
+        @Override
+        public ClaimHeaders claimHeaders() {
+            return resolver.config().claimHeaders();
         }
     }
 
@@ -30,6 +51,17 @@ sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured
         @Override
         public Decision resolve(GatewayRequest request) {
             return denial;
+        }
+
+        /** Nothing goes upstream on this route: nothing to delete. */
+        @Override
+        public ClaimHeaders claimHeaders() {
+            return ClaimHeaders.NONE;
+        }
+
+        @Override
+        public List<String> claimHeaderSpellings() {
+            return List.of();
         }
     }
 }

@@ -57,7 +57,7 @@ public record AdapterConfig(
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
             "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, AnswerCaching.KEYS));
-    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", "claims_to_headers");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
     /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
@@ -112,7 +112,7 @@ public record AdapterConfig(
             return List.of();
         }
         if (!node.isArray()) {
-            throw new ConfigException("rules", "must be a list of {match, mode, policy, live}");
+            throw new ConfigException("rules", "must be a list of {match, mode, policy, live, claims_to_headers}");
         }
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {

@@ -6,12 +6,17 @@ import java.util.Set;
 
 /**
  * What a {@code claims_to_headers} header name may be: an HTTP field name (RFC 9110 §5.1, a token),
- * at most {@link #MAX_LENGTH} characters, outside Authgear's {@code x-authgear-} family in every
+ * at most {@link #MAX_LENGTH} characters and {@link #MAX_SEPARATORS} separators, outside Authgear's {@code x-authgear-} family in every
  * spelling (that family is the contract's), and none of the names that frame a request or carry a
  * credential, or that authgate's own answers set.
  */
 public final class ClaimHeaderNames {
     public static final int MAX_LENGTH = 64;
+    /**
+     * At most this many {@code -} or {@code _}: a front that cannot see every request line deletes
+     * each spelling of each name ({@code -} or {@code _} at each), 2^n of them.
+     */
+    public static final int MAX_SEPARATORS = 6;
 
     /** Names a claim must never set: framing, routing, credentials, and what an allow answer carries. */
     private static final Set<String> RESERVED = Set.of(
@@ -33,6 +38,9 @@ public final class ClaimHeaderNames {
             if (!isTokenChar(name.charAt(i))) {
                 return Optional.of("is not an HTTP header name (RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)");
             }
+        }
+        if (name.chars().filter(c -> c == '-' || c == '_').count() > MAX_SEPARATORS) {
+            return Optional.of("has more than " + MAX_SEPARATORS + " - or _ (each spelling of the name is deleted from requests: 2^n of them)");
         }
         if (IdentityHeaderNames.isIdentityHeader(name)) {
             return Optional.of("is in the x-authgear- family (any case, - or _), which only Authgear's contract headers use");

@@ -115,6 +115,12 @@ class ConfigParserTest {
         }
 
         @Test
+        void refusesMoreSeparatorsThanTheBound() {
+            assertThat(parseWith("\"claims_to_headers\":{\"x-a-b-c_d-e-f\":\"t\"}").claimHeaders().mappings()).hasSize(1);
+            assertThat(rejectionWith("\"claims_to_headers\":{\"x-a-b-c_d-e-f-g\":\"t\"}").reason()).contains("more than 6");
+        }
+
+        @Test
         void refusesTwoSpellingsOfOneHeader() {
             ConfigException e = rejectionWith("\"claims_to_headers\":{\"X-Tenant\":\"a\",\"x_tenant\":\"b\"}");
             assertThat(e.key()).isEqualTo("claims_to_headers.x_tenant");
