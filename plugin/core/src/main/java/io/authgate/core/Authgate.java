@@ -4,7 +4,6 @@ import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.JwksSettings;
 import io.authgate.core.config.ResolverSettings;
-import io.authgate.core.headers.ClaimHeaders;
 import io.authgate.core.jwks.CachedJwks;
 import io.authgate.core.jwks.HttpJwksFetcher;
 import io.authgate.core.jwks.JwksFetcher;
@@ -32,7 +31,7 @@ import java.util.function.Function;
  * The process-wide runtime a front holds, and the one class that wires the core: credentials
  * ({@code credentials}) → verification ({@code jwt} against {@code jwks}, or Authgear's resolver in
  * {@code remote}) → policy ({@code resolve}) → headers ({@code headers}). One HTTP client; one key
- * source per issuer and key settings, with a verified-token cache per source, budget and claim headers; one cache of Authgear's resolver
+ * source per issuer and key settings, with a verified-token cache per source and budget; one cache of Authgear's resolver
  * answers per resolver settings. Each is shared by every configuration that names it (many APISIX
  * routes use the same Authgear project; they must not each fetch the JWKS or ask Authgear about the
  * same cookie). A front needs only {@link #prepare}, {@link #ready} and the gauges.
@@ -56,12 +55,14 @@ public final class Authgate {
     }
 
     /**
-     * What makes two configurations share verified tokens: the same keys, budget and claim headers
-     * (an entry holds its rendered headers, so routes that map other claims need entries of their own).
+     * What makes two configurations share verified tokens: the same keys and budget. Routes that map
+     * other claims to headers share the cache and its budget too: their entries are told apart by
+     * the mapping in the key ({@link VerifiedTokenCache}), so a thousand routes' mappings cannot each
+     * take a budget of their own.
      */
-    private record IssuerKey(KeysKey keys, long tokenCacheMaxBytes, ClaimHeaders claimHeaders) {
+    private record IssuerKey(KeysKey keys, long tokenCacheMaxBytes) {
         static IssuerKey of(AuthgateConfig c) {
-            return new IssuerKey(KeysKey.of(c), c.tokenCacheMaxBytes(), c.claimHeaders());
+            return new IssuerKey(KeysKey.of(c), c.tokenCacheMaxBytes());
         }
     }
 
@@ -162,7 +163,7 @@ public final class Authgate {
     public Gate gateFor(AuthgateConfig config) {
         Issuer issuer = issuer(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
-                TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), clock, events);
+                TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), config.claimHeaders(), clock, events);
         return new CredentialPipeline(config, verifier, remoteSessions(config), clock);
     }
 
@@ -183,7 +184,7 @@ public final class Authgate {
     Issuer issuer(AuthgateConfig config) {
         return issuers.computeIfAbsent(IssuerKey.of(config), key -> {
             CachedJwks keys = keySources.computeIfAbsent(key.keys(), k -> new CachedJwks(fetchers.apply(config), config.jwks(), clock, events));
-            VerifiedTokenCache tokens = new VerifiedTokenCache(config.tokenCacheMaxBytes(), clock, config.claimHeaders());
+            VerifiedTokenCache tokens = new VerifiedTokenCache(config.tokenCacheMaxBytes(), clock);
             keys.onKeysRemoved(tokens::invalidateAll);
             return new Issuer(keys, tokens);
         });

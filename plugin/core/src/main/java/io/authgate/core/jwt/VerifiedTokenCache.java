@@ -31,20 +31,10 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
     private final Clock clock;
     private final long maxBytes;
     private final CachedTokens entries = new CachedTokens(new SharedValues());
-    private final ClaimHeaders claimHeaders;
 
     /** @param maxBytes the heap the entries may take; 0 turns the cache off */
     public VerifiedTokenCache(long maxBytes, Clock clock) {
-        this(maxBytes, clock, ClaimHeaders.NONE);
-    }
-
-    /**
-     * @param maxBytes     the heap the entries may take; 0 turns the cache off
-     * @param claimHeaders the claims every entry renders as headers besides the contract's (one cache per mapping)
-     */
-    public VerifiedTokenCache(long maxBytes, Clock clock, ClaimHeaders claimHeaders) {
         this.clock = clock;
-        this.claimHeaders = claimHeaders;
         this.maxBytes = maxBytes;
         this.cache = Caffeine.newBuilder()
                 // Maintenance (eviction, expiry) on the calling thread: handing it to the common pool
@@ -75,7 +65,12 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
 
     /** @return the verified token, or {@code null} when it is not cached (Caffeine's own "absent", kept inside this package) */
     VerifiedToken get(BearerToken token) {
-        return cache.getIfPresent(new TokenKey(token));
+        return get(token, ClaimHeaders.NONE);
+    }
+
+    /** As {@link #get(BearerToken)}, for a configuration that renders these claim headers. */
+    VerifiedToken get(BearerToken token, ClaimHeaders claimHeaders) {
+        return cache.getIfPresent(new TokenKey(token, claimHeaders));
     }
 
     /**
@@ -83,22 +78,24 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
      * kept (when the budget allows and it has not expired) and returned.
      */
     VerifiedToken put(String token, AccessToken verified) {
-        return put(BearerToken.ofToken(token), verified, Map.of());
+        return put(BearerToken.ofToken(token), verified, Map.of(), ClaimHeaders.NONE);
     }
 
-    /** As {@link #put(String, AccessToken)}, with the token's claims as read, for the claim headers. */
-    VerifiedToken put(String token, AccessToken verified, Map<String, Object> claims) {
-        return put(BearerToken.ofToken(token), verified, claims);
+    /** As {@link #put(String, AccessToken)}, with the token's claims as read and the claim headers to render. */
+    VerifiedToken put(String token, AccessToken verified, Map<String, Object> claims, ClaimHeaders claimHeaders) {
+        return put(BearerToken.ofToken(token), verified, claims, claimHeaders);
     }
 
     /**
-     * As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in. The
-     * claim headers are rendered here, so the entry's weight counts them and a hit renders nothing.
+     * As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in and the
+     * configuration's claim headers: routes mapping other claims keep entries of their own, within the
+     * one budget. The claim headers are rendered here, so the entry's weight counts them and a hit
+     * renders nothing.
      */
-    VerifiedToken put(BearerToken token, AccessToken verified, Map<String, Object> claims) {
+    VerifiedToken put(BearerToken token, AccessToken verified, Map<String, Object> claims, ClaimHeaders claimHeaders) {
         VerifiedToken entry = VerifiedToken.of(entries.compact(verified), claimHeaders.render(claims));
         if (maxBytes > 0 && verified.expiresAt() * 1000 > clock.millis()) {
-            cache.put(new TokenKey(token), entry);
+            cache.put(new TokenKey(token, claimHeaders), entry);
         }
         return entry;
     }

@@ -58,6 +58,10 @@ class TokenCacheWeightTest {
 
     /** Bytes per entry: {measured on the heap, as weighed}. */
     private static double[] fill(VerifiedTokenCache cache, int n, int pad) throws Exception {
+        return fill(cache, n, pad, ClaimHeaders.NONE);
+    }
+
+    private static double[] fill(VerifiedTokenCache cache, int n, int pad, ClaimHeaders claimHeaders) throws Exception {
         Random random = new Random(42);
         long now = System.currentTimeMillis() / 1000;
         // Warm up the parser and the cache's structures, so that what is measured is the entries.
@@ -70,7 +74,7 @@ class TokenCacheWeightTest {
             // A new String per token, as from the wire, referenced by the cache alone.
             String token = new String(token(random, now, pad).getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
             AccessTokenParser.Parsed parsed = AccessTokenParser.parse(token);
-            cache.put(token, parsed.token(), parsed.claims());
+            cache.put(token, parsed.token(), parsed.claims(), claimHeaders);
         }
         assertThat(cache.size()).isEqualTo(n);
         long after = HeapAfterGc.liveBytesHere();
@@ -95,10 +99,11 @@ class TokenCacheWeightTest {
     /** (Issue 15) A route's claim headers are rendered into the entry, so its weight must count them. */
     @Test
     void anEntryWithClaimHeadersWeighsWhatItTakesOnTheHeap() throws Exception {
-        VerifiedTokenCache cache = new VerifiedTokenCache(1L << 30, Clock.systemUTC(),
-                new ClaimHeaders(List.of(new ClaimHeaders.Mapping("x-myapp-pad", "pad"), new ClaimHeaders.Mapping("x-myapp-iss", "iss"))));
+        VerifiedTokenCache cache = new VerifiedTokenCache(1L << 30, Clock.systemUTC());
+        ClaimHeaders claimHeaders = new ClaimHeaders(List.of(
+                new ClaimHeaders.Mapping("x-myapp-pad", "pad"), new ClaimHeaders.Mapping("x-myapp-iss", "iss")));
 
-        double[] perEntry = fill(cache, TOKENS / 4, 2_048);
+        double[] perEntry = fill(cache, TOKENS / 4, 2_048, claimHeaders);
 
         System.out.printf(Locale.ROOT, "[token cache] %d tokens with a 2 KiB claim as a header: %.0f bytes per entry on the heap,"
                 + " %.0f as weighed%n", TOKENS / 4, perEntry[0], perEntry[1]);
