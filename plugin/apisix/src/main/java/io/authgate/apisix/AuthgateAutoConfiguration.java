@@ -2,6 +2,7 @@ package io.authgate.apisix;
 
 import io.authgate.core.Authgate;
 import io.authgate.core.HostHeader;
+import io.authgate.core.StateChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +20,7 @@ public class AuthgateAutoConfiguration {
     @Bean
     RouteGates authgateRouteGates() {
         HostHeader.allowForResolver(); // JVM-wide: the runner's start-up is where it belongs
-        return new RouteGates(Authgate.create(new Slf4jEvents()));
+        return new RouteGates(Authgate.create(new StateChanges(new Slf4jEvents())));
     }
 
     @Bean
@@ -29,7 +30,7 @@ public class AuthgateAutoConfiguration {
             LOG.warn("authgate: {}; every request is treated as if APISIX had hidden header lines from the runner "
                     + "(every spelling of the identity headers is deleted on every request)", uncounted.reason());
         }
-        return new AuthgearResolverFilter(routes, lineLimit);
+        return new AuthgearResolverFilter(routes, lineLimit, DecisionLogger.fromSystemProperty());
     }
 
     @Bean

@@ -6,6 +6,8 @@ import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
+import io.authgate.core.RejectionRecorder;
+import io.authgate.core.RequestTrace;
 import org.apache.apisix.plugin.runner.HttpRequest;
 import org.apache.apisix.plugin.runner.HttpResponse;
 import org.apache.apisix.plugin.runner.filter.PluginFilter;
@@ -32,10 +34,12 @@ public final class AuthgearResolverFilter implements PluginFilter {
 
     private final RouteGates routes;
     private final HeaderLineLimit lineLimit;
+    private final DecisionLogger decisionLog;
 
-    AuthgearResolverFilter(RouteGates routes, HeaderLineLimit lineLimit) {
+    AuthgearResolverFilter(RouteGates routes, HeaderLineLimit lineLimit, DecisionLogger decisionLog) {
         this.routes = routes;
         this.lineLimit = lineLimit;
+        this.decisionLog = decisionLog;
     }
 
     @Override
@@ -45,11 +49,14 @@ public final class AuthgearResolverFilter implements PluginFilter {
 
     @Override
     public void filter(HttpRequest request, HttpResponse response, PluginFilterChain chain) {
+        long started = System.nanoTime();
         Map<String, String> headers = request.getHeaders();
         Decision decision;
+        // Only while the decision log is on does a request carry a recorder (one allocation) for its token's fate.
+        RequestTrace trace = decisionLog.enabled() ? new RejectionRecorder() : RequestTrace.NONE;
         RouteGate route = null;
         try {
-            GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie"));
+            GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie")).traced(trace);
             route = routes.forValue(request.getConfig(this));
             decision = route.resolve(credentials);
         } catch (RuntimeException e) {
@@ -60,9 +67,14 @@ public final class AuthgearResolverFilter implements PluginFilter {
         }
         if (decision instanceof Decision.Allow allow) {
             continueWith(allow, route, headers, lineLimit.mayHideLines(request), request);
-            chain.filter(request, response);
         } else {
             stop((Decision.Deny) decision, response);
+        }
+        if (decisionLog.enabled()) {
+            decisionLog.record(request, decision, trace, System.nanoTime() - started);
+        }
+        if (decision instanceof Decision.Allow) {
+            chain.filter(request, response);
         }
     }
 

@@ -5,6 +5,7 @@ import io.authgate.core.remote.ResolverUnavailableException;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * What the core reports to its front, which logs it and counts it. The core itself neither logs nor
@@ -27,7 +28,16 @@ public interface AuthgateEvents {
     default void jwksFetched(URI source, int keys, int skipped, Duration ttl) {
     }
 
-    default void jwksFetchFailed(URI source, String reason) {
+    /** A JWKS fetch failed: {@code failure} says which kind, {@code reason} in one line (no credential). */
+    default void jwksFetchFailed(URI source, JwksFailure failure, String reason) {
+    }
+
+    /**
+     * The first keys from {@code source} (then {@code before} is empty, and this is called even when
+     * none of them is usable), or a fetch that brought other key ids than those held. Not called
+     * when a refresh brings the same kids. {@code skipped}: entries of the document left out as unusable.
+     */
+    default void jwksKeysChanged(URI source, Set<String> before, Set<String> after, int skipped) {
     }
 
     default void tokenCacheHit() {

@@ -6,6 +6,7 @@ import io.authgate.core.remote.ResolverUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every listener of a runtime, each behind a guard: a listener that throws is skipped for that event
@@ -43,10 +44,21 @@ final class GuardedEvents implements AuthgateEvents {
     }
 
     @Override
-    public void jwksFetchFailed(URI source, String reason) {
+    public void jwksFetchFailed(URI source, JwksFailure failure, String reason) {
         for (AuthgateEvents l : listeners) {
             try {
-                l.jwksFetchFailed(source, reason);
+                l.jwksFetchFailed(source, failure, reason);
+            } catch (RuntimeException ignored) {
+                // see the class comment
+            }
+        }
+    }
+
+    @Override
+    public void jwksKeysChanged(URI source, Set<String> before, Set<String> after, int skipped) {
+        for (AuthgateEvents l : listeners) {
+            try {
+                l.jwksKeysChanged(source, before, after, skipped);
             } catch (RuntimeException ignored) {
                 // see the class comment
             }

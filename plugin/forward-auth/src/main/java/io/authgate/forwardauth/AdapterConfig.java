@@ -7,6 +7,7 @@ import io.authgate.core.config.ConfigParser;
 import io.authgate.core.config.ConfigSection;
 import io.authgate.core.config.MemoryBudgets;
 import io.authgate.core.config.RouteSettings;
+import io.authgate.forwardauth.log.LogSettings;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.regex.PatternSyntaxException;
  * @param connections     the decision port's bounds on connections and requests
  * @param forwardedHeaders which headers say what request a rule is matched on
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
+ * @param logs            the log's format and whether decisions are logged
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -48,7 +50,8 @@ public record AdapterConfig(
         ConfigSection coreKeys,
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
-        AnswerCaching answerCaching) {
+        AnswerCaching answerCaching,
+        LogSettings logs) {
 
     /**
      * One entry of {@code rules}: which requests, and what the rule sets on top of the top level; or,
@@ -71,7 +74,7 @@ public record AdapterConfig(
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
-            "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, AnswerCaching.KEYS));
+            "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", "claims_to_headers");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
 
@@ -91,6 +94,7 @@ public record AdapterConfig(
         int threads = root.integer("event_loop_threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         ConnectionPolicy connections = ConnectionPolicy.parse(root);
         AnswerCaching answerCaching = AnswerCaching.parse(root);
+        LogSettings logs = LogSettings.parse(root);
         String envoyPrefix = envoyPrefix(root.get("envoy_path_prefix").orElse(null));
         boolean dev = root.flag("development_issuer");
         ForwardedHeaders forwarded = forwardedHeaders(root.get("forwarded_headers").orElse(null));
@@ -112,7 +116,7 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching);
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

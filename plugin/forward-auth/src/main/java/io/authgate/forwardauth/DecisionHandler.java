@@ -3,6 +3,8 @@ package io.authgate.forwardauth;
 import io.authgate.core.headers.Header;
 import io.authgate.core.Decision;
 import io.authgate.core.Denials;
+import io.authgate.core.RejectionRecorder;
+import io.authgate.forwardauth.log.DecisionLog;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -43,9 +45,11 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     /** {@code cache-control} field lines by max-age, built once ({@link AnswerCaching#fieldLines}). */
     private final byte[][] cacheControlLines;
     private final Clock clock;
+    private final DecisionLog decisionLog;
+    private final DecisionEntries entries;
 
     DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight, AnswerCaching answerCaching,
-                    Clock clock) {
+                    Clock clock, DecisionLog decisionLog, DecisionEntries entries) {
         this.requests = requests;
         this.router = router;
         this.metrics = metrics;
@@ -53,6 +57,8 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         this.answerCaching = answerCaching;
         this.cacheControlLines = answerCaching.fieldLines();
         this.clock = clock;
+        this.decisionLog = decisionLog;
+        this.entries = entries;
     }
 
     @Override
@@ -107,19 +113,21 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private CompletableFuture<Void> handle(ChannelHandlerContext ctx, HttpRequest request) {
         long started = System.nanoTime();
         if (request.decoderResult().isFailure()) {
-            badRequest(ctx, request.decoderResult().cause(), started);
+            badRequest(ctx, request, started);
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        DecisionRequest decisionRequest = requests.read(request);
+        DecisionRequest read = requests.read(request);
+        // Only while the decision log is on does a request carry a recorder (one allocation) for its token's fate.
+        DecisionRequest decisionRequest = decisionLog.enabled() ? read.traced(new RejectionRecorder()) : read;
         boolean head = HttpMethod.HEAD.name().equals(decisionRequest.method());
         if (!decisionRequest.envoy() && !RESOLVE_PATH.equals(decisionRequest.path())) {
-            metrics.decided(Metrics.Outcome.NOT_FOUND, System.nanoTime() - started);
+            refused(request, 404, Metrics.Outcome.NOT_FOUND, started);
             Responses.send(ctx, keepAlive, head, 404, Responses.TEXT, "not found: decisions are at " + RESOLVE_PATH + "\n");
             return ANSWERED;
         }
         if (!decisionRequest.envoy() && !head && !HttpMethod.GET.name().equals(decisionRequest.method())) {
-            metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
+            refused(request, 405, Metrics.Outcome.BAD_REQUEST, started);
             Responses.send(ctx, keepAlive, false, 405, ALLOW_GET_HEAD, "");
             return ANSWERED;
         }
@@ -131,46 +139,67 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         }
         inFlight.incrementAndGet();
         if (decision.isDone() && !decision.isCompletedExceptionally()) {
-            answer(ctx, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
+            answer(ctx, request, decisionRequest, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
             return ANSWERED;
         }
         // Written from the event loop, which then also reads the connection's next request.
         return decision.handleAsync((d, error) -> {
             Fatal.haltIfFatal("deciding", error);
-            answer(ctx, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
+            answer(ctx, request, decisionRequest, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
             return null;
         }, onEventLoop(ctx));
     }
 
-    private void answer(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Decision decision, long started) {
+    private void answer(ChannelHandlerContext ctx, HttpRequest request, DecisionRequest decisionRequest, boolean keepAlive, boolean head,
+                        Decision decision, long started) {
         try {
+            Metrics.Outcome outcome;
             if (decision instanceof Decision.Allow allow) {
                 int maxAge = answerCaching.maxAgeSeconds(allow, clock.millis());
                 Responses.allow(ctx, keepAlive, head, allow.headers(), maxAge, cacheControlLines[maxAge]);
-                metrics.decided(allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION, System.nanoTime() - started);
+                outcome = allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION;
             } else {
                 Decision.Deny deny = (Decision.Deny) decision;
                 Responses.send(ctx, keepAlive, head, deny.status(), deny.headers(), deny.body());
-                metrics.decided(outcomeOf(deny), System.nanoTime() - started);
+                outcome = outcomeOf(deny);
+            }
+            long nanos = System.nanoTime() - started;
+            metrics.decided(outcome, nanos);
+            if (decisionLog.enabled()) {
+                decisionLog.record(entries.decided(request, decisionRequest, decision, outcome, nanos));
             }
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private static Metrics.Outcome outcomeOf(Decision.Deny deny) {
+    static Metrics.Outcome outcomeOf(Decision.Deny deny) {
         if (deny == Denials.KEYS_UNAVAILABLE) {
             return Metrics.Outcome.KEYS_UNAVAILABLE;
+        }
+        if (deny == Denials.RESOLVER_UNAVAILABLE) {
+            // Authgear did not answer: not a fault of authgate's own, which internal_error would say.
+            return Metrics.Outcome.RESOLVER_UNAVAILABLE;
         }
         return deny.status() >= 500 ? Metrics.Outcome.INTERNAL_ERROR : Metrics.Outcome.DENIED;
     }
 
+    /** An answer before any decision: counted, and logged when the decision log is on. */
+    private void refused(HttpRequest request, int status, Metrics.Outcome outcome, long started) {
+        long nanos = System.nanoTime() - started;
+        metrics.decided(outcome, nanos);
+        if (decisionLog.enabled()) {
+            decisionLog.record(entries.refused(request, status, outcome, nanos));
+        }
+    }
+
     /** A request Netty could not parse: a clean 4xx, then close (the stream may be out of step). */
-    private void badRequest(ChannelHandlerContext ctx, Throwable cause, long started) {
+    private void badRequest(ChannelHandlerContext ctx, HttpRequest request, long started) {
+        Throwable cause = request.decoderResult().cause();
         int status = cause instanceof TooLongHttpHeaderException ? 431
                 : cause instanceof TooLongHttpLineException ? 414
                 : cause instanceof TooLongFrameException ? 413 : 400;
-        metrics.decided(Metrics.Outcome.BAD_REQUEST, System.nanoTime() - started);
+        refused(request, status, Metrics.Outcome.BAD_REQUEST, started);
         Responses.text(ctx, false, status, "bad request\n");
     }
 

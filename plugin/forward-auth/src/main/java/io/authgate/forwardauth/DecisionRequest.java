@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.GatewayRequest;
+import io.authgate.core.RequestTrace;
 
 /**
  * One decision request as the adapter reads it, once, at the edge ({@link DecisionRequests}):
@@ -15,4 +16,9 @@ import io.authgate.core.GatewayRequest;
  * @param credentials what the core resolves
  */
 record DecisionRequest(String path, boolean envoy, String method, ForwardedTarget target, GatewayRequest credentials) {
+
+    /** This request with its credentials traced (the decision log, to know why a token was refused). */
+    DecisionRequest traced(RequestTrace trace) {
+        return new DecisionRequest(path, envoy, method, target, credentials.traced(trace));
+    }
 }

@@ -2,10 +2,14 @@ package io.authgate.forwardauth;
 
 import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
+import io.authgate.core.AuthgateEvents;
 import io.authgate.core.HostHeader;
+import io.authgate.core.StateChanges;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.Gate;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.StartupSummary;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,16 +19,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The running adapter: the core, the development issuer if configured, and the two listeners. */
+/** The running adapter: the core, the development issuer if configured, the two listeners, and the log. */
 public final class ForwardAuth implements AutoCloseable {
     private final ForwardAuthServer server;
     private final DevelopmentIssuer developmentIssuer;
     private final Metrics metrics;
+    private final AdapterLog log;
+    private final AuthgateConfig core;
+    private final int rules;
 
-    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics) {
+    private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, AdapterLog log,
+                        AuthgateConfig core, int rules) {
         this.server = server;
         this.developmentIssuer = developmentIssuer;
         this.metrics = metrics;
+        this.log = log;
+        this.core = core;
+        this.rules = rules;
     }
 
     /** Could not start: a port in use, an address that is not local. */
@@ -34,18 +45,19 @@ public final class ForwardAuth implements AutoCloseable {
         }
     }
 
-    public static ForwardAuth start(AdapterConfig config) throws StartException {
+    public static ForwardAuth start(AdapterConfig config, AdapterLog log) throws StartException {
         DevelopmentIssuer dev = null;
         // One server, created once: each one opens its event loops' selectors at construction.
         AtomicInteger inFlight = new AtomicInteger();
         Metrics metrics = new Metrics();
+        metrics.logDrops(log::droppedLines);
         ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics);
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
             }
             HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
-            Authgate authgate = Authgate.create(metrics);
+            Authgate authgate = Authgate.create(AuthgateEvents.all(List.of(metrics, new StateChanges(log::stateChanged))));
             String devEndpoint = dev == null ? null : dev.issuer();
             AuthgateConfig core = config.coreConfig(devEndpoint);
             Gate resolver = authgate.prepare(core);
@@ -60,10 +72,11 @@ public final class ForwardAuth implements AutoCloseable {
             }
             Router router = new Router(routes, resolver, config.forwardedHeaders());
             DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
+            DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
             server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight,
-                            config.answerCaching(), Clock.systemUTC()),
+                            config.answerCaching(), Clock.systemUTC(), log.decisions(config.logs().decisionLog()), entries),
                     config.adminListen(), new AdminHandler(authgate::ready, metrics));
-            return new ForwardAuth(server, dev, metrics);
+            return new ForwardAuth(server, dev, metrics, log, core, config.rules().size());
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
             stopPartial(server, dev);
@@ -113,6 +126,17 @@ public final class ForwardAuth implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    public AdapterLog log() {
+        return log;
+    }
+
+    /** What the start-up line says about this adapter. */
+    public StartupSummary summary(String version) {
+        String jwks = core.jwksUri() != null ? core.jwksUri().toString() : "discovered from " + core.discoveryUri();
+        return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver().isPresent(),
+                decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress());
     }
 
     /** Stops accepting, drains requests in flight for at most {@code drain}, then stops. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.Denials;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.StartupSummary;
 import sun.misc.Signal;
 
 import java.io.PrintStream;
@@ -99,9 +101,10 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
+        AdapterLog log = AdapterLog.to(config.logs().format(), out);
         ForwardAuth app;
         try {
-            app = ForwardAuth.start(config);
+            app = ForwardAuth.start(config, log);
         } catch (ForwardAuth.StartException e) {
             err.println("authgate: cannot start: " + e.getMessage());
             return 1;
@@ -109,9 +112,8 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
-        out.println("authgate forward-auth listening: decisions http://" + hostPort(app.decisionAddress())
-                + DecisionHandler.RESOLVE_PATH + ", admin http://" + hostPort(app.adminAddress()) + " (/healthz /readyz /metrics);"
-                + " version " + BuildInfo.VERSION);
+        log.started(app.summary(BuildInfo.VERSION));
+        log.flush(); // the start-up line before anything else is printed
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
@@ -129,7 +131,8 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println("authgate forward-auth: draining requests in flight, then stopping");
+        log.stopping();
+        log.flush();
         try {
             app.close(DRAIN);
         } catch (RuntimeException | Error e) {
@@ -137,7 +140,8 @@ public final class Main {
             err.println("authgate: error while stopping: " + e);
             return 1;
         }
-        out.println("authgate forward-auth: stopped");
+        log.stopped();
+        log.flush();
         out.flush();
         return 0;
     }
@@ -181,7 +185,6 @@ public final class Main {
 
     /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */
     static String hostPort(java.net.InetSocketAddress address) {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        return StartupSummary.hostPort(address);
     }
 }

@@ -3,6 +3,7 @@ package io.authgate.forwardauth;
 import io.authgate.core.ResolverFailure;
 import io.authgate.core.RemoteSessionKind;
 import io.authgate.core.AuthgateEvents;
+import io.authgate.core.JwksFailure;
 import io.authgate.core.TokenCacheGauges;
 import io.authgate.core.ResolverCacheGauges;
 import io.authgate.core.TokenRejection;
@@ -13,8 +14,10 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Counters and a latency histogram in Prometheus text format. Hand-written: a dozen series need no
@@ -25,6 +28,8 @@ public final class Metrics implements AuthgateEvents {
     /** How a decision request ended. */
     public enum Outcome {
         SESSION("session"), NO_SESSION("no_session"), KEYS_UNAVAILABLE("keys_unavailable"),
+        /** Authgear's resolver did not answer and {@code resolver.on_error} is {@code deny}: 503. */
+        RESOLVER_UNAVAILABLE("resolver_unavailable"),
         DENIED("denied"), BAD_REQUEST("bad_request"), NOT_FOUND("not_found"), INTERNAL_ERROR("internal_error");
 
         final String label;
@@ -80,6 +85,10 @@ public final class Metrics implements AuthgateEvents {
     private final Map<Closure, LongAdder> closures = new EnumMap<>(Closure.class);
     private final Map<Pause, LongAdder> pauses = new EnumMap<>(Pause.class);
     private final LongAdder acceptErrors = new LongAdder();
+    /** Per JWKS source: when keys were last fetched (epoch millis), 0 while they never were. */
+    private final Map<URI, Long> jwksLastSuccess = new ConcurrentHashMap<>();
+    /** The log's dropped lines, once the adapter reports them ({@link #logDrops}). */
+    private volatile LongSupplier droppedLogLines = () -> 0;
     /** The decision port's open connections, once the server reports them ({@link #openConnections}). */
     private volatile IntSupplier openConnections = () -> 0;
 
@@ -166,6 +175,10 @@ public final class Metrics implements AuthgateEvents {
         openConnections = gauge;
     }
 
+    void logDrops(LongSupplier counter) {
+        droppedLogLines = counter;
+    }
+
     /** The caches and call slots the gauges show: the adapter's one token cache, and its resolver's (or none). */
     public void watch(TokenCacheGauges tokens, Optional<ResolverCacheGauges> remote) {
         this.tokens = tokens;
@@ -199,12 +212,14 @@ public final class Metrics implements AuthgateEvents {
     @Override
     public void jwksFetched(URI source, int keys, int skipped, Duration ttl) {
         jwksFetches.increment();
+        jwksLastSuccess.put(source, System.currentTimeMillis());
     }
 
     @Override
-    public void jwksFetchFailed(URI source, String reason) {
+    public void jwksFetchFailed(URI source, JwksFailure failure, String reason) {
         jwksFetches.increment();
         jwksFailures.increment();
+        jwksLastSuccess.putIfAbsent(source, 0L);
     }
 
     @Override
@@ -250,6 +265,10 @@ public final class Metrics implements AuthgateEvents {
         counter(out, "authgate_token_cache_misses_total", "Verified-token cache misses (full verification).", cacheMisses.sum());
         counter(out, "authgate_jwks_fetches_total", "JWKS fetches attempted (discovery included).", jwksFetches.sum());
         counter(out, "authgate_jwks_fetch_failures_total", "JWKS fetches that failed.", jwksFailures.sum());
+        out.append("# HELP authgate_jwks_last_success_timestamp_seconds When signing keys were last fetched from the source (0: never).\n");
+        out.append("# TYPE authgate_jwks_last_success_timestamp_seconds gauge\n");
+        jwksLastSuccess.forEach((source, millis) -> out.append("authgate_jwks_last_success_timestamp_seconds{jwks_uri=\"")
+                .append(labelValue(source.toString())).append("\"} ").append(java.math.BigDecimal.valueOf(millis, 3).toPlainString()).append('\n'));
         decisionLatency.render(out, "authgate_decision_duration_seconds", "Time from request to decision.");
         out.append("# HELP authgate_resolver_calls_total Calls to Authgear's resolver, by answer (valid, invalid, none) or error.\n");
         out.append("# TYPE authgate_resolver_calls_total counter\n");
@@ -272,6 +291,7 @@ public final class Metrics implements AuthgateEvents {
         out.append("# HELP authgate_connection_read_pauses_total Times a connection stopped being read until it could take more, by reason.\n");
         out.append("# TYPE authgate_connection_read_pauses_total counter\n");
         pauses.forEach((p, n) -> out.append("authgate_connection_read_pauses_total{reason=\"").append(p.label).append("\"} ").append(n.sum()).append('\n'));
+        counter(out, "authgate_log_lines_dropped_total", "Log lines dropped because stdout did not keep up.", droppedLogLines.getAsLong());
         counter(out, "authgate_accept_errors_total", "Failures to accept a connection (file descriptors exhausted, ...); accepting resumes after a pause.",
                 acceptErrors.sum());
         return out.toString();
@@ -291,6 +311,11 @@ public final class Metrics implements AuthgateEvents {
             gauge(out, "authgate_resolver_calls_in_flight", "Calls to Authgear's resolver in flight.", r.callsInFlight());
             gauge(out, "authgate_resolver_calls_queued", "Credentials waiting for a free call slot.", r.callsQueued());
         });
+    }
+
+    /** A label value as the exposition format escapes it: backslash, quote, newline. */
+    private static String labelValue(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

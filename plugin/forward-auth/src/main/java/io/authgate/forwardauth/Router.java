@@ -4,7 +4,9 @@ import io.authgate.core.headers.Header;
 import io.authgate.core.Decision;
 import io.authgate.core.Gate;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,12 +29,24 @@ final class Router {
             "{\"error\":\"forbidden\",\"error_description\":\"the request path is ambiguous (an encoded slash or"
                     + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
     private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
+    /** What {@link #choose} says besides a rule's index. */
+    private static final int TOP_LEVEL = -1;
+    private static final int UNDETERMINED = -2;
+    private static final int AMBIGUOUS_TARGET = -3;
+    private static final Optional<String> TOP_LEVEL_NAME = Optional.of("default");
+
+    private final List<Optional<String>> ruleNames;
 
     Router(List<Route> routes, Gate fallback, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);
         this.pathRules = this.routes.stream().anyMatch(r -> r.match().pathPrefix() != null || r.match().pathRegex() != null);
+        List<Optional<String>> names = new ArrayList<>();
+        for (int i = 0; i < this.routes.size(); i++) {
+            names.add(Optional.of("rules[" + i + "]"));
+        }
+        this.ruleNames = List.copyOf(names);
     }
 
     /** Whether any rule exists: only then is the forwarded request read. */
@@ -46,21 +60,41 @@ final class Router {
     }
 
     CompletableFuture<Decision> decide(DecisionRequest request) {
+        int chosen = choose(request);
+        return switch (chosen) {
+            case TOP_LEVEL -> fallback.resolveAsync(request.credentials());
+            case UNDETERMINED -> undetermined;
+            case AMBIGUOUS_TARGET -> AMBIGUOUS;
+            default -> routes.get(chosen).resolver().resolveAsync(request.credentials());
+        };
+    }
+
+    /**
+     * For the decision log: {@code rules[N]}, {@code default} (the top level), or empty when the
+     * request was refused before any rule could be chosen. Matches again: only when the log is on.
+     */
+    Optional<String> ruleOf(DecisionRequest request) {
+        int chosen = choose(request);
+        return chosen >= 0 ? ruleNames.get(chosen) : chosen == TOP_LEVEL ? TOP_LEVEL_NAME : Optional.empty();
+    }
+
+    /** The index of the first rule that covers the request, else one of the codes above. */
+    private int choose(DecisionRequest request) {
         if (routes.isEmpty()) {
-            return fallback.resolveAsync(request.credentials());
+            return TOP_LEVEL;
         }
         ForwardedTarget target = request.target();
         if (target.undetermined()) {
-            return undetermined;
+            return UNDETERMINED;
         }
         if (pathRules && target.ambiguous()) {
-            return AMBIGUOUS;
+            return AMBIGUOUS_TARGET;
         }
         for (int i = 0; i < routes.size(); i++) {
             if (routes.get(i).match().matches(target)) {
-                return routes.get(i).resolver().resolveAsync(request.credentials());
+                return i;
             }
         }
-        return fallback.resolveAsync(request.credentials());
+        return TOP_LEVEL;
     }
 }

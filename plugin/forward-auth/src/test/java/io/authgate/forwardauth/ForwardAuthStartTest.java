@@ -2,9 +2,14 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.LogFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,11 +31,12 @@ class ForwardAuthStartTest {
         ObjectNode tree = JsonNodeFactory.instance.objectNode()
                 .put("development_issuer", true).put("listen", "127.0.0.1:0").put("admin_listen", "127.0.0.1:0");
         AdapterConfig config = AdapterConfig.parse(tree);
+        AdapterLog log = AdapterLog.to(LogFormat.TEXT, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
         long before = dispatchers();
         // Binding the listeners waits (Netty's sync()), and a waiting start sees the interruption.
         Thread.currentThread().interrupt();
         try {
-            assertThatThrownBy(() -> ForwardAuth.start(config)).isInstanceOf(ForwardAuth.StartException.class)
+            assertThatThrownBy(() -> ForwardAuth.start(config, log)).isInstanceOf(ForwardAuth.StartException.class)
                     .hasMessageContaining("interrupted");
         } finally {
             Thread.interrupted();

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -187,7 +188,7 @@ public final class CachedJwks implements KeySource {
                     install(next, fetched);
                 } else {
                     noFetchBefore.set(done + RETRY_BACKOFF.toMillis());
-                    events.jwksFetchFailed(fetcher.source(), HttpJwksFetcher.describe(error));
+                    events.jwksFetchFailed(fetcher.source(), HttpJwksFetcher.failureOf(error), HttpJwksFetcher.describe(error));
                 }
             } finally {
                 // Whatever a listener or callback throws, the fetch is over: never leave it in flight.
@@ -224,6 +225,10 @@ public final class CachedJwks implements KeySource {
             }
         } finally {
             events.jwksFetched(fetcher.source(), fetched.keys().size(), fetched.keys().skipped(), ttlOf(fetched));
+            Set<String> before = previous == null ? Set.of() : previous.keys().keyIds();
+            if (previous == null || !before.equals(fetched.keys().keyIds())) {
+                events.jwksKeysChanged(fetcher.source(), Set.copyOf(before), Set.copyOf(fetched.keys().keyIds()), fetched.keys().skipped());
+            }
         }
     }
 

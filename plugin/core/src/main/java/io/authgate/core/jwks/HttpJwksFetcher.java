@@ -1,13 +1,18 @@
 package io.authgate.core.jwks;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.authgate.core.JwksFailure;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.FetchableUris;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -42,10 +47,13 @@ public final class HttpJwksFetcher implements JwksFetcher {
         this.timeout = timeout;
     }
 
+    /**
+     * The configured {@code jwks_uri}, else the discovery document: the same for every fetch, so a
+     * failure, the recovery and the metrics name one source (a failure's reason names the URL that failed).
+     */
     @Override
     public URI source() {
-        URI discovered = discoveredJwksUri;
-        return configuredJwksUri != null ? configuredJwksUri : discovered != null ? discovered : discoveryUri;
+        return configuredJwksUri != null ? configuredJwksUri : discoveryUri;
     }
 
     @Override
@@ -73,10 +81,10 @@ public final class HttpJwksFetcher implements JwksFetcher {
                 .build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
             if (response.statusCode() != 200) {
-                throw new JwksFetchException(uri + " answered HTTP " + response.statusCode());
+                throw new JwksFetchException(JwksFailure.HTTP_STATUS, uri + " answered HTTP " + response.statusCode());
             }
             if (response.body().length > MAX_BODY_BYTES) {
-                throw new JwksFetchException(uri + " answered more than " + MAX_BODY_BYTES + " bytes");
+                throw new JwksFetchException(JwksFailure.TOO_LARGE, uri + " answered more than " + MAX_BODY_BYTES + " bytes");
             }
             return response;
         });
@@ -87,23 +95,23 @@ public final class HttpJwksFetcher implements JwksFetcher {
             Map<String, Object> doc = JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
             String docIssuer = JSONObjectUtils.getString(doc, "issuer");
             if (docIssuer == null) {
-                throw new JwksFetchException("discovery document at " + response.uri() + " has no issuer (OpenID Connect Discovery requires it)");
+                throw new JwksFetchException(JwksFailure.BAD_DISCOVERY, "discovery document at " + response.uri() + " has no issuer (OpenID Connect Discovery requires it)");
             }
             if (!docIssuer.equals(issuer)) {
-                throw new JwksFetchException("discovery document at " + response.uri() + " names issuer " + docIssuer
+                throw new JwksFetchException(JwksFailure.BAD_DISCOVERY, "discovery document at " + response.uri() + " names issuer " + docIssuer
                         + ", expected " + issuer);
             }
             String jwks = JSONObjectUtils.getString(doc, "jwks_uri");
             if (jwks == null) {
-                throw new JwksFetchException("discovery document at " + response.uri() + " has no jwks_uri");
+                throw new JwksFetchException(JwksFailure.BAD_DISCOVERY, "discovery document at " + response.uri() + " has no jwks_uri");
             }
             URI uri = FetchableUris.require(URI.create(jwks), "jwks_uri (discovered)");
             discoveredJwksUri = uri;
             return uri;
         } catch (ParseException | IllegalArgumentException e) {
-            throw new JwksFetchException("discovery document at " + response.uri() + " is not valid: " + e.getMessage());
+            throw new JwksFetchException(JwksFailure.BAD_JSON, "discovery document at " + response.uri() + " is not valid: " + e.getMessage());
         } catch (ConfigException e) {
-            throw new JwksFetchException("discovery document at " + response.uri() + ": " + e.getMessage());
+            throw new JwksFetchException(JwksFailure.BAD_DISCOVERY, "discovery document at " + response.uri() + ": " + e.getMessage());
         }
     }
 
@@ -113,7 +121,7 @@ public final class HttpJwksFetcher implements JwksFetcher {
             Duration maxAge = CacheControl.maxAge(response.headers().firstValue("cache-control").orElse(null));
             return new FetchedKeys(keys, maxAge);
         } catch (ParseException e) {
-            throw new JwksFetchException("JWKS at " + response.uri() + " is not valid: " + e.getMessage());
+            throw new JwksFetchException(JwksFailure.BAD_JSON, "JWKS at " + response.uri() + " is not valid: " + e.getMessage());
         }
     }
 
@@ -128,10 +136,38 @@ public final class HttpJwksFetcher implements JwksFetcher {
                 : e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
+    /**
+     * Which kind of failure {@code error} is: this fetcher's own verdicts carry theirs; the JDK
+     * client's exceptions are told apart by type (DNS: {@link UnresolvedAddressException} or
+     * {@link UnknownHostException} under its {@code ConnectException}; timeouts:
+     * {@link HttpTimeoutException}, which {@code HttpConnectTimeoutException} extends).
+     */
+    public static JwksFailure failureOf(Throwable error) {
+        JwksFailure io = null;
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof JwksFetchException j) {
+                return j.failure;
+            }
+            if (e instanceof UnresolvedAddressException || e instanceof UnknownHostException) {
+                return JwksFailure.DNS;
+            }
+            if (e instanceof HttpTimeoutException) {
+                return JwksFailure.TIMEOUT;
+            }
+            if (e instanceof IOException && io == null) {
+                io = JwksFailure.CONNECT; // unless a cause says more (DNS comes wrapped in a ConnectException)
+            }
+        }
+        return io != null ? io : JwksFailure.OTHER;
+    }
+
     /** A fetch that reached a server but got no usable answer. */
     static final class JwksFetchException extends RuntimeException {
-        JwksFetchException(String message) {
+        private final JwksFailure failure;
+
+        JwksFetchException(JwksFailure failure, String message) {
             super(message, null, false, false);
+            this.failure = failure;
         }
     }
 }

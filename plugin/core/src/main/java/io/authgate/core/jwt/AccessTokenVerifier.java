@@ -81,7 +81,7 @@ public final class AccessTokenVerifier {
         if (v instanceof VerifiedToken verified) {
             return verified.session();
         }
-        return v == TokenRejection.KEYS_UNAVAILABLE ? Resolution.Unresolved.KEYS_UNAVAILABLE : Resolution.Invalid.REJECTED;
+        return v == TokenRejection.KEYS_UNAVAILABLE ? Resolution.Unresolved.KEYS_UNAVAILABLE : Resolution.Invalid.rejected((TokenRejection) v);
     }
 
     private Verification onHit(VerifiedToken cached) {

@@ -29,7 +29,16 @@ public final class ResolverUnavailableException extends RuntimeException {
             return new ResolverUnavailableException(ResolverFailure.TIMEOUT, "Authgear's resolver did not answer in time");
         }
         String what = cause instanceof IOException ? "cannot reach Authgear's resolver" : "Authgear's resolver call failed";
-        return new ResolverUnavailableException(ResolverFailure.CONNECTION, what + ": " + cause.getClass().getSimpleName());
+        return new ResolverUnavailableException(ResolverFailure.CONNECTION, what + ": " + inWords(cause));
+    }
+
+    /** The failure in words, not a Java class name: the logs say it to operators (and are scanned for stack traces). */
+    private static String inWords(Throwable cause) {
+        if (cause instanceof java.net.ConnectException) {
+            return "connection refused or unreachable";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? "connection failed" : message.replaceAll("\\s+", " ");
     }
 
     public ResolverFailure reason() {

@@ -1,11 +1,15 @@
 package io.authgate.core.resolution;
 
 import io.authgate.core.Decision;
+import io.authgate.core.TokenRejection;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.headers.SessionClaims;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -79,17 +83,41 @@ public sealed interface Resolution extends StepAnswer permits Resolution.Session
             NOT_VALID
         }
 
-        /** An in-process rejection: the token alone decides it, for good. */
-        public static final Invalid REJECTED = new Invalid(Why.REJECTED, Decision.Allow.NO_SESSION);
+        /** In-process rejections, one per reason, built once: the token alone decides it, for good; allocates nothing. */
+        private static final Map<TokenRejection, Invalid> REJECTED = rejections();
         /** A credential too long ever to be sent to Authgear: no session, for good. */
         public static final Invalid UNKNOWN_FOR_GOOD = new Invalid(Why.UNKNOWN, Decision.Allow.NO_SESSION);
 
         private final Why why;
         private final Decision.Allow unenforced;
+        private final Optional<TokenRejection> rejection;
 
-        private Invalid(Why why, Decision.Allow unenforced) {
+        private Invalid(Why why, Decision.Allow unenforced, Optional<TokenRejection> rejection) {
             this.why = why;
             this.unenforced = unenforced;
+            this.rejection = rejection;
+        }
+
+        private Invalid(Why why, Decision.Allow unenforced) {
+            this(why, unenforced, Optional.empty());
+        }
+
+        private static Map<TokenRejection, Invalid> rejections() {
+            Map<TokenRejection, Invalid> all = new EnumMap<>(TokenRejection.class);
+            for (TokenRejection r : TokenRejection.values()) {
+                all.put(r, new Invalid(Why.REJECTED, Decision.Allow.NO_SESSION, Optional.of(r)));
+            }
+            return all;
+        }
+
+        /** A token that failed verification in-process, for this reason: the same instance every time. */
+        public static Invalid rejected(TokenRejection reason) {
+            return REJECTED.get(reason);
+        }
+
+        /** Why the token was refused, for {@link Why#REJECTED}; empty otherwise (a decision log's reason). */
+        public Optional<TokenRejection> rejection() {
+            return rejection;
         }
 
         /** Authgear knows no session for the credential; its answer is cached until {@code reusableUntilMillis}. */

@@ -88,10 +88,10 @@ public final class CredentialPipeline implements Gate {
         BearerToken bearer = BearerToken.of(request.authorization());
         StepAnswer answer = resolution(0, Resolution.Unresolved.NOT_RESPONSIBLE, bearer, request);
         if (answer instanceof Resolution known) {
-            return decide(known, bearer);
+            return decide(known, bearer, request);
         }
         try {
-            return decide(answer.toFuture().join(), bearer);
+            return decide(answer.toFuture().join(), bearer, request);
         } catch (CompletionException | CancellationException e) {
             return Denials.INTERNAL_ERROR;
         }
@@ -103,9 +103,9 @@ public final class CredentialPipeline implements Gate {
         BearerToken bearer = BearerToken.of(request.authorization());
         StepAnswer answer = resolution(0, Resolution.Unresolved.NOT_RESPONSIBLE, bearer, request);
         if (answer instanceof Resolution known) {
-            return CompletableFuture.completedFuture(decide(known, bearer));
+            return CompletableFuture.completedFuture(decide(known, bearer, request));
         }
-        return answer.toFuture().handle((r, error) -> error == null ? decide(r, bearer) : Denials.INTERNAL_ERROR);
+        return answer.toFuture().handle((r, error) -> error == null ? decide(r, bearer, request) : Denials.INTERNAL_ERROR);
     }
 
     /**
@@ -130,7 +130,10 @@ public final class CredentialPipeline implements Gate {
     }
 
     /** The one place mode and policy turn what the credentials resolved to into what the gateway does. */
-    private Decision decide(Resolution resolution, BearerToken bearer) {
+    private Decision decide(Resolution resolution, BearerToken bearer, GatewayRequest request) {
+        if (resolution instanceof Resolution.Invalid invalid && invalid.rejection().isPresent()) {
+            request.trace().tokenRejected(invalid.rejection().get());
+        }
         if (resolution instanceof Resolution.Session session) {
             return enforce ? reusable(policy.check(session, clock.millis() / 1000), session) : reusable(session.allow());
         }

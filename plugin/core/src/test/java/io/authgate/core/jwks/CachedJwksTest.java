@@ -83,10 +83,37 @@ class CachedJwksTest {
             ttls.add(ttl);
         }
 
+        final List<String> kidChanges = new CopyOnWriteArrayList<>();
+
         @Override
-        public void jwksFetchFailed(URI source, String reason) {
+        public void jwksFetchFailed(URI source, io.authgate.core.JwksFailure failure, String reason) {
             sources.add(source);
             failures.add(reason);
+        }
+
+        @Override
+        public void jwksKeysChanged(URI source, java.util.Set<String> before, java.util.Set<String> after, int skipped) {
+            kidChanges.add(new java.util.TreeSet<>(before) + " -> " + new java.util.TreeSet<>(after));
+        }
+    }
+
+    @Nested
+    class KeyIdChanges {
+        @Test
+        void theFirstKeysAndEachChangeOfKidsAreReportedOnceAndAnUnchangedRefreshIsNot() {
+            FakeJwksFetcher fetcher = new FakeJwksFetcher(fetched(ofSeconds(100), "a", "b"));
+            CachedJwks jwks = cache(fetcher);
+            assertKey(jwks.find("a"), "a");
+
+            clock.advance(ofSeconds(101));
+            assertKey(jwks.find("a"), "a"); // refreshed: the same kids
+
+            fetcher.serve(fetched(ofSeconds(100), "b", "c"));
+            clock.advance(ofSeconds(101));
+            assertKey(jwks.find("c"), "c");
+
+            assertThat(fetcher.fetches()).isEqualTo(3);
+            assertThat(events.kidChanges).containsExactly("[] -> [a, b]", "[a, b] -> [b, c]");
         }
     }
 

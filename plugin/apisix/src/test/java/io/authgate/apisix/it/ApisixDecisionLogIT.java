@@ -1,0 +1,103 @@
+package io.authgate.apisix.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TokenMinter;
+import io.authgate.testkit.TokenRecipe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The runner-level decision log ({@code -Dauthgate.decision_log=true}) through the real runner and
+ * its shipped log4j2 configuration: one JSON object per decision on the {@code io.authgate.decisions}
+ * logger, with the request, the outcome, the user, and never the token; and none without the switch.
+ */
+class ApisixDecisionLogIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TestIssuer issuer;
+
+    @BeforeAll
+    static void start() {
+        issuer = TestIssuer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    private static String route() {
+        return "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\"}";
+    }
+
+    private static List<JsonNode> decisionLines(String log) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : log.lines().filter(l -> l.contains("\"event\":\"decision\"")).toList()) {
+            assertThat(line).as("on its own logger").contains(" i.a.decisions {");
+            out.add(JSON.readTree(line.substring(line.indexOf('{'))));
+        }
+        return out;
+    }
+
+    @Test
+    void withTheSwitchEachDecisionIsOneJsonObjectWithoutTheToken() throws Exception {
+        String token = new TokenMinter(issuer.issuer()).mint(
+                TokenRecipe.withClaims(Map.of("jti", UUID.randomUUID().toString())), System.currentTimeMillis() / 1000);
+        try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
+            ReqCallResult allowed = apisix.call(route(), HttpRequestSpec.get("/api/caf\u00e9 \"x\"").header("Host", "api.example.com")
+                    .header("Authorization", "Bearer " + token).build());
+            assertThat(allowed.action()).isEqualTo(ReqCallResult.Action.REWRITE);
+            ReqCallResult denied = apisix.call(route(), HttpRequestSpec.get("/admin").header("Host", "api.example.com").build());
+            assertThat(denied.action()).isEqualTo(ReqCallResult.Action.STOP);
+            String expired = new TokenMinter(issuer.issuer()).mint(
+                    TokenRecipe.withClaims(Map.of("jti", UUID.randomUUID().toString(), "exp", "now-1")), System.currentTimeMillis() / 1000);
+            ReqCallResult rejected = apisix.call(route(), HttpRequestSpec.get("/admin").header("Authorization", "Bearer " + expired).build());
+            assertThat(rejected.action()).isEqualTo(ReqCallResult.Action.STOP);
+
+            String log = apisix.log();
+            List<JsonNode> lines = decisionLines(log);
+            assertThat(lines).as("one per decision:\n%s", log).hasSize(3);
+            JsonNode session = lines.get(0);
+            assertThat(session.get("method").textValue()).isEqualTo("GET");
+            assertThat(session.has("host")).as("APISIX sends the runner $upstream_host, not the client's Host").isFalse();
+            assertThat(session.get("path").textValue()).isEqualTo("/api/caf\u00e9 \"x\"");
+            assertThat(session.get("status").intValue()).isEqualTo(200);
+            assertThat(session.get("outcome").textValue()).isEqualTo("session");
+            assertThat(session.get("user_id").textValue()).isEqualTo(AuthgearClaims.USER_ID);
+            assertThat(session.get("latency_ms").doubleValue()).isGreaterThanOrEqualTo(0.0);
+            JsonNode refused = lines.get(1);
+            assertThat(refused.get("status").intValue()).isEqualTo(401);
+            assertThat(refused.get("outcome").textValue()).isEqualTo("denied");
+            assertThat(refused.has("user_id")).isFalse();
+            assertThat(refused.has("reason")).as("no token, no reason").isFalse();
+            JsonNode expiredLine = lines.get(2);
+            assertThat(expiredLine.get("outcome").textValue()).isEqualTo("denied");
+            assertThat(expiredLine.get("reason").textValue()).isEqualTo("expired");
+            for (String t : List.of(token, expired)) {
+                assertThat(log).doesNotContain(t).doesNotContain(t.substring(t.lastIndexOf('.') + 1));
+            }
+        }
+    }
+
+    @Test
+    void withoutTheSwitchNoDecisionIsLogged() throws Exception {
+        try (ApisixHarness apisix = ApisixHarness.start()) {
+            assertThat(apisix.call(route(), HttpRequestSpec.get("/admin").header("Host", "api.example.com").build()).action())
+                    .isEqualTo(ReqCallResult.Action.STOP);
+            assertThat(apisix.log()).contains("route configured").doesNotContain("\"event\":\"decision\"");
+        }
+    }
+}

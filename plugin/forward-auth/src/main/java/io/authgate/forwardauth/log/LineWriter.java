@@ -1,0 +1,97 @@
+package io.authgate.forwardauth.log;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * Writes log lines on a thread of its own, so that a slow stdout (a full pipe, a stalled journald)
+ * never blocks an event loop. Bounded: at most {@link #CAPACITY} lines wait; past that a line is
+ * dropped and counted, and once the stream takes lines again a note says how many were lost.
+ */
+final class LineWriter {
+    static final int CAPACITY = 8192;
+
+    private final BlockingQueue<String> queue;
+    private final PrintStream out;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile LongFunction<String> dropNote = n -> "authgate: " + n + " log line(s) dropped: stdout did not keep up";
+
+    private LineWriter(PrintStream out, int capacity) {
+        this.out = out;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    static LineWriter start(PrintStream out) {
+        return start(out, CAPACITY);
+    }
+
+    static LineWriter start(PrintStream out, int capacity) {
+        LineWriter writer = new LineWriter(out, capacity);
+        Thread thread = new Thread(writer::run, "authgate-log");
+        thread.setDaemon(true); // flush() on the way out; a daemon never holds the process up
+        thread.start();
+        return writer;
+    }
+
+    /** How the note about dropped lines reads, for the log's format. */
+    void dropNote(LongFunction<String> note) {
+        this.dropNote = note;
+    }
+
+    /** Queues a line; never waits. */
+    void write(String line) {
+        if (queue.offer(line)) {
+            accepted.incrementAndGet();
+        } else {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Lines dropped since start because the queue was full. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Waits (at most {@code timeout}) until every line queued before this call is written. */
+    void flush(Duration timeout) {
+        long target = accepted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (written.get() < target && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        out.flush();
+    }
+
+    private void run() {
+        long reported = 0;
+        while (true) {
+            String line;
+            try {
+                line = queue.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long lost = dropped.get();
+            if (lost > reported) {
+                out.println(dropNote.apply(lost - reported));
+                reported = lost;
+            }
+            if (line != null) {
+                out.println(line);
+                written.incrementAndGet();
+            }
+        }
+    }
+}

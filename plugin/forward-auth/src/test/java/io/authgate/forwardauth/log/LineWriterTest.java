@@ -1,0 +1,87 @@
+package io.authgate.forwardauth.log;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A stdout that does not take lines never holds up whoever logs: the queue is bounded, and drops are counted and said. */
+class LineWriterTest {
+
+    /** A stream that blocks every write until released: a full pipe, a stalled journald. */
+    private static final class StalledStream extends OutputStream {
+        final CountDownLatch release = new CountDownLatch(1);
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            await();
+            written.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            await();
+            written.write(b, off, len);
+        }
+
+        private void await() {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        synchronized String text() {
+            return written.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void atTheBoundLinesAreDroppedWithoutWaitingAndTheDropIsSaidOnceTheStreamTakesLinesAgain() throws Exception {
+        StalledStream stream = new StalledStream();
+        int capacity = 16;
+        LineWriter writer = LineWriter.start(new PrintStream(stream, true, StandardCharsets.UTF_8), capacity);
+
+        long started = System.nanoTime();
+        // One line may already sit in the writer thread, blocked in the stream; the queue takes `capacity` more.
+        int lines = capacity * 10;
+        for (int i = 0; i < lines; i++) {
+            writer.write("line " + i);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertThat(millis).as("ms to log %d lines into a stalled stream", lines).isLessThan(2_000);
+        assertThat(writer.dropped()).isBetween((long) lines - capacity - 1, (long) lines - capacity);
+
+        stream.release.countDown();
+        writer.flush(Duration.ofSeconds(10));
+        long dropped = writer.dropped();
+        writer.write("after");
+        writer.flush(Duration.ofSeconds(10));
+        String text = stream.text();
+        assertThat(text).contains("line 0\n").contains("authgate: " + dropped + " log line(s) dropped: stdout did not keep up\n")
+                .endsWith("after\n");
+        assertThat(writer.dropped()).as("nothing dropped once the stream takes lines").isEqualTo(dropped);
+        assertThat(text.lines().filter(l -> l.startsWith("line ")).count()).isEqualTo(lines - dropped);
+    }
+
+    @Test
+    void flushWaitsForTheLinesQueuedBeforeIt() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LineWriter writer = LineWriter.start(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        for (int i = 0; i < 100; i++) {
+            writer.write("line " + i);
+        }
+        writer.flush(Duration.ofSeconds(10));
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).hasSize(100).endsWith("line 99");
+    }
+}
