@@ -351,6 +351,17 @@ abstract class GatewayContractTests {
         }
     }
 
+    /** The headers of the claim-header family the tests use (x-myapp-*, any spelling) the upstream received, by lower-case name. */
+    protected static Map<String, List<String>> claimHeaders(Seen seen) {
+        Map<String, List<String>> out = new TreeMap<>();
+        seen.received().forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).contains("myapp")) {
+                out.put(name.toLowerCase(Locale.ROOT), values);
+            }
+        });
+        return out;
+    }
+
     protected Stack base() throws IOException {
         return stack(Map.of("authgear_endpoint", issuer.issuer()));
     }
