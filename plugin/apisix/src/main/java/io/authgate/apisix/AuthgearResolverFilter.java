@@ -58,7 +58,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
         try {
             GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie")).traced(trace);
             route = routes.forValue(request.getConfig(this));
-            decision = route.resolve(credentials);
+            decision = route.resolve(credentials, request, headers);
         } catch (RuntimeException e) {
             // The core never throws for any input; if it ever does, fail closed without a stack
             // trace reaching the client, and without the request (which may hold a token) in the log.

@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.BrowserSettings;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.config.ConfigSection;
@@ -38,6 +39,7 @@ import java.util.regex.PatternSyntaxException;
  * @param forwardedHeaders which headers say what request a rule is matched on
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
  * @param logs            the log's format and whether decisions are logged
+ * @param browser         the top level's browser features ({@code allow_cors_preflight}, {@code login_redirect})
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -51,18 +53,20 @@ public record AdapterConfig(
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
         AnswerCaching answerCaching,
-        LogSettings logs) {
+        LogSettings logs,
+        BrowserSettings browser) {
 
     /**
-     * One entry of {@code rules}: which requests, and what the rule sets on top of the top level; or,
-     * when the rule names its own Authgear project ({@code authgear_endpoint}), that project's whole
-     * configuration, which takes nothing from the top level's.
+     * One entry of {@code rules}: which requests, and what the rule sets on top of the top level
+     * (browser features its own); or, when the rule names its own Authgear project
+     * ({@code authgear_endpoint}), that project's whole configuration, which takes nothing from the
+     * top level's.
      *
      * @param project the rule's own project; empty when it uses the top level's
      */
-    public record Rule(RouteMatch match, RouteSettings settings, Optional<AuthgateConfig> project) {
-        Rule(RouteMatch match, RouteSettings settings) {
-            this(match, settings, Optional.empty());
+    public record Rule(RouteMatch match, RouteSettings settings, BrowserSettings browser, Optional<AuthgateConfig> project) {
+        Rule(RouteMatch match, RouteSettings settings, BrowserSettings browser) {
+            this(match, settings, browser, Optional.empty());
         }
 
         /** The core's configuration on this rule, given the top level's. */
@@ -75,8 +79,9 @@ public record AdapterConfig(
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
             "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
-    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", "claims_to_headers");
-    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", "claims_to_headers",
+            BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
+    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
 
     /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
     private static final String DEVELOPMENT_ORIGIN_PLACEHOLDER = "http://127.0.0.1";
@@ -116,7 +121,9 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs);
+        BrowserSettings browser = BrowserSettings.parse(root, core.mode());
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs,
+                browser);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -151,7 +158,8 @@ public record AdapterConfig(
             }
         }
         rule.allowOnly(RULE_KEYS);
-        return new Rule(match, ConfigParser.route(rule, defaults));
+        RouteSettings settings = ConfigParser.route(rule, defaults);
+        return new Rule(match, settings, BrowserSettings.parse(rule, settings.mode()));
     }
 
     /**
@@ -163,7 +171,7 @@ public record AdapterConfig(
     private static Rule projectRule(ConfigSection rule, RouteMatch match, long heapPerProject) {
         AuthgateConfig project = ConfigParser.parse(rule, heapPerProject, Set.of("match"), null);
         RouteSettings settings = new RouteSettings(project.mode(), project.policy(), project.live(), project.claimHeaders());
-        return new Rule(match, settings, Optional.of(project));
+        return new Rule(match, settings, BrowserSettings.parse(rule, settings.mode()), Optional.of(project));
     }
 
     /**
@@ -195,13 +203,15 @@ public record AdapterConfig(
         if (prefix != null && !prefix.startsWith("/")) {
             throw new ConfigException(at + ".path_prefix", "must start with /");
         }
+        boolean caseInsensitive = caseInsensitive(node, at);
         Pattern regex = null;
         if (node.has("path_regex")) {
             if (prefix != null) {
                 throw new ConfigException(at + ".path_regex", "cannot be combined with path_prefix: choose one");
             }
             try {
-                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"));
+                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"),
+                        caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(at + ".path_regex", "is not a valid regular expression: " + e.getDescription());
             }
@@ -220,7 +230,22 @@ public record AdapterConfig(
                 methods.add(method);
             }
         }
-        return new RouteMatch(host, prefix, regex, methods);
+        return new RouteMatch(host, prefix, regex, methods, caseInsensitive);
+    }
+
+    /** {@code match.case_insensitive}: a boolean, and only beside a path condition it changes. */
+    private static boolean caseInsensitive(JsonNode match, String at) {
+        if (!match.has("case_insensitive")) {
+            return false;
+        }
+        JsonNode node = match.get("case_insensitive");
+        if (!node.isBoolean()) {
+            throw new ConfigException(at + ".case_insensitive", "must be true or false");
+        }
+        if (!match.has("path_prefix") && !match.has("path_regex")) {
+            throw new ConfigException(at + ".case_insensitive", "applies to path_prefix or path_regex, and this match has neither");
+        }
+        return node.booleanValue();
     }
 
     private static String nonEmptyText(JsonNode node, String key) {

@@ -7,6 +7,7 @@ import io.authgate.core.HostHeader;
 import io.authgate.core.StateChanges;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
+import io.authgate.core.BrowserAnswers;
 import io.authgate.core.Gate;
 import io.authgate.forwardauth.log.AdapterLog;
 import io.authgate.forwardauth.log.StartupSummary;
@@ -68,9 +69,9 @@ public final class ForwardAuth implements AutoCloseable {
             List<Router.Route> routes = new ArrayList<>();
             for (AdapterConfig.Rule rule : config.rules()) {
                 AuthgateConfig ruleConfig = rule.configOver(core);
-                routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig)));
+                routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig), BrowserAnswers.of(rule.browser())));
             }
-            Router router = new Router(routes, resolver, config.forwardedHeaders());
+            Router router = new Router(routes, resolver, BrowserAnswers.of(config.browser()), config.forwardedHeaders());
             DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
             DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
             server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight,

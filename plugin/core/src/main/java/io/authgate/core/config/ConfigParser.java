@@ -31,7 +31,9 @@ public final class ConfigParser {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
             "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live",
-            "claims_to_headers");
+            "claims_to_headers",
+            // Read by the fronts (BrowserSettings.parse), beside the route's mode.
+            BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
 
     private static final Set<String> POLICY_KEYS = Set.of(
             "allow_anonymous", "require_verified", "roles_any", "roles_all", "scopes_all", "amr_any", "max_auth_age_seconds");
@@ -57,6 +59,14 @@ public final class ConfigParser {
 
     /** Parses a JSON document, as APISIX hands the route's plugin value over. */
     public static AuthgateConfig parseJson(String json) {
+        return parse(readJson(json));
+    }
+
+    /**
+     * Reads a route value's JSON as {@link #parseJson} does (strict: no duplicate keys, nothing
+     * after the value), for a front that reads keys of its own from the same value.
+     */
+    public static JsonNode readJson(String json) {
         if (json == null || json.isBlank()) {
             throw new ConfigException("authgear_endpoint", "is required (the configuration is empty)");
         }
@@ -67,7 +77,7 @@ public final class ConfigParser {
             throw new ConfigException("(document)", "is not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
-        return parse(tree);
+        return tree;
     }
 
     /** Parses an already-read tree (JSON or YAML), for this JVM's max heap. */

@@ -68,7 +68,7 @@ class ConfigParserTest {
         void topLevelKeysListsEveryKnownKey() {
             assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
                     "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_bytes",
-                    "token_cache_max_entries", "resolver", "live", "claims_to_headers");
+                    "token_cache_max_entries", "resolver", "live", "claims_to_headers", "allow_cors_preflight", "login_redirect");
         }
     }
 
@@ -623,7 +623,7 @@ class ConfigParserTest {
         void unknownTopLevelKeyIsNamed() {
             ConfigException e = rejectionWith("\"audiences\":[\"x\"]");
             assertThat(e.key()).isEqualTo("audiences");
-            assertThat(e.reason()).startsWith("is not a known key (known: algorithms, audience, authgear_endpoint");
+            assertThat(e.reason()).startsWith("is not a known key (known: algorithms, allow_cors_preflight, audience, authgear_endpoint");
         }
 
         @Test
