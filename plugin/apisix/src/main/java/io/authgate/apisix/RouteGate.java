@@ -7,9 +7,11 @@ import io.authgate.core.Decision;
 import io.authgate.core.Denials;
 import io.authgate.core.GatewayRequest;
 import io.authgate.core.Gate;
+import io.authgate.core.headers.ClaimHeaders;
 
 import org.apache.apisix.plugin.runner.HttpRequest;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,8 +26,21 @@ sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured
      */
     Decision resolve(GatewayRequest request, HttpRequest runnerRequest, Map<String, String> headers);
 
+    /** The headers this route sets from claims, which a client may therefore not send on it. */
+    ClaimHeaders claimHeaders();
+
+    /**
+     * Every spelling of the claim header names, for deleting lines the runner could not see
+     * ({@link ContractHeaderSpellings}); computed once per route.
+     */
+    List<String> claimHeaderSpellings();
+
     /** @param browserAnswers the route's {@code allow_cors_preflight} and {@code login_redirect} */
-    record Configured(Gate resolver, BrowserAnswers browserAnswers) implements RouteGate {
+    record Configured(Gate resolver, BrowserAnswers browserAnswers, List<String> claimHeaderSpellings) implements RouteGate {
+        Configured(Gate resolver, BrowserAnswers browserAnswers) {
+            this(resolver, browserAnswers, ContractHeaderSpellings.allSpellings(resolver.config().claimHeaders().headerNames()));
+        }
+
         @Override
         public Decision resolve(GatewayRequest request, HttpRequest runnerRequest, Map<String, String> headers) {
             if (!browserAnswers.readsRequests()) {
@@ -38,6 +53,11 @@ sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured
             // APISIX answers the filter's 302 to the client as it is.
             return browserAnswers.afterResolve(resolver.resolve(request), b, BrowserAnswers.RedirectStyle.FOUND);
         }
+
+        @Override
+        public ClaimHeaders claimHeaders() {
+            return resolver.config().claimHeaders();
+        }
     }
 
     /** An invalid configuration never lets a request through unauthenticated. */
@@ -49,6 +69,17 @@ sealed interface RouteGate permits RouteGate.Configured, RouteGate.Misconfigured
         @Override
         public Decision resolve(GatewayRequest request, HttpRequest runnerRequest, Map<String, String> headers) {
             return denial;
+        }
+
+        /** Nothing goes upstream on this route: nothing to delete. */
+        @Override
+        public ClaimHeaders claimHeaders() {
+            return ClaimHeaders.NONE;
+        }
+
+        @Override
+        public List<String> claimHeaderSpellings() {
+            return List.of();
         }
     }
 }

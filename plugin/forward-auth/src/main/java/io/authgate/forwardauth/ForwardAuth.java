@@ -62,11 +62,13 @@ public final class ForwardAuth implements AutoCloseable {
             String devEndpoint = dev == null ? null : dev.issuer();
             AuthgateConfig core = config.coreConfig(devEndpoint);
             Gate resolver = authgate.prepare(core);
-            // Rules share the top level's issuer and resolver settings, so these are the adapter's caches.
+            // The top level's project's caches; a rule with its own project has caches of its own, which
+            // the gauges do not show yet (README, "Several Authgear projects"). Readiness covers every
+            // project: Authgate.ready is true only when all prepared configurations have their keys.
             metrics.watch(authgate.tokenCache(core), authgate.resolverCache(core));
             List<Router.Route> routes = new ArrayList<>();
             for (AdapterConfig.Rule rule : config.rules()) {
-                AuthgateConfig ruleConfig = core.with(rule.settings());
+                AuthgateConfig ruleConfig = rule.configOver(core);
                 routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig), BrowserAnswers.of(rule.browser())));
             }
             Router router = new Router(routes, resolver, BrowserAnswers.of(config.browser()), config.forwardedHeaders());

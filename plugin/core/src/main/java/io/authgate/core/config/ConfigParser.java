@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authgate.core.headers.ClaimHeaders;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,6 +31,7 @@ public final class ConfigParser {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
             "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live",
+            "claims_to_headers",
             // Read by the fronts (BrowserSettings.parse), beside the route's mode.
             BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
 
@@ -114,26 +116,31 @@ public final class ConfigParser {
                 MemoryBudgets.tokenCacheDefault(maxHeap), MemoryBudgets.TOKEN_ENTRY_BYTES, 0);
         Optional<ResolverSettings> resolver = resolverSettings(root, issuer, maxHeap);
         requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
-        RouteSettings route = route(root, Mode.RESOLVE, false, resolver);
+        RouteSettings route = route(root, Mode.RESOLVE, false, ClaimHeaders.NONE, resolver);
 
         return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
-                tokenCacheMax, resolver, route.live());
+                tokenCacheMax, resolver, route.live(), route.claimHeaders());
     }
 
     /**
-     * What one route of a front sets for itself ({@code mode}, {@code policy}, {@code live}), checked
-     * once against the configuration it refines: mode and live are inherited when not set, the policy
-     * never is (a route states its own).
+     * What one route of a front sets for itself ({@code mode}, {@code policy}, {@code live},
+     * {@code claims_to_headers}), checked once against the configuration it refines: mode, live and
+     * the claim headers are inherited when not set (a route's own {@code claims_to_headers} replaces
+     * the inherited one, {@code {}} clears it), the policy never is (a route states its own).
      */
     public static RouteSettings route(ConfigSection route, AuthgateConfig defaults) {
-        return route(route, defaults.mode(), defaults.live(), defaults.resolver());
+        return route(route, defaults.mode(), defaults.live(), defaults.claimHeaders(), defaults.resolver());
     }
 
-    private static RouteSettings route(ConfigSection s, Mode defaultMode, boolean defaultLive, Optional<ResolverSettings> resolver) {
+    private static RouteSettings route(ConfigSection s, Mode defaultMode, boolean defaultLive, ClaimHeaders defaultClaims,
+                                       Optional<ResolverSettings> resolver) {
         Mode mode = s.get("mode").map(v -> mode(v, s.key("mode"))).orElse(defaultMode);
         Policy policy = s.has("policy") ? policy(s.section("policy", "must be an object"), mode) : Policy.DEFAULT;
         boolean live = s.get("live").map(v -> liveFlag(v, s.key("live"), resolver)).orElse(defaultLive);
-        return new RouteSettings(mode, policy, live);
+        ClaimHeaders claims = s.has("claims_to_headers")
+                ? ClaimHeadersConfig.parse(s.section("claims_to_headers", "must be an object of header name: claim name"))
+                : defaultClaims;
+        return new RouteSettings(mode, policy, live, claims);
     }
 
     /** An Authgear origin: scheme, host and optional port, nothing else. */

@@ -387,6 +387,36 @@ abstract class GatewayContractTests {
         }
     }
 
+    /** The adapter configuration the claim-header tests run with: x-myapp-tenant from a custom claim. */
+    protected Map<String, Object> claimHeaderConfig() {
+        return Map.of("authgear_endpoint", issuer.issuer(), "claims_to_headers", Map.of("x-myapp-tenant", "https://myapp.example/tenant"));
+    }
+
+    /**
+     * (Issue 15) Through a gateway configured to copy and strip x-myapp-tenant: the token's claim
+     * arrives, and no client spelling of the name does, with or without a session.
+     */
+    protected void assertClaimHeaderArrivesAndItsSpoofsDoNot(Stack stack) throws Exception {
+        List<Map.Entry<String, String>> spoofs = List.of(Map.entry("X-Myapp-Tenant", "evil"), Map.entry("x_myapp_tenant", "evil"),
+                Map.entry("X-Myapp_Tenant", "evil"), Map.entry("X_MYAPP-TENANT", "evil"));
+        List<Map.Entry<String, String>> withToken = new ArrayList<>();
+        withToken.add(bearer(mint(TokenRecipe.withClaims(Map.of("https://myapp.example/tenant", "acme")))));
+        withToken.addAll(spoofs);
+        assertThat(claimHeaders(send(stack, withToken))).isEqualTo(Map.of("x-myapp-tenant", List.of("acme")));
+        assertThat(claimHeaders(send(stack, spoofs))).as("no session: no claim header, no spoof").isEmpty();
+    }
+
+    /** The headers of the claim-header family the tests use (x-myapp-*, any spelling) the upstream received, by lower-case name. */
+    protected static Map<String, List<String>> claimHeaders(Seen seen) {
+        Map<String, List<String>> out = new TreeMap<>();
+        seen.received().forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).contains("myapp")) {
+                out.put(name.toLowerCase(Locale.ROOT), values);
+            }
+        });
+        return out;
+    }
+
     protected Stack base() throws IOException {
         return stack(Map.of("authgear_endpoint", issuer.issuer()));
     }
