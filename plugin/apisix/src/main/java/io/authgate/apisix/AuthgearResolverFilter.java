@@ -1,5 +1,6 @@
 package io.authgate.apisix;
 
+import io.authgate.core.headers.ClaimHeaders;
 import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.Decision;
@@ -53,9 +54,11 @@ public final class AuthgearResolverFilter implements PluginFilter {
         Decision decision;
         // Only while the decision log is on does a request carry a recorder (one allocation) for its token's fate.
         RequestTrace trace = decisionLog.enabled() ? new RejectionRecorder() : RequestTrace.NONE;
+        RouteGate route = null;
         try {
             GatewayRequest credentials = GatewayRequest.of(headers.get("authorization"), headers.get("cookie")).traced(trace);
-            decision = routes.forValue(request.getConfig(this)).resolve(credentials);
+            route = routes.forValue(request.getConfig(this));
+            decision = route.resolve(credentials, request, headers);
         } catch (RuntimeException e) {
             // The core never throws for any input; if it ever does, fail closed without a stack
             // trace reaching the client, and without the request (which may hold a token) in the log.
@@ -63,7 +66,7 @@ public final class AuthgearResolverFilter implements PluginFilter {
             decision = Denials.INTERNAL_ERROR;
         }
         if (decision instanceof Decision.Allow allow) {
-            continueWith(allow, headers, lineLimit.mayHideLines(request), request);
+            continueWith(allow, route, headers, lineLimit.mayHideLines(request), request);
         } else {
             stop((Decision.Deny) decision, response);
         }
@@ -75,8 +78,9 @@ public final class AuthgearResolverFilter implements PluginFilter {
         }
     }
 
-    private static void continueWith(Decision.Allow allow, Map<String, String> clientHeaders, boolean linesHidden,
+    private static void continueWith(Decision.Allow allow, RouteGate route, Map<String, String> clientHeaders, boolean linesHidden,
                                      HttpRequest request) {
+        ClaimHeaders claims = route.claimHeaders();
         // APISIX may have kept lines from us that still go upstream: delete every spelling of every contract
         // name, seen or not. Only at the limit, as each deletion costs APISIX a scan of the header lines in
         // Lua (0.2-0.4 us each, bench/apisix-header-clear.sh); below it, what we saw is all there is.
@@ -85,11 +89,16 @@ public final class AuthgearResolverFilter implements PluginFilter {
             for (int i = 0; i < spellings.size(); i++) {
                 request.setHeader(spellings.get(i), null);
             }
+            List<String> claimSpellings = route.claimHeaderSpellings();
+            for (int i = 0; i < claimSpellings.size(); i++) {
+                request.setHeader(claimSpellings.get(i), null);
+            }
         }
-        // Delete every identity header the client sent, whatever its spelling; APISIX deletes by exact
-        // name (any case), and x_authgear_* is a different name from x-authgear-* to nginx.
+        // Delete every identity header the client sent, and every header the route sets from claims,
+        // whatever its spelling; APISIX deletes by exact name (any case), and x_authgear_* is a
+        // different name from x-authgear-* to nginx.
         for (String name : clientHeaders.keySet()) {
-            if (IdentityHeaderNames.isIdentityHeader(name)) {
+            if (IdentityHeaderNames.isIdentityHeader(name) || claims.isSetHere(name)) {
                 request.setHeader(name, null);
             }
         }

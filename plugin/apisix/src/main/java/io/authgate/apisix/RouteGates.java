@@ -4,7 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.authgate.core.Authgate;
 import io.authgate.core.Gate;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.authgate.core.BrowserAnswers;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.BrowserSettings;
+import io.authgate.core.config.ConfigSection;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.Denials;
@@ -35,11 +39,13 @@ final class RouteGates {
 
     private RouteGate build(String value) {
         try {
-            AuthgateConfig config = ConfigParser.parseJson(value);
+            JsonNode tree = ConfigParser.readJson(value);
+            AuthgateConfig config = ConfigParser.parse(tree);
+            BrowserSettings browser = BrowserSettings.parse(ConfigSection.root(tree, "must be an object"), config.mode());
             // Starts fetching keys now, so the route's first request finds them.
             Gate resolver = authgate.prepare(config);
             LOG.info("authgate: route configured for issuer {} (mode {})", config.issuer(), config.mode().configName());
-            return new RouteGate.Configured(resolver);
+            return new RouteGate.Configured(resolver, BrowserAnswers.of(browser));
         } catch (ConfigException e) {
             // Logged once per distinct value: the cache keeps the failure too.
             LOG.error("{}; every request on this route is answered 500 until it is fixed", Denials.invalidConfigMessage(e));

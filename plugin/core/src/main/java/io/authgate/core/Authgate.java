@@ -33,7 +33,7 @@ import java.util.function.Function;
  * The process-wide runtime a front holds, and the one class that wires the core: credentials
  * ({@code credentials}) → verification ({@code jwt} against {@code jwks}, or Authgear's resolver in
  * {@code remote}) → policy ({@code resolve}) → headers ({@code headers}). One HTTP client; one key
- * source with its verified-token cache per issuer and key settings; one cache of Authgear's resolver
+ * source per issuer and key settings, with a verified-token cache per source and budget; one cache of Authgear's resolver
  * answers per resolver settings. Each is shared by every configuration that names it (many APISIX
  * routes use the same Authgear project; they must not each fetch the JWKS or ask Authgear about the
  * same cookie). A front needs only {@link #prepare}, {@link #ready} and the gauges.
@@ -43,15 +43,28 @@ public final class Authgate {
     private final AuthgateEvents events;
     private final Function<AuthgateConfig, JwksFetcher> fetchers;
     private final BiFunction<ResolverSettings, String, ResolverClient> resolverClients;
+    private final Map<KeysKey, CachedJwks> keySources = new ConcurrentHashMap<>();
     private final Map<IssuerKey, Issuer> issuers = new ConcurrentHashMap<>();
     private final Map<RemoteKey, RemoteSessions> remotes = new ConcurrentHashMap<>();
     /** The key sets of every prepared configuration, for {@link #ready}. */
     private final Set<CachedJwks> prepared = ConcurrentHashMap.newKeySet();
 
-    /** What makes two configurations share keys and cache. */
-    private record IssuerKey(String issuer, URI jwksUri, JwksSettings jwks, long tokenCacheMaxBytes) {
+    /** What makes two configurations share keys: one key source per Authgear project and key settings. */
+    private record KeysKey(String issuer, URI jwksUri, JwksSettings jwks) {
+        static KeysKey of(AuthgateConfig c) {
+            return new KeysKey(c.issuer(), c.jwksUri(), c.jwks());
+        }
+    }
+
+    /**
+     * What makes two configurations share verified tokens: the same keys and budget. Routes that map
+     * other claims to headers share the cache and its budget too: their entries are told apart by
+     * the mapping in the key ({@link VerifiedTokenCache}), so a thousand routes' mappings cannot each
+     * take a budget of their own.
+     */
+    private record IssuerKey(KeysKey keys, long tokenCacheMaxBytes) {
         static IssuerKey of(AuthgateConfig c) {
-            return new IssuerKey(c.issuer(), c.jwksUri(), c.jwks(), c.tokenCacheMaxBytes());
+            return new IssuerKey(KeysKey.of(c), c.tokenCacheMaxBytes());
         }
     }
 
@@ -152,7 +165,7 @@ public final class Authgate {
     public Gate gateFor(AuthgateConfig config) {
         Issuer issuer = issuer(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
-                TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), clock, events);
+                TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), config.claimHeaders(), clock, events);
         return new CredentialPipeline(config, verifier, remoteSessions(config), clock);
     }
 
@@ -172,7 +185,7 @@ public final class Authgate {
 
     Issuer issuer(AuthgateConfig config) {
         return issuers.computeIfAbsent(IssuerKey.of(config), key -> {
-            CachedJwks keys = new CachedJwks(fetchers.apply(config), config.jwks(), clock, events);
+            CachedJwks keys = keySources.computeIfAbsent(key.keys(), k -> new CachedJwks(fetchers.apply(config), config.jwks(), clock, events));
             VerifiedTokenCache tokens = new VerifiedTokenCache(config.tokenCacheMaxBytes(), clock);
             keys.onKeysRemoved(tokens::invalidateAll);
             return new Issuer(keys, tokens);

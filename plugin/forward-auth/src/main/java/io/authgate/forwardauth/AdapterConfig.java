@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.BrowserSettings;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.config.ConfigParser;
 import io.authgate.core.config.ConfigSection;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -37,6 +39,7 @@ import java.util.regex.PatternSyntaxException;
  * @param forwardedHeaders which headers say what request a rule is matched on
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
  * @param logs            the log's format and whether decisions are logged
+ * @param browser         the top level's browser features ({@code allow_cors_preflight}, {@code login_redirect})
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -50,18 +53,35 @@ public record AdapterConfig(
         List<Rule> rules,
         ForwardedHeaders forwardedHeaders,
         AnswerCaching answerCaching,
-        LogSettings logs) {
+        LogSettings logs,
+        BrowserSettings browser) {
 
-    /** One entry of {@code rules}: which requests, and what the rule sets on top of the top level. */
-    public record Rule(RouteMatch match, RouteSettings settings) {
+    /**
+     * One entry of {@code rules}: which requests, and what the rule sets on top of the top level
+     * (browser features its own); or, when the rule names its own Authgear project
+     * ({@code authgear_endpoint}), that project's whole configuration, which takes nothing from the
+     * top level's.
+     *
+     * @param project the rule's own project; empty when it uses the top level's
+     */
+    public record Rule(RouteMatch match, RouteSettings settings, BrowserSettings browser, Optional<AuthgateConfig> project) {
+        Rule(RouteMatch match, RouteSettings settings, BrowserSettings browser) {
+            this(match, settings, browser, Optional.empty());
+        }
+
+        /** The core's configuration on this rule, given the top level's. */
+        public AuthgateConfig configOver(AuthgateConfig topLevel) {
+            return project.orElseGet(() -> topLevel.with(settings));
+        }
     }
 
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
             "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
-    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live");
-    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods");
+    private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", "claims_to_headers",
+            BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
+    private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
 
     /** What the development issuer's origin stands for while the rest is checked: it is loopback http, like the issuer's. */
     private static final String DEVELOPMENT_ORIGIN_PLACEHOLDER = "http://127.0.0.1";
@@ -93,7 +113,7 @@ public record AdapterConfig(
                 throw new ConfigException("listen", "must be a loopback address while development_issuer is enabled");
             }
         }
-        AuthgateConfig core = ConfigParser.parse(root, MemoryBudgets.maxHeap(), ADAPTER_KEYS, dev ? DEVELOPMENT_ORIGIN_PLACEHOLDER : null);
+        AuthgateConfig core = ConfigParser.parse(root, heapPerProject(root), ADAPTER_KEYS, dev ? DEVELOPMENT_ORIGIN_PLACEHOLDER : null);
         List<Rule> rules = rules(root, core);
         for (int i = 0; i < rules.size(); i++) {
             if (rules.get(i).match().host() != null && forwarded.hostHeader == null) {
@@ -101,7 +121,9 @@ public record AdapterConfig(
                         + forwarded.configName + " names no host; nginx: proxy_set_header X-Forwarded-Host $host in the auth location)");
             }
         }
-        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs);
+        BrowserSettings browser = BrowserSettings.parse(root, core.mode());
+        return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs,
+                browser);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -116,16 +138,59 @@ public record AdapterConfig(
             return List.of();
         }
         if (!node.isArray()) {
-            throw new ConfigException("rules", "must be a list of {match, mode, policy, live}");
+            throw new ConfigException("rules", "must be a list of {match, mode, policy, live, claims_to_headers}");
         }
         List<Rule> out = new ArrayList<>();
+        long heapPerProject = heapPerProject(root);
         for (int i = 0; i < node.size(); i++) {
             ConfigSection rule = ConfigSection.at("rules[" + i + "]", node.get(i), "must be an object with match, mode and policy");
-            rule.allowOnly(RULE_KEYS);
             RouteMatch match = match(rule.get("match").orElse(null), rule.key("match"));
-            out.add(new Rule(match, ConfigParser.route(rule, defaults)));
+            out.add(rule.has("authgear_endpoint") ? projectRule(rule, match, heapPerProject) : topLevelRule(rule, match, defaults));
         }
         return List.copyOf(out);
+    }
+
+    private static Rule topLevelRule(ConfigSection rule, RouteMatch match, AuthgateConfig defaults) {
+        for (String key : ConfigParser.topLevelKeys()) {
+            if (rule.has(key) && !RULE_KEYS.contains(key)) {
+                throw new ConfigException(rule.key(key), "configures an Authgear project: a rule that has its own names it with "
+                        + rule.key("authgear_endpoint") + " and states all of its keys (nothing is taken from the top level's project)");
+            }
+        }
+        rule.allowOnly(RULE_KEYS);
+        RouteSettings settings = ConfigParser.route(rule, defaults);
+        return new Rule(match, settings, BrowserSettings.parse(rule, settings.mode()));
+    }
+
+    /**
+     * A rule with its own Authgear project: read like a top level (the same keys and defaults), so its
+     * issuer, keys, audience, resolver and caches are its own, shared only with configurations that
+     * name the same project with the same settings ({@code Authgate}); its caches sized by its share
+     * of the heap ({@link #heapPerProject}).
+     */
+    private static Rule projectRule(ConfigSection rule, RouteMatch match, long heapPerProject) {
+        AuthgateConfig project = ConfigParser.parse(rule, heapPerProject, Set.of("match"), null);
+        RouteSettings settings = new RouteSettings(project.mode(), project.policy(), project.live(), project.claimHeaders());
+        return new Rule(match, settings, BrowserSettings.parse(rule, settings.mode()), Optional.of(project));
+    }
+
+    /**
+     * The heap each project's caches are sized and bounded by ({@link ConfigParser#parse}: defaults
+     * of it, all together at most half of it): an equal share of the JVM's for each project (the top
+     * level and every rule with its own {@code authgear_endpoint}), so that together they still fit
+     * in half the heap.
+     */
+    static long heapPerProject(ConfigSection root) {
+        int projects = 1;
+        JsonNode rules = root.get("rules").orElse(null);
+        if (rules != null && rules.isArray()) {
+            for (JsonNode rule : rules) {
+                if (rule.isObject() && rule.has("authgear_endpoint")) {
+                    projects++;
+                }
+            }
+        }
+        return MemoryBudgets.maxHeap() / projects;
     }
 
     private static RouteMatch match(JsonNode node, String at) {
@@ -138,13 +203,15 @@ public record AdapterConfig(
         if (prefix != null && !prefix.startsWith("/")) {
             throw new ConfigException(at + ".path_prefix", "must start with /");
         }
+        boolean caseInsensitive = caseInsensitive(node, at);
         Pattern regex = null;
         if (node.has("path_regex")) {
             if (prefix != null) {
                 throw new ConfigException(at + ".path_regex", "cannot be combined with path_prefix: choose one");
             }
             try {
-                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"));
+                regex = Pattern.compile(nonEmptyText(node.get("path_regex"), at + ".path_regex"),
+                        caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(at + ".path_regex", "is not a valid regular expression: " + e.getDescription());
             }
@@ -163,7 +230,22 @@ public record AdapterConfig(
                 methods.add(method);
             }
         }
-        return new RouteMatch(host, prefix, regex, methods);
+        return new RouteMatch(host, prefix, regex, methods, caseInsensitive);
+    }
+
+    /** {@code match.case_insensitive}: a boolean, and only beside a path condition it changes. */
+    private static boolean caseInsensitive(JsonNode match, String at) {
+        if (!match.has("case_insensitive")) {
+            return false;
+        }
+        JsonNode node = match.get("case_insensitive");
+        if (!node.isBoolean()) {
+            throw new ConfigException(at + ".case_insensitive", "must be true or false");
+        }
+        if (!match.has("path_prefix") && !match.has("path_regex")) {
+            throw new ConfigException(at + ".case_insensitive", "applies to path_prefix or path_regex, and this match has neither");
+        }
+        return node.booleanValue();
     }
 
     private static String nonEmptyText(JsonNode node, String key) {
@@ -180,12 +262,12 @@ public record AdapterConfig(
      * Host) changes; everything else was checked by {@link #parse} already.
      */
     public AuthgateConfig coreConfig(String developmentEndpoint) {
-        return developmentIssuer ? ConfigParser.parse(coreKeys, MemoryBudgets.maxHeap(), ADAPTER_KEYS, developmentEndpoint) : core;
+        return developmentIssuer ? ConfigParser.parse(coreKeys, heapPerProject(coreKeys), ADAPTER_KEYS, developmentEndpoint) : core;
     }
 
-    /** The core's configuration for a rule: the top level's with the rule's mode, policy and live. */
+    /** The core's configuration for a rule: its own project's, or the top level's with the rule's settings. */
     public AuthgateConfig coreConfig(Rule rule, String developmentEndpoint) {
-        return coreConfig(developmentEndpoint).with(rule.settings());
+        return rule.configOver(coreConfig(developmentEndpoint));
     }
 
     private static InetSocketAddress address(ConfigSection root, String key, String fallback) {

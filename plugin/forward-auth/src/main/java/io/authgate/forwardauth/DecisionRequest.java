@@ -1,5 +1,7 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.BrowserAnswers;
+import io.authgate.core.BrowserRequest;
 import io.authgate.core.GatewayRequest;
 import io.authgate.core.RequestTrace;
 
@@ -14,11 +16,18 @@ import io.authgate.core.RequestTrace;
  * @param target      the request the gateway asks about; {@link ForwardedTarget#UNDETERMINED} too
  *                    when there are no rules, which then never read it
  * @param credentials what the core resolves
+ * @param browser     what browser features read ({@link DecisionRequests#UNREAD_BROWSER} when no route has one)
+ * @param redirectStyle how a login redirect is answered: a 401 with Location when the decision request
+ *                    asks so ({@code ?login_redirect=401}, the shipped nginx config), else a 302
  */
-record DecisionRequest(String path, boolean envoy, String method, ForwardedTarget target, GatewayRequest credentials) {
+record DecisionRequest(String path, boolean envoy, String method, ForwardedTarget target, GatewayRequest credentials,
+                       BrowserRequest browser, BrowserAnswers.RedirectStyle redirectStyle) {
+    DecisionRequest(String path, boolean envoy, String method, ForwardedTarget target, GatewayRequest credentials) {
+        this(path, envoy, method, target, credentials, DecisionRequests.UNREAD_BROWSER, BrowserAnswers.RedirectStyle.FOUND);
+    }
 
     /** This request with its credentials traced (the decision log, to know why a token was refused). */
     DecisionRequest traced(RequestTrace trace) {
-        return new DecisionRequest(path, envoy, method, target, credentials.traced(trace));
+        return new DecisionRequest(path, envoy, method, target, credentials.traced(trace), browser, redirectStyle);
     }
 }

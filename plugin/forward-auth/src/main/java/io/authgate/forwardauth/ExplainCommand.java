@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * {@code forwarded_headers} names, and says which rule matched, the decision, the identity headers
  * or the challenge, and why a token was rejected. It fetches the JWKS as the server does (and asks
  * Authgear's resolver for cookies), or reads the keys from {@code --jwks FILE}, served to the same
- * fetcher from loopback so they are checked exactly as fetched keys are. It never prints the token
+ * fetcher from loopback so they are checked exactly as fetched keys are (the top level's project; a rule
+ * naming its own project fetches its own). It never prints the token
  * or the cookie, only their length and where they came from. Exit status 0 once a decision is
  * explained (whatever it is), 2 for a bad command line, config file, token file or JWKS file.
  */
@@ -263,6 +264,6 @@ final class ExplainCommand {
 
     private static AuthgateConfig withJwksUri(AuthgateConfig c, URI jwksUri) {
         return new AuthgateConfig(c.issuer(), jwksUri, c.audiences(), c.clockSkew(), c.algorithms(), c.cookiePrefix(), c.mode(),
-                c.policy(), c.jwks(), c.tokenCacheMaxBytes(), c.resolver(), c.live());
+                c.policy(), c.jwks(), c.tokenCacheMaxBytes(), c.resolver(), c.live(), c.claimHeaders());
     }
 }

@@ -78,6 +78,7 @@ final class ForwardAuthServer implements AutoCloseable {
         this.adminLimits = new ConnectionLimits(ADMIN_MAX_CONNECTIONS, ConnectionLimits.Refusal.ADMIN_MAX_CONNECTIONS,
                 OptionalInt.empty(), policy.gatewaySources(), metrics);
         metrics.openConnections(decisionLimits::open);
+        metrics.decisionsInFlight(inFlight::get);
         Fatal.watch(boss, () -> stopping);
         Fatal.watch(workers, () -> stopping);
     }

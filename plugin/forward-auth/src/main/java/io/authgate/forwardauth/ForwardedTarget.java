@@ -67,7 +67,7 @@ public record ForwardedTarget(String method, String host, String path, String no
     }
 
     /** The header's one value; {@code null} when it is absent or repeated. */
-    private static String once(HttpHeaders h, String name) {
+    static String once(HttpHeaders h, String name) {
         List<String> values = h.getAll(name);
         return values.size() == 1 ? values.get(0) : null;
     }

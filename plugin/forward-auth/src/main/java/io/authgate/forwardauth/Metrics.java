@@ -91,6 +91,8 @@ public final class Metrics implements AuthgateEvents {
     private volatile LongSupplier droppedLogLines = () -> 0;
     /** The decision port's open connections, once the server reports them ({@link #openConnections}). */
     private volatile IntSupplier openConnections = () -> 0;
+    /** Decisions read and not yet answered, once the server reports them ({@link #decisionsInFlight}). */
+    private volatile IntSupplier decisionsInFlight = () -> 0;
 
     /** A Prometheus histogram over {@link #BUCKETS}. */
     private static final class Histogram {
@@ -169,6 +171,10 @@ public final class Metrics implements AuthgateEvents {
 
     void acceptFailed() {
         acceptErrors.increment();
+    }
+
+    void decisionsInFlight(IntSupplier gauge) {
+        decisionsInFlight = gauge;
     }
 
     void openConnections(IntSupplier gauge) {
@@ -282,6 +288,9 @@ public final class Metrics implements AuthgateEvents {
         out.append("# HELP authgate_connections_open Open connections on the decision port.\n");
         out.append("# TYPE authgate_connections_open gauge\n");
         out.append("authgate_connections_open ").append(openConnections.getAsInt()).append('\n');
+        out.append("# HELP authgate_decisions_in_flight Decision requests read and not yet answered (a drain waits for them).\n");
+        out.append("# TYPE authgate_decisions_in_flight gauge\n");
+        out.append("authgate_decisions_in_flight ").append(decisionsInFlight.getAsInt()).append('\n');
         out.append("# HELP authgate_connections_refused_total Connections closed as they were accepted, by the cap they were over.\n");
         out.append("# TYPE authgate_connections_refused_total counter\n");
         refusals.forEach((r, n) -> out.append("authgate_connections_refused_total{reason=\"").append(r.label).append("\"} ").append(n.sum()).append('\n'));

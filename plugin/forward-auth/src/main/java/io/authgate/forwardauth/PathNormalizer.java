@@ -12,7 +12,9 @@ import java.util.Deque;
  * The path a rule is matched against, in the form a backend will most likely act on: percent
  * escapes decoded (so {@code /%61dmin} is {@code /admin}), repeated slashes collapsed, and
  * {@code .} and {@code ..} segments resolved (RFC 3986 §5.2.4), and a segment's {@code ;params}
- * dropped (Tomcat, Jetty and Spring read {@code /admin;x} as {@code /admin}). Without this, a rule on
+ * dropped (Tomcat, Jetty and Spring read {@code /admin;x} as {@code /admin}; a backend that keeps
+ * them reads a different, longer name, never a path the rules did not cover: stripping is what the
+ * backends that act on them do, refusing would break {@code ;jsessionid} URL rewriting). Without this, a rule on
  * {@code /admin} could be walked around by spelling the path differently.
  *
  * <p>Some spellings have no one reading: the gateways pass the raw path on, and backends differ on
@@ -48,7 +50,7 @@ final class PathNormalizer {
 
     /**
      * Whether backends may read this raw path differently from {@link #normalize}: escapes that are
-     * not UTF-8 (or not escapes), an encoded {@code /} or {@code \\}, a {@code \\}, a control
+     * not UTF-8 (or not escapes), an encoded {@code /}, {@code \\} or {@code ;}, a {@code \\}, a control
      * character, or a {@code .} or {@code ..} segment, plain or encoded ({@code ..;x} included). Such a
      * path may name a place under a rule's prefix to the backend and outside it to the adapter.
      */
@@ -57,7 +59,10 @@ final class PathNormalizer {
             return true;
         }
         String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c")) {
+        // An encoded ";": Tomcat strips ";params" before decoding, so to it "%3B" is a literal
+        // character of the segment, while backends that decode first see a separator (Spring
+        // Security's StrictHttpFirewall refuses it for the same reason).
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%3b")) {
             return true;
         }
         String decoded = decode(rawPath);

@@ -11,16 +11,30 @@ import java.util.regex.Pattern;
  * request falls through to the next rule, and at last to the top-level mode: make that
  * {@code enforce} to fail closed.
  *
+ * <p>Paths compare case-sensitively unless {@code caseInsensitive} ({@code match.case_insensitive}):
+ * for backends that fold case (IIS, Spring with a case-insensitive {@code PathMatcher}, a
+ * case-insensitive file system), where {@code /ADMIN} is {@code /admin} and a case-sensitive rule
+ * would let it by. Folding is Java's per-character {@code equalsIgnoreCase} for a prefix and
+ * {@code CASE_INSENSITIVE | UNICODE_CASE} for a regex: it covers at least what such backends fold
+ * (also the Kelvin sign for {@code k}), so the rule never covers less than the backend reads.
+ *
  * @param host       {@code null} for any host
  * @param pathPrefix {@code null} for no prefix condition
  * @param pathRegex  {@code null} for no regex condition
  * @param methods    empty for any method
+ * @param caseInsensitive whether {@code pathPrefix} compares ignoring case ({@code pathRegex} is
+ *                   compiled with the flags already)
  */
-public record RouteMatch(String host, String pathPrefix, Pattern pathRegex, Set<String> methods) {
+public record RouteMatch(String host, String pathPrefix, Pattern pathRegex, Set<String> methods, boolean caseInsensitive) {
 
     public RouteMatch {
         methods = Set.copyOf(methods);
         host = host == null ? null : host.toLowerCase(Locale.ROOT);
+    }
+
+    /** A case-sensitive match. */
+    public RouteMatch(String host, String pathPrefix, Pattern pathRegex, Set<String> methods) {
+        this(host, pathPrefix, pathRegex, methods, false);
     }
 
     public boolean matches(ForwardedTarget target) {
@@ -44,7 +58,7 @@ public record RouteMatch(String host, String pathPrefix, Pattern pathRegex, Set<
     }
 
     private boolean underPrefix(String path) {
-        if (!path.startsWith(pathPrefix)) {
+        if (!path.regionMatches(caseInsensitive, 0, pathPrefix, 0, pathPrefix.length())) {
             return false;
         }
         return path.length() == pathPrefix.length() || pathPrefix.endsWith("/") || path.charAt(pathPrefix.length()) == '/';

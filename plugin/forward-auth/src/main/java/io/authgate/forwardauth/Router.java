@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import io.authgate.core.headers.Header;
 import io.authgate.core.Decision;
+import io.authgate.core.BrowserAnswers;
 import io.authgate.core.Gate;
 
 import java.util.ArrayList;
@@ -17,11 +18,19 @@ import java.util.concurrent.CompletableFuture;
  * the rules do ({@link PathNormalizer#ambiguous}): 403, which every gateway passes on as it is.
  */
 final class Router {
-    record Route(RouteMatch match, Gate resolver) {
+    /** A rule: its match, its resolver, and what it does for browsers ({@link BrowserAnswers}). */
+    record Route(RouteMatch match, Gate resolver, BrowserAnswers browser) {
+        Route(RouteMatch match, Gate resolver) {
+            this(match, resolver, BrowserAnswers.NONE);
+        }
     }
+
+    private static final CompletableFuture<Decision> PREFLIGHT = CompletableFuture.completedFuture(BrowserAnswers.PREFLIGHT);
 
     private final List<Route> routes;
     private final Gate fallback;
+    private final BrowserAnswers fallbackBrowser;
+    private final boolean readsBrowsers;
     private final CompletableFuture<Decision> undetermined;
     private final boolean pathRules;
 
@@ -38,8 +47,15 @@ final class Router {
     private final List<Optional<String>> ruleNames;
 
     Router(List<Route> routes, Gate fallback, ForwardedHeaders forwardedHeaders) {
+        this(routes, fallback, BrowserAnswers.NONE, forwardedHeaders);
+    }
+
+    /** @param fallbackBrowser the top level's browser answers, for requests no rule covers */
+    Router(List<Route> routes, Gate fallback, BrowserAnswers fallbackBrowser, ForwardedHeaders forwardedHeaders) {
         this.routes = List.copyOf(routes);
         this.fallback = fallback;
+        this.fallbackBrowser = fallbackBrowser;
+        this.readsBrowsers = fallbackBrowser.readsRequests() || this.routes.stream().anyMatch(r -> r.browser().readsRequests());
         this.undetermined = CompletableFuture.completedFuture(forwardedHeaders.undetermined);
         this.pathRules = this.routes.stream().anyMatch(r -> r.match().pathPrefix() != null || r.match().pathRegex() != null);
         List<Optional<String>> names = new ArrayList<>();
@@ -54,6 +70,11 @@ final class Router {
         return !routes.isEmpty();
     }
 
+    /** Whether the top level or any rule has a browser feature on: only then are the browser's headers read. */
+    boolean readsBrowsers() {
+        return readsBrowsers;
+    }
+
     /** Whether any rule looks at paths: only then is the forwarded path normalized and judged. */
     boolean readsPaths() {
         return pathRules;
@@ -62,10 +83,10 @@ final class Router {
     CompletableFuture<Decision> decide(DecisionRequest request) {
         int chosen = choose(request);
         return switch (chosen) {
-            case TOP_LEVEL -> fallback.resolveAsync(request.credentials());
+            case TOP_LEVEL -> decide(fallback, fallbackBrowser, request);
             case UNDETERMINED -> undetermined;
             case AMBIGUOUS_TARGET -> AMBIGUOUS;
-            default -> routes.get(chosen).resolver().resolveAsync(request.credentials());
+            default -> decide(routes.get(chosen).resolver(), routes.get(chosen).browser(), request);
         };
     }
 
@@ -96,5 +117,16 @@ final class Router {
             }
         }
         return TOP_LEVEL;
+    }
+
+    /** The chosen rule's decision: a preflight it lets pass is not resolved; a navigation's 401 may become the login redirect. */
+    private static CompletableFuture<Decision> decide(Gate resolver, BrowserAnswers browser, DecisionRequest request) {
+        if (!browser.readsRequests()) {
+            return resolver.resolveAsync(request.credentials());
+        }
+        if (browser.passesPreflight(request.browser(), request.credentials())) {
+            return PREFLIGHT;
+        }
+        return resolver.resolveAsync(request.credentials()).thenApply(d -> browser.afterResolve(d, request.browser(), request.redirectStyle()));
     }
 }

@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.Authgate;
+import io.authgate.core.BrowserAnswers;
 import io.authgate.core.config.AuthgateConfig;
 
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.List;
  * with. Key sources, token caches and resolver-answer caches come from the process's one
  * {@link Authgate}, so a configuration naming the same issuer gets the same ones (and fetches no keys).
  *
- * @param coreConfigs the top level's core configuration, then each rule's: what the caches serve
+ * @param coreConfigs the top level's core configuration, then each rule's (a rule may name its own
+ *                    project): what the caches serve, and what {@link Authgate#retainOnly} keeps
  */
 record Routing(AdapterConfig config, DecisionRequests requests, Router router, DecisionEntries entries, List<AuthgateConfig> coreConfigs) {
 
@@ -38,11 +40,11 @@ record Routing(AdapterConfig config, DecisionRequests requests, Router router, D
         List<AuthgateConfig> cores = new ArrayList<>(List.of(core));
         List<Router.Route> routes = new ArrayList<>();
         for (AdapterConfig.Rule rule : config.rules()) {
-            AuthgateConfig ruleConfig = core.with(rule.settings());
+            AuthgateConfig ruleConfig = rule.configOver(core);
             cores.add(ruleConfig);
-            routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig)));
+            routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig), BrowserAnswers.of(rule.browser())));
         }
-        Router router = new Router(routes, authgate.prepare(core), config.forwardedHeaders());
+        Router router = new Router(routes, authgate.prepare(core), BrowserAnswers.of(config.browser()), config.forwardedHeaders());
         DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
         DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
         return new Routing(config, requests, router, entries, cores);

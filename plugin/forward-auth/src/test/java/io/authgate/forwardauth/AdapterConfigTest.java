@@ -249,6 +249,64 @@ class AdapterConfigTest {
         }
     }
 
+    /** (Issue 15) Rules with their own Authgear project, and claim headers per rule. */
+    @Nested
+    class Projects {
+        private static final String TWO = ENDPOINT + "rules:\n  - match: {host: b.example}\n    authgear_endpoint: https://b.authgear.cloud\n"
+                + "    audience: api-b\n    resolver: false\n    mode: enforce\n";
+
+        @Test
+        void aRuleWithAnEndpointIsAProjectOfItsOwn() {
+            AdapterConfig c = parse(TWO);
+            AuthgateConfig b = c.coreConfig(c.rules().get(0), null);
+            assertThat(b.issuer()).isEqualTo("https://b.authgear.cloud");
+            assertThat(b.audiences()).containsExactly("api-b");
+            assertThat(b.resolver()).isEmpty();
+            assertThat(b.mode()).isEqualTo(io.authgate.core.config.Mode.ENFORCE);
+            assertThat(c.core().issuer()).isEqualTo("https://myapp.authgear.cloud");
+            assertThat(c.core().resolver()).isPresent();
+        }
+
+        @Test
+        void eachProjectsCachesGetAnEqualShareOfTheHeap() {
+            long heap = io.authgate.core.config.MemoryBudgets.maxHeap();
+            AdapterConfig two = parse(TWO);
+            AuthgateConfig a = two.core();
+            AuthgateConfig b = two.coreConfig(two.rules().get(0), null);
+            assertThat(a.tokenCacheMaxBytes()).isEqualTo(io.authgate.core.config.MemoryBudgets.tokenCacheDefault(heap / 2));
+            long all = a.tokenCacheMaxBytes() + a.resolver().orElseThrow().cacheMaxBytes() + b.tokenCacheMaxBytes();
+            assertThat(all).as("both projects' caches together").isLessThanOrEqualTo(heap / 2);
+            // A budget set beyond a project's share is refused, naming the rule's key.
+            rejected(TWO + "    token_cache_max_bytes: " + (heap / 4 + (1 << 20)) + "\n", "rules[0].token_cache_max_bytes");
+        }
+
+        @Test
+        void aProjectKeyWithoutAnEndpointIsRefusedNamingIt() {
+            assertThat(rejected(ENDPOINT + "rules:\n  - match: {host: b.example}\n    jwks_uri: https://b.example/jwks\n",
+                    "rules[0].jwks_uri")).contains("rules[0].authgear_endpoint");
+        }
+
+        @Test
+        void aProjectRulesKeysAreCheckedLikeTheTopLevels() {
+            rejected(ENDPOINT + "rules:\n  - match: {host: b.example}\n    authgear_endpoint: http://b.example\n", "rules[0].authgear_endpoint");
+            rejected(ENDPOINT + "rules:\n  - match: {host: b.example}\n    authgear_endpoint: https://b.example\n    listen: x\n", "rules[0].listen");
+        }
+
+        @Test
+        void claimsToHeadersIsInheritedReplacedOrClearedPerRule() {
+            AdapterConfig c = parse(ENDPOINT + "claims_to_headers: {x-tenant: tenant}\nrules:\n"
+                    + "  - match: {path_prefix: /a}\n"
+                    + "  - match: {path_prefix: /b}\n    claims_to_headers: {x-plan: plan}\n"
+                    + "  - match: {path_prefix: /c}\n    claims_to_headers: {}\n");
+            assertThat(c.core().claimHeaders().headerNames()).containsExactly("x-tenant");
+            assertThat(c.coreConfig(c.rules().get(0), null).claimHeaders().headerNames()).containsExactly("x-tenant");
+            assertThat(c.coreConfig(c.rules().get(1), null).claimHeaders().headerNames()).containsExactly("x-plan");
+            assertThat(c.coreConfig(c.rules().get(2), null).claimHeaders().isEmpty()).isTrue();
+            rejected(ENDPOINT + "rules:\n  - match: {path_prefix: /a}\n    claims_to_headers: {X_Authgear_Tenant: t}\n",
+                    "rules[0].claims_to_headers.X_Authgear_Tenant");
+        }
+    }
+
     @Nested
     class Keys {
         @Test

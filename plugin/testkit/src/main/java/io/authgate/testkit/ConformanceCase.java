@@ -12,7 +12,7 @@ import java.util.Map;
  * @param token        the token to mint, or {@code null} when the request carries none
  * @param request      the client's headers in order, original case; {@code {token}} stands for the token
  * @param status       200 when the request must reach the upstream, otherwise the status the client gets
- * @param upstream     exactly the {@code x-authgear-*} headers the upstream must see (lower-case names)
+ * @param upstream     exactly the {@link #isWatched watched} headers the upstream must see (lower-case names)
  * @param reason       for the core, which can see it: the {@code TokenRejection} that decides, or
  *                     {@code no_credential}; {@code null} for a valid session
  * @param fronts       the fronts the case applies to (the table's default when the row names none; a
@@ -38,6 +38,15 @@ public record ConformanceCase(
     public static final String FILLER = "{filler}";
     /** A request value {@code {pad:N}} stands for N filler characters. */
     public static final String PAD = "{pad:";
+
+    /**
+     * The headers a row's {@code upstream} lists: the {@code x-authgear-} family and the table's
+     * claim-header family {@code x-myapp-} ({@code claims_to_headers} rows), any case, {@code _} or {@code -}.
+     */
+    public static boolean isWatched(String name) {
+        String folded = name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return folded.startsWith("x-authgear") || folded.startsWith("x-myapp");
+    }
 
     public boolean appliesTo(String front) {
         return fronts.contains(front);

@@ -83,6 +83,42 @@ class ApisixFrontIT {
                 .containsEntry("x-authgear-user-id", io.authgate.testkit.AuthgearClaims.USER_ID);
     }
 
+    /**
+     * Issue 15 items 3 and 4 through the runner: the filter answers a page navigation without a
+     * session with the 302 itself (APISIX sends a stopped request's status and headers to the client),
+     * keeps an API request's challenge, never redirects to a Host outside allowed_origins, and lets a
+     * credential-less preflight through with no identity.
+     */
+    @Test
+    void aNavigationIsRedirectedToTheLoginPageAndAPreflightPasses() throws Exception {
+        String route = "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\",\"allow_cors_preflight\":true,"
+                + "\"login_redirect\":{\"url\":\"https://auth.example.com/login\",\"allowed_origins\":[\"https://app.example.com\"]}}";
+        String browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        ReqCallResult page = apisix.call(route, HttpRequestSpec.get("/orders/caf\u00e9").queryArg("tab", "a b")
+                .header("Host", "app.example.com").upstreamHost("app.example.com") // pass_host: pass, APISIX's default
+                .header("Accept", browserAccept).header("Sec-Fetch-Mode", "navigate").build());
+        assertThat(page.action()).isEqualTo(ReqCallResult.Action.STOP);
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.stopHeaders()).contains(NameValue.of("location", "https://auth.example.com/login?redirect_uri="
+                + java.net.URLEncoder.encode("https://app.example.com/orders/caf%C3%A9?tab=a+b", java.nio.charset.StandardCharsets.UTF_8)),
+                NameValue.of("cache-control", "no-store"));
+
+        ReqCallResult api = apisix.call(route, HttpRequestSpec.get("/orders").header("Host", "app.example.com")
+                .upstreamHost("app.example.com").header("Accept", "application/json").build());
+        assertThat(api.status()).isEqualTo(401);
+        assertThat(api.stopHeaders()).contains(NameValue.of("www-authenticate", "Bearer realm=\"" + issuer.issuer() + "\""));
+
+        ReqCallResult forged = apisix.call(route, HttpRequestSpec.get("/").header("Host", "evil.example").upstreamHost("evil.example")
+                .header("Accept", browserAccept).build());
+        assertThat(forged.status()).as("a Host outside allowed_origins keeps the 401").isEqualTo(401);
+
+        HttpRequestSpec preflight = HttpRequestSpec.builder("OPTIONS", "/orders").header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "PUT").header("X-Authgear-User-Id", "spoofed").build();
+        ReqCallResult passed = apisix.call(route, preflight);
+        assertThat(passed.action()).as("%s", passed).isNotEqualTo(ReqCallResult.Action.STOP);
+        assertThat(ApisixHarness.identityHeadersAtUpstream(preflight, passed)).isEmpty();
+    }
+
     @Test
     void configWithoutEndpointAndMalformedJsonAreRejectedToo() throws Exception {
         ReqCallResult missing = apisix.call("{}", withToken(validToken()));

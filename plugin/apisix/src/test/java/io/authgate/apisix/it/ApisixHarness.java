@@ -104,7 +104,8 @@ final class ApisixHarness implements AutoCloseable {
     }
 
     /**
-     * The identity-looking headers (x-authgear-* or x_authgear_*, any case) the upstream receives,
+     * The headers the table watches (x-authgear-* or x_authgear_*, and the claim-header family
+     * x-myapp-*, any case: {@link io.authgate.testkit.ConformanceCase#isWatched}) the upstream receives,
      * by lower-case name; each must have exactly one value.
      */
     static Map<String, String> identityHeadersAtUpstream(HttpRequestSpec request, ReqCallResult result) {
@@ -113,7 +114,7 @@ final class ApisixHarness implements AutoCloseable {
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, List<String>> e : upstream.byLowerName().entrySet()) {
             String name = e.getKey();
-            if (name.startsWith("x-authgear") || name.startsWith("x_authgear")) {
+            if (io.authgate.testkit.ConformanceCase.isWatched(name)) {
                 if (e.getValue().size() != 1) {
                     throw new AssertionError(name + " reaches the upstream with " + e.getValue().size() + " values: " + e.getValue());
                 }

@@ -97,6 +97,19 @@ class ApisixHeaderLimitIT {
         }
     }
 
+    /** (Issue 15) A route's claim header names are deleted past the limit too, in every spelling. */
+    @Test
+    void claimHeaderSpoofsPastTheLimitNeverReachTheUpstream() throws Exception {
+        String claimsRoute = "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"claims_to_headers\":{\"x-myapp-tenant\":\"t\"}}";
+        HttpRequestSpec request = withFillers(APISIX_LINES).header("X-Myapp-Tenant", "evil").header("x_myapp-tenant", "evil")
+                .header("X_MYAPP_TENANT", "evil").build();
+        ReqCallResult result = apisix.call(claimsRoute, request);
+
+        assertThat(ApisixHarness.identityHeadersAtUpstream(request, result)).isEmpty();
+        // 88 contract spellings, and the 4 of x-myapp-tenant (- or _ at each of its two separators)
+        assertThat(result.rewriteHeaders()).hasSize(88 + 4).allSatisfy(h -> assertThat(h.value()).isNull());
+    }
+
     @Test
     void spoofsPastTheLimitBesideAValidTokenDoNotRideAlong() throws Exception {
         HttpRequestSpec.Builder request = fillers(request().header("Authorization", "Bearer " + validToken()),

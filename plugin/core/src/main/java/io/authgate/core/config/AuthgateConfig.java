@@ -1,5 +1,7 @@
 package io.authgate.core.config;
 
+import io.authgate.core.headers.ClaimHeaders;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Set;
  *                             ({@code resolver: false}), so cookies and opaque tokens yield no session
  * @param live                 ask the resolver even for a verified JWT, so revocation shows within
  *                             the resolver's cache TTL instead of at the token's expiry
+ * @param claimHeaders         which claims of a verified JWT become upstream headers ({@code claims_to_headers})
  */
 public record AuthgateConfig(
         String issuer,
@@ -38,7 +41,8 @@ public record AuthgateConfig(
         JwksSettings jwks,
         long tokenCacheMaxBytes,
         Optional<ResolverSettings> resolver,
-        boolean live) {
+        boolean live,
+        ClaimHeaders claimHeaders) {
 
     public AuthgateConfig {
         Objects.requireNonNull(issuer, "issuer");
@@ -49,16 +53,17 @@ public record AuthgateConfig(
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(jwks, "jwks");
+        Objects.requireNonNull(claimHeaders, "claimHeaders");
         Objects.requireNonNull(resolver, "resolver");
         if (live && resolver.isEmpty()) {
             throw new IllegalArgumentException("live needs the resolver");
         }
     }
 
-    /** This configuration with a route's own mode, policy and live flag ({@link ConfigParser#route}). */
+    /** This configuration with a route's own mode, policy, live flag and claim headers ({@link ConfigParser#route}). */
     public AuthgateConfig with(RouteSettings route) {
         return new AuthgateConfig(issuer, jwksUri, audiences, clockSkew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
-                tokenCacheMaxBytes, resolver, route.live());
+                tokenCacheMaxBytes, resolver, route.live(), route.claimHeaders());
     }
 
     /** The discovery document Authgear publishes for this issuer. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authgate.core.headers.ClaimHeaders;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,7 +30,10 @@ public final class ConfigParser {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
-            "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live");
+            "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live",
+            "claims_to_headers",
+            // Read by the fronts (BrowserSettings.parse), beside the route's mode.
+            BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
 
     private static final Set<String> POLICY_KEYS = Set.of(
             "allow_anonymous", "require_verified", "roles_any", "roles_all", "scopes_all", "amr_any", "max_auth_age_seconds");
@@ -55,6 +59,14 @@ public final class ConfigParser {
 
     /** Parses a JSON document, as APISIX hands the route's plugin value over. */
     public static AuthgateConfig parseJson(String json) {
+        return parse(readJson(json));
+    }
+
+    /**
+     * Reads a route value's JSON as {@link #parseJson} does (strict: no duplicate keys, nothing
+     * after the value), for a front that reads keys of its own from the same value.
+     */
+    public static JsonNode readJson(String json) {
         if (json == null || json.isBlank()) {
             throw new ConfigException("authgear_endpoint", "is required (the configuration is empty)");
         }
@@ -65,7 +77,7 @@ public final class ConfigParser {
             throw new ConfigException("(document)", "is not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
-        return parse(tree);
+        return tree;
     }
 
     /** Parses an already-read tree (JSON or YAML), for this JVM's max heap. */
@@ -104,26 +116,31 @@ public final class ConfigParser {
                 MemoryBudgets.tokenCacheDefault(maxHeap), MemoryBudgets.TOKEN_ENTRY_BYTES, 0);
         Optional<ResolverSettings> resolver = resolverSettings(root, issuer, maxHeap);
         requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
-        RouteSettings route = route(root, Mode.RESOLVE, false, resolver);
+        RouteSettings route = route(root, Mode.RESOLVE, false, ClaimHeaders.NONE, resolver);
 
         return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
-                tokenCacheMax, resolver, route.live());
+                tokenCacheMax, resolver, route.live(), route.claimHeaders());
     }
 
     /**
-     * What one route of a front sets for itself ({@code mode}, {@code policy}, {@code live}), checked
-     * once against the configuration it refines: mode and live are inherited when not set, the policy
-     * never is (a route states its own).
+     * What one route of a front sets for itself ({@code mode}, {@code policy}, {@code live},
+     * {@code claims_to_headers}), checked once against the configuration it refines: mode, live and
+     * the claim headers are inherited when not set (a route's own {@code claims_to_headers} replaces
+     * the inherited one, {@code {}} clears it), the policy never is (a route states its own).
      */
     public static RouteSettings route(ConfigSection route, AuthgateConfig defaults) {
-        return route(route, defaults.mode(), defaults.live(), defaults.resolver());
+        return route(route, defaults.mode(), defaults.live(), defaults.claimHeaders(), defaults.resolver());
     }
 
-    private static RouteSettings route(ConfigSection s, Mode defaultMode, boolean defaultLive, Optional<ResolverSettings> resolver) {
+    private static RouteSettings route(ConfigSection s, Mode defaultMode, boolean defaultLive, ClaimHeaders defaultClaims,
+                                       Optional<ResolverSettings> resolver) {
         Mode mode = s.get("mode").map(v -> mode(v, s.key("mode"))).orElse(defaultMode);
         Policy policy = s.has("policy") ? policy(s.section("policy", "must be an object"), mode) : Policy.DEFAULT;
         boolean live = s.get("live").map(v -> liveFlag(v, s.key("live"), resolver)).orElse(defaultLive);
-        return new RouteSettings(mode, policy, live);
+        ClaimHeaders claims = s.has("claims_to_headers")
+                ? ClaimHeadersConfig.parse(s.section("claims_to_headers", "must be an object of header name: claim name"))
+                : defaultClaims;
+        return new RouteSettings(mode, policy, live, claims);
     }
 
     /** An Authgear origin: scheme, host and optional port, nothing else. */

@@ -62,6 +62,11 @@ public final class ConfigSection {
         return at(key(name), node.get(name), reasonIfNot);
     }
 
+    /** The keys of this section, in document order. */
+    public Iterator<String> fieldNames() {
+        return node.fieldNames();
+    }
+
     public boolean isEmpty() {
         return node.isEmpty();
     }

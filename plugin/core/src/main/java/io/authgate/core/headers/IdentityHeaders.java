@@ -60,7 +60,12 @@ public final class IdentityHeaders {
      * authentication time omitted when unknown or zero.
      */
     public static IdentityHeaders validSession(SessionClaims claims) {
-        List<Header> out = new ArrayList<>(8);
+        return validSession(claims, List.of());
+    }
+
+    /** As {@link #validSession(SessionClaims)}, followed by a route's claim headers ({@link ClaimHeaders#render}). */
+    public static IdentityHeaders validSession(SessionClaims claims, List<Header> claimHeaders) {
+        List<Header> out = new ArrayList<>(8 + claimHeaders.size());
         out.add(new Header(IdentityHeaderNames.SESSION_VALID, "true"));
         out.add(new Header(IdentityHeaderNames.USER_ID, claims.userId()));
         out.add(new Header(IdentityHeaderNames.USER_ANONYMOUS, Boolean.toString(claims.anonymous())));
@@ -73,6 +78,7 @@ public final class IdentityHeaders {
         if (claims.authTime() != 0) {
             out.add(new Header(IdentityHeaderNames.SESSION_AUTHENTICATED_AT, Long.toString(claims.authTime())));
         }
+        out.addAll(claimHeaders);
         return of(out);
     }
 

@@ -29,9 +29,10 @@ public final class AccessTokenParser {
 
     /**
      * A token read but not yet verified: what the signature check needs (the header, the exact
-     * signing input, the signature) and the contents.
+     * signing input, the signature) and the contents: the token, and every claim as read (for a
+     * route's {@code claims_to_headers}, rendered once if the token verifies; never cached itself).
      */
-    public record Parsed(JWSHeader header, byte[] signingInput, Base64URL signature, AccessToken token) {
+    public record Parsed(JWSHeader header, byte[] signingInput, Base64URL signature, AccessToken token, Map<String, Object> claims) {
     }
 
     /**
@@ -53,12 +54,14 @@ public final class AccessTokenParser {
         int lastDot = compact.lastIndexOf('.');
         JWSHeader header;
         AccessToken token;
+        Map<String, Object> claims;
         try {
             // Decoded with the JDK (Nimbus's codec is several times slower).
             Base64URL encodedHeader = new Base64URL(compact.substring(0, firstDot));
             header = JWSHeader.parse(StrictJson.readObject(Base64.getUrlDecoder().decode(encodedHeader.toString())), encodedHeader);
             byte[] payload = Base64.getUrlDecoder().decode(compact.substring(firstDot + 1, lastDot));
-            token = read(header, StrictJson.readObject(payload));
+            claims = StrictJson.readObject(payload);
+            token = read(header, claims);
         } catch (ParseException | RuntimeException e) {
             // Malformed input of any kind (bad base64, bytes that are not UTF-8 JSON, a claim of the
             // wrong type): never an error of ours to surface.
@@ -68,7 +71,7 @@ public final class AccessTokenParser {
             throw new RejectedTokenException(TokenRejection.MISSING_KEY_ID);
         }
         byte[] signingInput = compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII);
-        return new Parsed(header, signingInput, new Base64URL(compact.substring(lastDot + 1)), token);
+        return new Parsed(header, signingInput, new Base64URL(compact.substring(lastDot + 1)), token, claims);
     }
 
     private static AccessToken read(JWSHeader header, Map<String, Object> all) throws ParseException {

@@ -3,6 +3,7 @@ package io.authgate.core.jwt;
 import io.authgate.core.TokenRejection;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.credentials.BearerToken;
+import io.authgate.core.headers.ClaimHeaders;
 import io.authgate.core.jwks.KeyLookup;
 import io.authgate.core.jwks.KeySource;
 import io.authgate.core.jwks.VerificationKey;
@@ -22,14 +23,22 @@ public final class AccessTokenVerifier {
     private final TokenValidator rules;
     private final KeySource keys;
     private final VerifiedTokenCache cache;
+    private final ClaimHeaders claimHeaders;
     private final Clock clock;
     private final AuthgateEvents events;
 
     public AccessTokenVerifier(TokenValidator rules, KeySource keys, VerifiedTokenCache cache, Clock clock,
                                AuthgateEvents events) {
+        this(rules, keys, cache, ClaimHeaders.NONE, clock, events);
+    }
+
+    /** @param claimHeaders the configuration's claims to render as headers, with the contract's */
+    public AccessTokenVerifier(TokenValidator rules, KeySource keys, VerifiedTokenCache cache, ClaimHeaders claimHeaders,
+                               Clock clock, AuthgateEvents events) {
         this.rules = rules;
         this.keys = keys;
         this.cache = cache;
+        this.claimHeaders = claimHeaders;
         this.clock = clock;
         this.events = events;
     }
@@ -46,7 +55,7 @@ public final class AccessTokenVerifier {
 
     /** Verifies without ever blocking the caller; usually complete on return. */
     public CompletableFuture<Verification> verifyAsync(String token) {
-        VerifiedToken cached = cache.get(BearerToken.ofToken(token));
+        VerifiedToken cached = cache.get(BearerToken.ofToken(token), claimHeaders);
         if (cached != null) {
             return CompletableFuture.completedFuture(onHit(cached));
         }
@@ -60,7 +69,7 @@ public final class AccessTokenVerifier {
      * once for all).
      */
     public StepAnswer resolve(BearerToken token) {
-        VerifiedToken cached = cache.get(token);
+        VerifiedToken cached = cache.get(token, claimHeaders);
         if (cached != null) {
             return resolutionOf(onHit(cached));
         }
@@ -120,7 +129,7 @@ public final class AccessTokenVerifier {
         if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
-        return cache.put(token, parsed.token());
+        return cache.put(token, parsed.token(), parsed.claims(), claimHeaders);
     }
 
     private TokenRejection rejected(TokenRejection rejection) {

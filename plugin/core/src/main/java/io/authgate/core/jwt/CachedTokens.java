@@ -12,8 +12,8 @@ import java.util.List;
  * (issuer, audience, key id, client id, scopes, roles, amr, {@code typ}) once for all of them.
  */
 final class CachedTokens {
-    /** Per entry, besides what it holds: Caffeine's share and the key object (the token, hash). */
-    static final long ENTRY_OVERHEAD = HeapSize.CAFFEINE_ENTRY + HeapSize.object(1, Integer.BYTES);
+    /** Per entry, besides what it holds: Caffeine's share and the key object (the token, the shared claim headers, hash). */
+    static final long ENTRY_OVERHEAD = HeapSize.CAFFEINE_ENTRY + HeapSize.object(2, Integer.BYTES);
     private static final long ACCESS_TOKEN = HeapSize.object(10, 3 * Long.BYTES);
     /**
      * What a verified token adds, built once at entry so a hit builds nothing: the token object, its

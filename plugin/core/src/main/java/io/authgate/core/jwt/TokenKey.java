@@ -1,6 +1,7 @@
 package io.authgate.core.jwt;
 
 import io.authgate.core.credentials.BearerToken;
+import io.authgate.core.headers.ClaimHeaders;
 
 /**
  * A cache key for a token: the string it came in, which is the {@code Authorization} value (or the
@@ -15,21 +16,33 @@ import io.authgate.core.credentials.BearerToken;
  * ({@link String#hashCode()} over ~1 KiB is one serial multiply chain, most of a cache hit on JDK
  * 17). Tokens an attacker makes to share a suffix never verify, so they are never stored and cannot
  * crowd a bucket. A new key is made per request because tokens arrive as new Strings whose own hash
- * is not cached yet.
+ * is not cached yet. The key also holds the configuration's claim headers (shared, not owned), so
+ * routes that render other claims from the same token keep entries of their own; equal mappings
+ * compare equal, and the common {@link ClaimHeaders#NONE} by reference.
  */
 final class TokenKey {
     static final int HASHED_CHARS = 64;
 
     private final String source;
+    private final ClaimHeaders claimHeaders;
     private final int hash;
 
     TokenKey(String token) {
+        this(token, ClaimHeaders.NONE);
+    }
+
+    TokenKey(String token, ClaimHeaders claimHeaders) {
         this.source = token;
+        this.claimHeaders = claimHeaders;
         this.hash = hash(token);
     }
 
     TokenKey(BearerToken token) {
-        this(token.header());
+        this(token, ClaimHeaders.NONE);
+    }
+
+    TokenKey(BearerToken token, ClaimHeaders claimHeaders) {
+        this(token.header(), claimHeaders);
     }
 
     static int hash(String s) {
@@ -53,6 +66,7 @@ final class TokenKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TokenKey other && other.hash == hash && other.source.equals(source);
+        return o instanceof TokenKey other && other.hash == hash && other.source.equals(source)
+                && (other.claimHeaders == claimHeaders || other.claimHeaders.equals(claimHeaders));
     }
 }

@@ -1,7 +1,10 @@
 package io.authgate.core.jwt;
 
+import io.authgate.core.headers.Header;
 import io.authgate.core.headers.IdentityHeaders;
 import io.authgate.core.resolution.Resolution;
+
+import java.util.List;
 
 /**
  * An access token whose signature verified, with what a request needs of it rendered once, where it
@@ -19,9 +22,14 @@ final class VerifiedToken implements Verification {
         this.session = new Resolution.Session(token.session(), token.scopes(), headers, token.expiresAt() * 1000);
     }
 
-    /** Renders the headers of a token that just verified. */
+    /** Renders the headers of a token that just verified, on a route with no claim headers. */
     static VerifiedToken of(AccessToken token) {
-        return new VerifiedToken(token, IdentityHeaders.validSession(token.session()));
+        return of(token, List.of());
+    }
+
+    /** Renders the headers of a token that just verified: the contract's, then the route's claim headers. */
+    static VerifiedToken of(AccessToken token, List<Header> claimHeaders) {
+        return new VerifiedToken(token, IdentityHeaders.validSession(token.session(), claimHeaders));
     }
 
     public AccessToken token() {

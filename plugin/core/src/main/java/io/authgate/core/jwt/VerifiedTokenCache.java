@@ -7,7 +7,10 @@ import io.authgate.core.TokenCacheGauges;
 import io.authgate.core.credentials.BearerToken;
 import io.authgate.core.memory.SharedValues;
 
+import io.authgate.core.headers.ClaimHeaders;
+
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,7 +65,12 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
 
     /** @return the verified token, or {@code null} when it is not cached (Caffeine's own "absent", kept inside this package) */
     VerifiedToken get(BearerToken token) {
-        return cache.getIfPresent(new TokenKey(token));
+        return get(token, ClaimHeaders.NONE);
+    }
+
+    /** As {@link #get(BearerToken)}, for a configuration that renders these claim headers. */
+    VerifiedToken get(BearerToken token, ClaimHeaders claimHeaders) {
+        return cache.getIfPresent(new TokenKey(token, claimHeaders));
     }
 
     /**
@@ -70,14 +78,24 @@ public final class VerifiedTokenCache implements TokenCacheGauges {
      * kept (when the budget allows and it has not expired) and returned.
      */
     VerifiedToken put(String token, AccessToken verified) {
-        return put(BearerToken.ofToken(token), verified);
+        return put(BearerToken.ofToken(token), verified, Map.of(), ClaimHeaders.NONE);
     }
 
-    /** As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in. */
-    VerifiedToken put(BearerToken token, AccessToken verified) {
-        VerifiedToken entry = VerifiedToken.of(entries.compact(verified));
+    /** As {@link #put(String, AccessToken)}, with the token's claims as read and the claim headers to render. */
+    VerifiedToken put(String token, AccessToken verified, Map<String, Object> claims, ClaimHeaders claimHeaders) {
+        return put(BearerToken.ofToken(token), verified, claims, claimHeaders);
+    }
+
+    /**
+     * As {@link #put(String, AccessToken)}, found by the {@code Authorization} value it came in and the
+     * configuration's claim headers: routes mapping other claims keep entries of their own, within the
+     * one budget. The claim headers are rendered here, so the entry's weight counts them and a hit
+     * renders nothing.
+     */
+    VerifiedToken put(BearerToken token, AccessToken verified, Map<String, Object> claims, ClaimHeaders claimHeaders) {
+        VerifiedToken entry = VerifiedToken.of(entries.compact(verified), claimHeaders.render(claims));
         if (maxBytes > 0 && verified.expiresAt() * 1000 > clock.millis()) {
-            cache.put(new TokenKey(token), entry);
+            cache.put(new TokenKey(token, claimHeaders), entry);
         }
         return entry;
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
+import io.authgate.core.headers.ClaimHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -67,7 +68,88 @@ class ConfigParserTest {
         void topLevelKeysListsEveryKnownKey() {
             assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
                     "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_bytes",
-                    "token_cache_max_entries", "resolver", "live");
+                    "token_cache_max_entries", "resolver", "live", "claims_to_headers", "allow_cors_preflight", "login_redirect");
+        }
+    }
+
+    @Nested
+    class ClaimsToHeaders {
+        @Test
+        void mapsHeaderNamesInLowerCaseToClaimsInOrder() {
+            AuthgateConfig c = parseWith("\"claims_to_headers\":{\"X-Myapp-Tenant\":\"https://myapp.example/tenant\",\"x-plan\":\"plan\"}");
+            assertThat(c.claimHeaders().mappings()).containsExactly(
+                    new ClaimHeaders.Mapping("x-myapp-tenant", "https://myapp.example/tenant"), new ClaimHeaders.Mapping("x-plan", "plan"));
+        }
+
+        @Test
+        void absentOrEmptyIsNone() {
+            assertThat(parseWith("").claimHeaders()).isEqualTo(ClaimHeaders.NONE);
+            assertThat(parseWith("\"claims_to_headers\":{}").claimHeaders()).isEqualTo(ClaimHeaders.NONE);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"x-authgear-tenant", "X-AUTHGEAR-tenant", "x_authgear_tenant", "X_Authgear-Tenant"})
+        void refusesTheAuthgearFamilyInEverySpelling(String name) {
+            ConfigException e = rejectionWith("\"claims_to_headers\":{\"" + name + "\":\"tenant\"}");
+            assertThat(e.key()).isEqualTo("claims_to_headers." + name);
+            assertThat(e.reason()).contains("x-authgear-");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "x tenant", "x:tenant", "x-t\\u00e9nant", "x-tenant\\r\\n", "(x)"})
+        void refusesNamesThatAreNotHttpTokens(String name) {
+            ConfigException e = rejectionWith("\"claims_to_headers\":{\"" + name + "\":\"tenant\"}");
+            assertThat(e.key()).startsWith("claims_to_headers.");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Host", "authorization", "Cookie", "content-length", "transfer_encoding", "cache-control"})
+        void refusesNamesThatFrameTheRequestOrCarryACredential(String name) {
+            assertThat(rejectionWith("\"claims_to_headers\":{\"" + name + "\":\"tenant\"}").reason()).contains("pick another name");
+        }
+
+        @Test
+        void refusesANameLongerThanTheBound() {
+            assertThat(parseWith("\"claims_to_headers\":{\"" + "x".repeat(64) + "\":\"t\"}").claimHeaders().mappings()).hasSize(1);
+            assertThat(rejectionWith("\"claims_to_headers\":{\"" + "x".repeat(65) + "\":\"t\"}").reason()).contains("1 to 64");
+        }
+
+        @Test
+        void refusesMoreSeparatorsThanTheBound() {
+            assertThat(parseWith("\"claims_to_headers\":{\"x-a-b-c_d-e-f\":\"t\"}").claimHeaders().mappings()).hasSize(1);
+            assertThat(rejectionWith("\"claims_to_headers\":{\"x-a-b-c_d-e-f-g\":\"t\"}").reason()).contains("more than 6");
+        }
+
+        @Test
+        void refusesTwoSpellingsOfOneHeader() {
+            ConfigException e = rejectionWith("\"claims_to_headers\":{\"X-Tenant\":\"a\",\"x_tenant\":\"b\"}");
+            assertThat(e.key()).isEqualTo("claims_to_headers.x_tenant");
+            assertThat(e.reason()).contains("claims_to_headers.X-Tenant");
+        }
+
+        @Test
+        void refusesMoreThanTheBoundOfMappings() {
+            StringBuilder ok = new StringBuilder();
+            for (int i = 0; i < 32; i++) {
+                ok.append(i == 0 ? "" : ",").append("\"x-c").append(i).append("\":\"c\"");
+            }
+            assertThat(parseWith("\"claims_to_headers\":{" + ok + "}").claimHeaders().mappings()).hasSize(32);
+            ConfigException e = rejectionWith("\"claims_to_headers\":{" + ok + ",\"x-c32\":\"c\"}");
+            assertThat(e.key()).isEqualTo("claims_to_headers");
+            assertThat(e.reason()).contains("at most 32");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\"\"", "1", "true", "null", "[\"a\"]", "{}"})
+        void refusesAClaimThatIsNotANonEmptyString(String claim) {
+            ConfigException e = rejectionWith("\"claims_to_headers\":{\"x-tenant\":" + claim + "}");
+            assertThat(e.key()).isEqualTo("claims_to_headers.x-tenant");
+            assertThat(e.reason()).contains("claim name");
+        }
+
+        @Test
+        void refusesAValueThatIsNotAnObject() {
+            assertThat(rejectionWith("\"claims_to_headers\":[\"x-tenant\"]").key()).isEqualTo("claims_to_headers");
         }
     }
 
@@ -541,7 +623,7 @@ class ConfigParserTest {
         void unknownTopLevelKeyIsNamed() {
             ConfigException e = rejectionWith("\"audiences\":[\"x\"]");
             assertThat(e.key()).isEqualTo("audiences");
-            assertThat(e.reason()).startsWith("is not a known key (known: algorithms, audience, authgear_endpoint");
+            assertThat(e.reason()).startsWith("is not a known key (known: algorithms, allow_cors_preflight, audience, authgear_endpoint");
         }
 
         @Test
@@ -652,7 +734,8 @@ class ConfigParserTest {
                     new JwksSettings(Duration.ofSeconds(600), JwksSettings.DEFAULTS.minTtl(), JwksSettings.DEFAULTS.maxTtl(),
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
-                    8L << 20, Optional.of(ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap())), false));
+                    8L << 20, Optional.of(ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap())), false,
+                    io.authgate.core.headers.ClaimHeaders.NONE));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.authgate.core.jwt;
 
 import io.authgate.core.credentials.BearerToken;
+import io.authgate.core.headers.ClaimHeaders;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.AuthgearClaims;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -56,6 +58,10 @@ class TokenCacheWeightTest {
 
     /** Bytes per entry: {measured on the heap, as weighed}. */
     private static double[] fill(VerifiedTokenCache cache, int n, int pad) throws Exception {
+        return fill(cache, n, pad, ClaimHeaders.NONE);
+    }
+
+    private static double[] fill(VerifiedTokenCache cache, int n, int pad, ClaimHeaders claimHeaders) throws Exception {
         Random random = new Random(42);
         long now = System.currentTimeMillis() / 1000;
         // Warm up the parser and the cache's structures, so that what is measured is the entries.
@@ -67,7 +73,8 @@ class TokenCacheWeightTest {
         for (int i = 0; i < n; i++) {
             // A new String per token, as from the wire, referenced by the cache alone.
             String token = new String(token(random, now, pad).getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
-            cache.put(token, AccessTokenParser.parse(token).token());
+            AccessTokenParser.Parsed parsed = AccessTokenParser.parse(token);
+            cache.put(token, parsed.token(), parsed.claims(), claimHeaders);
         }
         assertThat(cache.size()).isEqualTo(n);
         long after = HeapAfterGc.liveBytesHere();
@@ -87,6 +94,21 @@ class TokenCacheWeightTest {
         if (pad == 0) {
             assertThat(perEntry[0]).as("an ordinary token: the old count keys read an entry as 2 KiB").isLessThan(2048);
         }
+    }
+
+    /** (Issue 15) A route's claim headers are rendered into the entry, so its weight must count them. */
+    @Test
+    void anEntryWithClaimHeadersWeighsWhatItTakesOnTheHeap() throws Exception {
+        VerifiedTokenCache cache = new VerifiedTokenCache(1L << 30, Clock.systemUTC());
+        ClaimHeaders claimHeaders = new ClaimHeaders(List.of(
+                new ClaimHeaders.Mapping("x-myapp-pad", "pad"), new ClaimHeaders.Mapping("x-myapp-iss", "iss")));
+
+        double[] perEntry = fill(cache, TOKENS / 4, 2_048, claimHeaders);
+
+        System.out.printf(Locale.ROOT, "[token cache] %d tokens with a 2 KiB claim as a header: %.0f bytes per entry on the heap,"
+                + " %.0f as weighed%n", TOKENS / 4, perEntry[0], perEntry[1]);
+        assertThat(perEntry[0]).as("the rendered 2 KiB header is held").isGreaterThan(2 * 2_048);
+        assertThat(perEntry[1]).as("weighed vs measured bytes per entry").isBetween(perEntry[0] * 0.95, perEntry[0] * 1.15);
     }
 
     @Test

@@ -273,7 +273,9 @@ class AdapterProcessIT {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        Thread.sleep(400);
+        // Until the adapter has read the request it is not in flight, and a drain rightly closes an idle
+        // connection: wait for the gauge (a fixed sleep raced a loaded machine and saw EOF).
+        awaitDecisionsInFlight(adapter, 1);
         assertThat(answer).as("the decision is still waiting for keys").isNotDone();
 
         long terminated = System.nanoTime();
@@ -294,6 +296,19 @@ class AdapterProcessIT {
         assertThat(adapter.process().exitValue()).as("exit code after SIGTERM; log:\n%s", adapter.log()).isZero();
         assertThat(adapter.log()).contains("draining requests in flight").contains("stopped")
                 .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static void awaitDecisionsInFlight(AdapterProcess adapter, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Map<String, Double> metrics = Map.of();
+        while (System.nanoTime() < deadline) {
+            metrics = PrometheusScrape.scrape(adminPort(adapter));
+            if (metrics.getOrDefault("authgate_decisions_in_flight", 0.0) >= n) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("authgate_decisions_in_flight never reached " + n + ": " + metrics.get("authgate_decisions_in_flight"));
     }
 
     @Test

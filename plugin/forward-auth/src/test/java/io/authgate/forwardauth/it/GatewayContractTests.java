@@ -275,6 +275,42 @@ abstract class GatewayContractTests {
         assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
     }
 
+    /**
+     * Issue 15 item 3 through the real gateway: a page navigation without a session gets a 302 to the
+     * login page carrying its own URL (nginx: the adapter's 401 with Location, turned into the 302 by
+     * the shipped config), an API request on the same route keeps its RFC 6750 challenge, and
+     * neither reaches the upstream. The Host is sent without a port, so the forwarded host is the
+     * same on every gateway (nginx's $host drops the port anyway).
+     */
+    @Test
+    void aPageNavigationWithoutASessionIsRedirectedToTheLoginPageAndAnApiRequestKeepsItsChallenge() throws Exception {
+        Stack stack = stack(Map.of("authgear_endpoint", issuer.issuer(), "mode", "enforce",
+                "login_redirect", Map.of("url", "https://auth.example.com/login?client=web",
+                        "allowed_origins", List.of("http://127.0.0.1", "http://api.example.com"))));
+        String host = stack.gateway().host().replaceFirst(":[0-9]+$", "");
+        upstream.clear();
+        List<Map.Entry<String, String>> page = List.of(Map.entry("Host", host),
+                Map.entry("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), Map.entry("Sec-Fetch-Mode", "navigate"));
+        int port = stack.gateway().port();
+        RawHttp.Response navigation = RawHttp.exchange(port, RawHttp.request("GET", "/orders/7?tab=items", port, page));
+        assertThat(navigation.status()).as("%s\n%s", navigation, stack.adapter().log()).isEqualTo(302);
+        assertThat(navigation.header("Location")).as("%s", navigation).isEqualTo("https://auth.example.com/login?client=web&redirect_uri="
+                + java.net.URLEncoder.encode("http://" + host + "/orders/7?tab=items", java.nio.charset.StandardCharsets.UTF_8));
+
+        RawHttp.Response api = RawHttp.exchange(port, RawHttp.request("GET", "/orders/7", port,
+                List.of(Map.entry("Host", host), Map.entry("Accept", "application/json"))));
+        assertThat(api.status()).as("%s", api).isEqualTo(401);
+        assertThat(api.header("WWW-Authenticate")).as("%s", api).isEqualTo("Bearer realm=\"" + issuer.issuer() + "\"");
+        assertThat(api.header("Location")).as("%s", api).isNull();
+
+        RawHttp.Response forged = RawHttp.exchange(port, RawHttp.request("GET", "/", port, List.of(Map.entry("Host", host),
+                Map.entry("Accept", "text/html"), Map.entry("X-Forwarded-Host", "evil.example"), Map.entry("X-Forwarded-Proto", "https"))));
+        assertThat(forged.status()).as("the gateway's forwarded host and proto, not the client's\n%s", forged).isEqualTo(302);
+        assertThat(forged.header("Location")).as("%s", forged).endsWith(
+                java.net.URLEncoder.encode("http://" + host + "/", java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(upstream.receivedNothing()).as("the upstream must not be reached").isTrue();
+    }
+
     @Test
     void adapterDownFailsClosed() throws Exception {
         GatewayProcess gateway = startGateway("127.0.0.1:" + AdapterProcess.freePort(), "127.0.0.1:" + upstream.port());
@@ -349,6 +385,36 @@ abstract class GatewayContractTests {
         public String toString() {
             return "upstream received: " + received + "\nclient got: " + response.rawHead();
         }
+    }
+
+    /** The adapter configuration the claim-header tests run with: x-myapp-tenant from a custom claim. */
+    protected Map<String, Object> claimHeaderConfig() {
+        return Map.of("authgear_endpoint", issuer.issuer(), "claims_to_headers", Map.of("x-myapp-tenant", "https://myapp.example/tenant"));
+    }
+
+    /**
+     * (Issue 15) Through a gateway configured to copy and strip x-myapp-tenant: the token's claim
+     * arrives, and no client spelling of the name does, with or without a session.
+     */
+    protected void assertClaimHeaderArrivesAndItsSpoofsDoNot(Stack stack) throws Exception {
+        List<Map.Entry<String, String>> spoofs = List.of(Map.entry("X-Myapp-Tenant", "evil"), Map.entry("x_myapp_tenant", "evil"),
+                Map.entry("X-Myapp_Tenant", "evil"), Map.entry("X_MYAPP-TENANT", "evil"));
+        List<Map.Entry<String, String>> withToken = new ArrayList<>();
+        withToken.add(bearer(mint(TokenRecipe.withClaims(Map.of("https://myapp.example/tenant", "acme")))));
+        withToken.addAll(spoofs);
+        assertThat(claimHeaders(send(stack, withToken))).isEqualTo(Map.of("x-myapp-tenant", List.of("acme")));
+        assertThat(claimHeaders(send(stack, spoofs))).as("no session: no claim header, no spoof").isEmpty();
+    }
+
+    /** The headers of the claim-header family the tests use (x-myapp-*, any spelling) the upstream received, by lower-case name. */
+    protected static Map<String, List<String>> claimHeaders(Seen seen) {
+        Map<String, List<String>> out = new TreeMap<>();
+        seen.received().forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).contains("myapp")) {
+                out.put(name.toLowerCase(Locale.ROOT), values);
+            }
+        });
+        return out;
     }
 
     protected Stack base() throws IOException {

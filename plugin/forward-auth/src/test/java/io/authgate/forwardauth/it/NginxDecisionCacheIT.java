@@ -70,7 +70,9 @@ class NginxDecisionCacheIT {
         config.put("admin_listen", "127.0.0.1:0");
         config.put("rules", List.of(
                 Map.of("match", Map.of("path_prefix", "/live"), "live", true),
-                Map.of("match", Map.of("path_prefix", "/admin"), "mode", "enforce", "policy", Map.of("roles_any", List.of("superuser")))));
+                Map.of("match", Map.of("path_prefix", "/admin"), "mode", "enforce", "policy", Map.of("roles_any", List.of("superuser"))),
+                Map.of("match", Map.of("path_prefix", "/browser"), "mode", "enforce", "allow_cors_preflight", true,
+                        "login_redirect", Map.of("url", "https://auth.example.com/login", "allowed_origins", List.of("http://127.0.0.1")))));
         adapter = AdapterProcess.start(JSON.writeValueAsString(config));
         nginx = nginx(GatewayProcess.NginxOptions.RECIPE_WITH_UNDERSCORES);
     }
@@ -249,7 +251,7 @@ class NginxDecisionCacheIT {
     @Test
     void theSeedRecipeAnswersATokenPastItsExpFromItsCache() throws Exception {
         GatewayProcess seed = nginx(new GatewayProcess.NginxOptions(true, true, List.of(
-                Map.entry("proxy_cache_key \"$request_method\\n$scheme\\n$host\\n$request_uri\\n$http_authorization\\n$http_cookie\";",
+                Map.entry("proxy_cache_key \"$request_method\\n$scheme\\n$host\\n$request_uri\\n$http_authorization\\n$http_cookie\\n$http_origin\\n$http_access_control_request_method\";",
                         "proxy_cache_key \"$cookie_session|$http_authorization\"; proxy_cache_valid 200 10m;"
                                 + " proxy_ignore_headers Cache-Control;"))));
         others.add(seed);
@@ -263,11 +265,43 @@ class NginxDecisionCacheIT {
                 .containsEntry("x-authgear-user-id", AuthgearClaims.USER_ID);
     }
 
+    /**
+     * Issue 15: a passed preflight is never reused for an OPTIONS that is not one (the key has Origin
+     * and Access-Control-Request-Method, and the answer is no-store), and a login redirect is never
+     * reused for an API request (denials are no-store).
+     */
+    @Test
+    void neitherAPreflightNorALoginRedirectIsReusedForAnotherRequest() throws Exception {
+        int port = nginx.port();
+        List<Map.Entry<String, String>> preflight = List.of(Map.entry("Host", "127.0.0.1"), Map.entry("Origin", "https://app.example.com"),
+                Map.entry("Access-Control-Request-Method", "PUT"));
+        for (int i = 0; i < 3; i++) {
+            upstream.clear();
+            RawHttp.Response passed = RawHttp.exchange(port, RawHttp.request("OPTIONS", "/browser/orders", port, preflight));
+            assertThat(passed.status()).as("%s", passed).isEqualTo(200);
+            assertThat(upstream.nextRequest()).as("the preflight reaches the backend").isNotNull();
+            RawHttp.Response notPreflight = RawHttp.exchange(port, RawHttp.request("OPTIONS", "/browser/orders", port,
+                    List.of(Map.entry("Host", "127.0.0.1"), Map.entry("Origin", "https://app.example.com"))));
+            assertThat(notPreflight.status()).as("%s", notPreflight).isEqualTo(401);
+        }
+        List<Map.Entry<String, String>> page = List.of(Map.entry("Host", "127.0.0.1"), Map.entry("Accept", "text/html"));
+        for (int i = 0; i < 3; i++) {
+            RawHttp.Response redirected = RawHttp.exchange(port, RawHttp.request("GET", "/browser/orders", port, page));
+            assertThat(redirected.status()).as("%s", redirected).isEqualTo(302);
+            assertThat(redirected.header("Location")).startsWith("https://auth.example.com/login?redirect_uri=http%3A%2F%2F127.0.0.1%2Fbrowser");
+            assertThat(redirected.header("Cache-Control")).isEqualTo("no-store");
+            RawHttp.Response api = RawHttp.exchange(port, RawHttp.request("GET", "/browser/orders", port,
+                    List.of(Map.entry("Host", "127.0.0.1"), Map.entry("Accept", "application/json"))));
+            assertThat(api.status()).as("%s", api).isEqualTo(401);
+            assertThat(api.header("Location")).isNull();
+        }
+    }
+
     /** The template's former commented key: "|" between the parts lets one pass for another. */
     @Test
     void aPipeSeparatedKeyLetsAnInvalidTokenReadAValidOnesEntry() throws Exception {
         GatewayProcess piped = nginx(new GatewayProcess.NginxOptions(true, true, List.of(
-                Map.entry("\"$request_method\\n$scheme\\n$host\\n$request_uri\\n$http_authorization\\n$http_cookie\"",
+                Map.entry("\"$request_method\\n$scheme\\n$host\\n$request_uri\\n$http_authorization\\n$http_cookie\\n$http_origin\\n$http_access_control_request_method\"",
                         "\"$http_authorization|$cookie_app_session|$cookie_app_access_token|$cookie_session\""))));
         others.add(piped);
         String token = token(Map.of());

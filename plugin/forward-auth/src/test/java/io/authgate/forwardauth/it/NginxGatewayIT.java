@@ -77,4 +77,27 @@ class NginxGatewayIT extends GatewayContractTests {
         // underscores_in_headers off (nginx's default) drops every header with `_` in its name
         assertThat(seen.identity()).as("without headers-more, underscores off\n%s", seen).isEqualTo(expected);
     }
+
+    /**
+     * (Issue 15) A claim header through real nginx, configured as the README's "Custom claims as
+     * headers" says (the three per-name additions): the token's claim arrives, and no client
+     * spelling of the name does, with or without a session.
+     */
+    @Test
+    void aClaimHeaderConfiguredAsDocumentedArrivesAndItsSpoofsDoNot() throws Exception {
+        Stack base = stack(claimHeaderConfig());
+        List<Map.Entry<String, String>> edits = List.of(
+                Map.entry("more_clear_input_headers 'X-Authgear-*' 'X_Authgear_*' 'X-Authgear_*' 'X_Authgear-*';",
+                        "more_clear_input_headers 'X-Authgear-*' 'X_Authgear_*' 'X-Authgear_*' 'X_Authgear-*'"
+                                + " 'X-Myapp-Tenant' 'X_Myapp_Tenant' 'X-Myapp_Tenant' 'X_Myapp-Tenant';"),
+                Map.entry("auth_request_set $authgate_user_id ",
+                        "auth_request_set $authgate_myapp_tenant $upstream_http_x_myapp_tenant;\n        auth_request_set $authgate_user_id "),
+                Map.entry("proxy_set_header X-Authgear-User-Id ",
+                        "proxy_set_header X-Myapp-Tenant $authgate_myapp_tenant;\n        proxy_set_header X-Authgear-User-Id "));
+        GatewayProcess nginx = GatewayProcess.nginx("127.0.0.1:" + base.adapter().decisionPort(), "127.0.0.1:" + upstream.port(),
+                new GatewayProcess.NginxOptions(true, true, edits));
+        others.add(nginx);
+        Stack stack = new Stack(base.adapter(), nginx);
+        assertClaimHeaderArrivesAndItsSpoofsDoNot(stack);
+    }
 }

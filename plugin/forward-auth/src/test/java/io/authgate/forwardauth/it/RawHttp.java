@@ -255,14 +255,15 @@ public final class RawHttp implements AutoCloseable {
         }
 
         /**
-         * Every response header whose name contains "authgear" in any case or spelling, by lower-case
-         * name; a name that comes twice fails (the contract is one value per header).
+         * Every response header whose name contains "authgear" in any case or spelling, or that the
+         * conformance table watches as a claim header (x-myapp-*, {@code ConformanceCase#isWatched}), by
+         * lower-case name; a name that comes twice fails (the contract is one value per header).
          */
         public Map<String, String> authgearHeaders() {
             Map<String, String> out = new LinkedHashMap<>();
             for (Map.Entry<String, String> h : headers) {
                 String name = h.getKey().toLowerCase(Locale.ROOT);
-                if (name.contains("authgear")) {
+                if (name.contains("authgear") || io.authgate.testkit.ConformanceCase.isWatched(name)) {
                     if (out.put(name, h.getValue()) != null) {
                         throw new AssertionError("header " + name + " sent twice:\n" + rawHead);
                     }

@@ -156,4 +156,20 @@ class TraefikGatewayIT extends GatewayContractTests {
 
         assertIdentity(seen, VALID);
     }
+
+    /**
+     * (Issue 15) A claim header through real Traefik with the regex widened as the README's "Custom
+     * claims as headers" says: the token's claim arrives, and no client spelling of the name does.
+     */
+    @Test
+    void aClaimHeaderConfiguredAsDocumentedArrivesAndItsSpoofsDoNot() throws Exception {
+        Stack base = stack(claimHeaderConfig());
+        GatewayProcess traefik = traefik("127.0.0.1:" + base.adapter().decisionPort(), "127.0.0.1:" + upstream.port(),
+                GatewayProcess.TraefikOptions.shippedFor(GatewayBinaries.TRAEFIK.version()).withDynamicEdit(
+                        "authResponseHeadersRegex: \"(?i)^x[-_]authgear[-_]\"",
+                        "authResponseHeadersRegex: \"(?i)^(x[-_]authgear[-_]|x[-_]myapp[-_])\""));
+        others.add(traefik);
+        Stack stack = new Stack(base.adapter(), traefik);
+        assertClaimHeaderArrivesAndItsSpoofsDoNot(stack);
+    }
 }
