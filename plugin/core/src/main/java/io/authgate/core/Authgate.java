@@ -19,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -188,6 +190,27 @@ public final class Authgate {
             keys.onKeysRemoved(tokens::invalidateAll);
             return new Issuer(keys, tokens);
         });
+    }
+
+    /**
+     * Forgets the key sources, token caches and resolver-answer caches no configuration here uses,
+     * so a process that replaces its configuration (the adapter's reload) keeps only what it serves
+     * with, and {@link #ready} then answers for those alone. Whatever the given configurations name is kept, so keys and caches carry over. Anything
+     * still deciding with a forgotten one keeps it until it ends: nothing is closed.
+     */
+    public void retainOnly(Collection<AuthgateConfig> inUse) {
+        Set<IssuerKey> issuersInUse = new HashSet<>();
+        Set<RemoteKey> remotesInUse = new HashSet<>();
+        for (AuthgateConfig c : inUse) {
+            issuersInUse.add(IssuerKey.of(c));
+            c.resolver().ifPresent(settings -> remotesInUse.add(new RemoteKey(settings, c.issuer())));
+        }
+        issuers.keySet().retainAll(issuersInUse);
+        remotes.keySet().retainAll(remotesInUse);
+        // ready() answers for what is in use: a forgotten issuer's keys no longer count.
+        Set<CachedJwks> keysInUse = new HashSet<>();
+        issuers.values().forEach(i -> keysInUse.add(i.keys()));
+        prepared.retainAll(keysInUse);
     }
 
     public Clock clock() {

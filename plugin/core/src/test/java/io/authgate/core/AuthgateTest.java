@@ -145,6 +145,41 @@ class AuthgateTest {
     }
 
     @Test
+    void retainOnlyKeepsTheKeysAndCachesOfTheConfigurationsInUseAndForgetsTheRest() {
+        AuthgateConfig kept = config("");
+        AuthgateConfig dropped = config(",\"token_cache_max_bytes\":1048576");
+        AuthgateConfig withResolver = config(",\"resolver\":{\"timeout_ms\":900}");
+        Authgate.Issuer keptIssuer = authgate.issuer(kept);
+        Authgate.Issuer droppedIssuer = authgate.issuer(dropped);
+        var remote = authgate.remoteSessions(withResolver).orElseThrow();
+
+        authgate.retainOnly(java.util.List.of(kept));
+
+        assertThat(authgate.issuer(kept)).as("kept: the same keys and token cache").isSameAs(keptIssuer);
+        assertThat(authgate.issuer(dropped)).as("forgotten: made anew when next asked for").isNotSameAs(droppedIssuer);
+        assertThat(authgate.remoteSessions(withResolver).orElseThrow()).as("no configuration in use has these resolver settings").isNotSameAs(remote);
+
+        var remoteNow = authgate.remoteSessions(withResolver).orElseThrow();
+        authgate.retainOnly(java.util.List.of(withResolver));
+        assertThat(authgate.remoteSessions(withResolver).orElseThrow()).isSameAs(remoteNow);
+        assertThat(authgate.issuer(withResolver)).as("same issuer and key settings as kept").isSameAs(keptIssuer);
+    }
+
+    @Test
+    void readyAnswersOnlyForTheConfigurationsRetained() {
+        AuthgateConfig serving = config("");
+        AuthgateConfig unreachable = ConfigParser.parseJson("{\"authgear_endpoint\":\"http://127.0.0.1:1\"}");
+        authgate.prepare(serving);
+        authgate.prepare(unreachable);
+        assertThat(authgate.preloadKeys(serving)).isTrue();
+        assertThat(authgate.ready()).as("the unreachable issuer has no keys").isFalse();
+
+        authgate.retainOnly(java.util.List.of(serving));
+
+        assertThat(authgate.ready()).as("only what is in use counts").isTrue();
+    }
+
+    @Test
     void aTokensSessionTellsTheFrontItsExpiryAndNoSessionTellsNone() {
         Gate gate = authgate.prepare(config(""));
         long now = clock.epochSeconds();

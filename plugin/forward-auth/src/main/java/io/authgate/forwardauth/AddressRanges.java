@@ -5,6 +5,7 @@ import io.authgate.core.config.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,17 @@ public final class AddressRanges {
             int mask = (0xff << (8 - rest)) & 0xff;
             return (address[full] & mask) == (network[full] & mask);
         }
+
+        // By content: a reload compares the running gateway_sources with the new ones.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Range r && prefixBits == r.prefixBits && Arrays.equals(network, r.network);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(network) + prefixBits;
+        }
     }
 
     private final List<Range> ranges;
@@ -64,6 +76,16 @@ public final class AddressRanges {
 
     boolean isEmpty() {
         return ranges.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AddressRanges other && ranges.equals(other.ranges);
+    }
+
+    @Override
+    public int hashCode() {
+        return ranges.hashCode();
     }
 
     private static Range range(String entry, String key) {

@@ -37,8 +37,8 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     /** The answer still being decided on a connection, if any. */
     private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("authgate.lastAnswer");
 
-    private final DecisionRequests requests;
-    private final Router router;
+    /** Read once per request: the request is decided entirely under one configuration (a reload swaps it). */
+    private final LiveRouting routing;
     private final Metrics metrics;
     private final AtomicInteger inFlight;
     private final AnswerCaching answerCaching;
@@ -46,19 +46,16 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private final byte[][] cacheControlLines;
     private final Clock clock;
     private final DecisionLog decisionLog;
-    private final DecisionEntries entries;
 
-    DecisionHandler(DecisionRequests requests, Router router, Metrics metrics, AtomicInteger inFlight, AnswerCaching answerCaching,
-                    Clock clock, DecisionLog decisionLog, DecisionEntries entries) {
-        this.requests = requests;
-        this.router = router;
+    DecisionHandler(LiveRouting routing, Metrics metrics, AtomicInteger inFlight, AnswerCaching answerCaching, Clock clock,
+                    DecisionLog decisionLog) {
+        this.routing = routing;
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.answerCaching = answerCaching;
         this.cacheControlLines = answerCaching.fieldLines();
         this.clock = clock;
         this.decisionLog = decisionLog;
-        this.entries = entries;
     }
 
     @Override
@@ -117,7 +114,8 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
             return ANSWERED;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        DecisionRequest read = requests.read(request);
+        Routing now = routing.current();
+        DecisionRequest read = now.requests().read(request);
         // Only while the decision log is on does a request carry a recorder (one allocation) for its token's fate.
         DecisionRequest decisionRequest = decisionLog.enabled() ? read.traced(new RejectionRecorder()) : read;
         boolean head = HttpMethod.HEAD.name().equals(decisionRequest.method());
@@ -133,25 +131,25 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         }
         CompletableFuture<Decision> decision;
         try {
-            decision = router.decide(decisionRequest);
+            decision = now.router().decide(decisionRequest);
         } catch (RuntimeException e) {
             decision = CompletableFuture.completedFuture(Denials.INTERNAL_ERROR);
         }
         inFlight.incrementAndGet();
         if (decision.isDone() && !decision.isCompletedExceptionally()) {
-            answer(ctx, request, decisionRequest, keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
+            answer(ctx, request, decisionRequest, now.entries(), keepAlive, head, decision.getNow(Denials.INTERNAL_ERROR), started);
             return ANSWERED;
         }
         // Written from the event loop, which then also reads the connection's next request.
         return decision.handleAsync((d, error) -> {
             Fatal.haltIfFatal("deciding", error);
-            answer(ctx, request, decisionRequest, keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
+            answer(ctx, request, decisionRequest, now.entries(), keepAlive, head, error == null ? d : Denials.INTERNAL_ERROR, started);
             return null;
         }, onEventLoop(ctx));
     }
 
-    private void answer(ChannelHandlerContext ctx, HttpRequest request, DecisionRequest decisionRequest, boolean keepAlive, boolean head,
-                        Decision decision, long started) {
+    private void answer(ChannelHandlerContext ctx, HttpRequest request, DecisionRequest decisionRequest, DecisionEntries entries,
+                        boolean keepAlive, boolean head, Decision decision, long started) {
         try {
             Metrics.Outcome outcome;
             if (decision instanceof Decision.Allow allow) {
@@ -189,7 +187,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
         long nanos = System.nanoTime() - started;
         metrics.decided(outcome, nanos);
         if (decisionLog.enabled()) {
-            decisionLog.record(entries.refused(request, status, outcome, nanos));
+            decisionLog.record(routing.current().entries().refused(request, status, outcome, nanos));
         }
     }
 

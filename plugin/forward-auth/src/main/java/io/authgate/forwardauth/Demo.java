@@ -40,6 +40,21 @@ final class Demo {
         out.println("Stop with Ctrl-C.");
     }
 
+    /**
+     * {@code --demo --config FILE}: the user's rules decide, so requests must say which request they
+     * are about ({@code X-Forwarded-*}, as a gateway sends them); tokens come from {@code mint}.
+     */
+    static void showOwnRules(ForwardAuth app, java.nio.file.Path demoFile, PrintStream out) {
+        String url = "http://" + Main.hostPort(app.decisionAddress()) + DecisionHandler.RESOLVE_PATH;
+        out.println();
+        out.println("Your rules decide. Mint a token with the roles and amr a rule asks for, then ask as a gateway would:");
+        out.println("  TOKEN=$(java -jar " + Main.jarFileName() + " mint --roles admin --amr pwd,mfa --expires-in 600"
+                + " --demo-file " + demoFile + ")");
+        out.println("  curl -i " + url + " -H 'X-Forwarded-Method: GET' -H 'X-Forwarded-Host: app.example'"
+                + " -H 'X-Forwarded-Uri: /admin' -H \"Authorization: Bearer $TOKEN\"");
+        out.println("Edit the file and send SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ") to apply it. Stop with Ctrl-C.");
+    }
+
     private void example(String title, String url, String header, String value) {
         out.println();
         out.println("# " + title);

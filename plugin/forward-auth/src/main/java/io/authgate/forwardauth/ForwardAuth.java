@@ -7,8 +7,6 @@ import io.authgate.core.HostHeader;
 import io.authgate.core.StateChanges;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
-import io.authgate.core.BrowserAnswers;
-import io.authgate.core.Gate;
 import io.authgate.forwardauth.log.AdapterLog;
 import io.authgate.forwardauth.log.StartupSummary;
 
@@ -16,27 +14,30 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The running adapter: the core, the development issuer if configured, the two listeners, and the log. */
+/**
+ * The running adapter: the core, the development issuer if configured, the two listeners, the log,
+ * and the routing decisions are made with, which {@link #reload} replaces.
+ */
 public final class ForwardAuth implements AutoCloseable {
     private final ForwardAuthServer server;
     private final DevelopmentIssuer developmentIssuer;
     private final Metrics metrics;
     private final AdapterLog log;
-    private final AuthgateConfig core;
-    private final int rules;
+    private final Authgate authgate;
+    private final LiveRouting live;
 
     private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, AdapterLog log,
-                        AuthgateConfig core, int rules) {
+                        Authgate authgate, LiveRouting live) {
         this.server = server;
         this.developmentIssuer = developmentIssuer;
         this.metrics = metrics;
         this.log = log;
-        this.core = core;
-        this.rules = rules;
+        this.authgate = authgate;
+        this.live = live;
     }
 
     /** Could not start: a port in use, an address that is not local. */
@@ -60,24 +61,13 @@ public final class ForwardAuth implements AutoCloseable {
             HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
             Authgate authgate = Authgate.create(AuthgateEvents.all(List.of(metrics, new StateChanges(log::stateChanged))));
             String devEndpoint = dev == null ? null : dev.issuer();
-            AuthgateConfig core = config.coreConfig(devEndpoint);
-            Gate resolver = authgate.prepare(core);
-            // The top level's project's caches; a rule with its own project has caches of its own, which
-            // the gauges do not show yet (README, "Several Authgear projects"). Readiness covers every
-            // project: Authgate.ready is true only when all prepared configurations have their keys.
-            metrics.watch(authgate.tokenCache(core), authgate.resolverCache(core));
-            List<Router.Route> routes = new ArrayList<>();
-            for (AdapterConfig.Rule rule : config.rules()) {
-                AuthgateConfig ruleConfig = rule.configOver(core);
-                routes.add(new Router.Route(rule.match(), authgate.prepare(ruleConfig), BrowserAnswers.of(rule.browser())));
-            }
-            Router router = new Router(routes, resolver, BrowserAnswers.of(config.browser()), config.forwardedHeaders());
-            DecisionRequests requests = new DecisionRequests(config.envoyPathPrefix(), config.forwardedHeaders(), router);
-            DecisionEntries entries = new DecisionEntries(router, config.envoyPathPrefix(), config.forwardedHeaders());
-            server.start(config.listen(), new DecisionHandler(requests, router, metrics, inFlight,
-                            config.answerCaching(), Clock.systemUTC(), log.decisions(config.logs().decisionLog()), entries),
+            Routing routing = Routing.build(config, authgate, devEndpoint);
+            watch(metrics, authgate, routing);
+            LiveRouting live = new LiveRouting(routing);
+            server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC(),
+                            log.decisions(config.logs().decisionLog())),
                     config.adminListen(), new AdminHandler(authgate::ready, metrics));
-            return new ForwardAuth(server, dev, metrics, log, core, config.rules().size());
+            return new ForwardAuth(server, dev, metrics, log, authgate, live);
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
             stopPartial(server, dev);
@@ -90,6 +80,39 @@ public final class ForwardAuth implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartException("interrupted while starting", e);
         }
+    }
+
+    /** Rules share the top level's issuer and resolver settings, so these are the adapter's caches. */
+    private static void watch(Metrics metrics, Authgate authgate, Routing routing) {
+        metrics.watch(authgate.tokenCache(routing.topLevel()), authgate.resolverCache(routing.topLevel()));
+    }
+
+    /**
+     * Replaces the running configuration with {@code next}, whole, or changes nothing. Requests
+     * already deciding finish under the configuration they started with; keys and caches carry over
+     * for every issuer (and resolver settings) the new configuration still names, and those it no
+     * longer names are forgotten ({@link Authgate#retainOnly}, which {@code /readyz} then follows).
+     * The new issuers' keys are fetched at once, in the background.
+     *
+     * @throws ConfigException naming the key when {@code next} changes what only a restart can
+     *                         ({@link RestartOnlyKeys}) or what only the runtime can check; the running
+     *                         configuration keeps serving
+     */
+    public synchronized void reload(AdapterConfig next) {
+        Routing running = live.current();
+        Optional<String> restartOnly = RestartOnlyKeys.firstChanged(running.config(), next);
+        if (restartOnly.isPresent()) {
+            throw new ConfigException(restartOnly.get(), "cannot change on reload (it is set when the process starts): restart to apply it");
+        }
+        Routing routing = Routing.build(next, authgate, developmentIssuer == null ? null : developmentIssuer.issuer());
+        live.replace(routing);
+        watch(metrics, authgate, routing);
+        authgate.retainOnly(routing.coreConfigs());
+    }
+
+    /** The configuration requests are decided with now. */
+    public AdapterConfig config() {
+        return live.current().config();
     }
 
     /** What a start that cannot finish has opened, closed: the listeners and the development issuer. */
@@ -135,6 +158,8 @@ public final class ForwardAuth implements AutoCloseable {
 
     /** What the start-up line says about this adapter. */
     public StartupSummary summary(String version) {
+        AuthgateConfig core = live.current().topLevel();
+        int rules = live.current().config().rules().size();
         String jwks = core.jwksUri() != null ? core.jwksUri().toString() : "discovered from " + core.discoveryUri();
         return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver().isPresent(),
                 decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress());

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.dev.DemoKeyFile;
+import io.authgate.forwardauth.dev.DemoTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +16,10 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,7 +38,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Fatal.install();
-        System.exit(run(args, System.getenv("AUTHGATE_CONFIG"), System.out, System.err));
+        System.exit(runWithEnvironment(args, System.getenv(), System.out, System.err));
     }
 
     /** The usage text, naming the jar this process runs from (its real file name). */
@@ -41,7 +46,13 @@ public final class Main {
         String jar = jarFileName();
         return "usage: java -jar " + jar + " --config FILE     serve decisions with this configuration\n"
                 + "       java -jar " + jar + " --demo            the development issuer, a demo config, sample requests\n"
+                + "       java -jar " + jar + " --demo --config FILE [--demo-file F]   your rules against the development issuer\n"
+                + "       java -jar " + jar + " mint [--roles a,b] [--amr pwd,mfa] [--sub ID] [--expires-in SECONDS] [--anonymous true]\n"
+                + "                          a token from the running demo's issuer (stdout)\n"
                 + "       java -jar " + jar + " check FILE        validate a configuration and exit (0 valid, 2 invalid)\n"
+                + "       java -jar " + jar + " explain FILE [--method M] [--host H] [--path P] [--header 'N: V']...\n"
+                + "                          [--token T | --token-file F] [--cookie C | --cookie-file F] [--jwks FILE]\n"
+                + "                          which rule, which decision, which headers or challenge, and why (never the token)\n"
                 + "       java -jar " + jar + " --version | --help\n"
                 + "       (with no arguments, AUTHGATE_CONFIG=FILE names the configuration)\n"
                 + "exit status: 0 stopped cleanly, 1 cannot start (a port in use), 2 bad configuration or arguments,\n"
@@ -49,7 +60,7 @@ public final class Main {
     }
 
     /** The jar's file name as run ({@code java -jar}); the name the build gives it otherwise (tests, IDEs). */
-    private static String jarFileName() {
+    static String jarFileName() {
         try {
             Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             String name = location.getFileName() == null ? "" : location.getFileName().toString();
@@ -63,6 +74,13 @@ public final class Main {
     }
 
     static int run(String[] args, String configFromEnv, PrintStream out, PrintStream err) {
+        return runWithEnvironment(args, configFromEnv == null ? Map.of() : Map.of("AUTHGATE_CONFIG", configFromEnv), out, err);
+    }
+
+    /** @param env the environment: AUTHGATE_CONFIG, and where the demo file is ({@link DemoKeyFile#defaultPath}) */
+    static int runWithEnvironment(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String configFromEnv = env.get("AUTHGATE_CONFIG");
+        List<String> rest = List.of(args).subList(Math.min(1, args.length), args.length);
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             out.println("authgate forward-auth " + BuildInfo.VERSION);
             return 0;
@@ -74,29 +92,48 @@ public final class Main {
         if (args.length == 2 && args[0].equals("check")) {
             return check(Path.of(args[1]), out, err);
         }
-        JsonNode tree;
+        if (args.length >= 1 && args[0].equals("explain")) {
+            return ExplainCommand.run(rest, out, err);
+        }
+        if (args.length >= 1 && args[0].equals("mint")) {
+            return MintCommand.run(rest, env, out, err);
+        }
         boolean demo = false;
+        Optional<ConfigSource> file;
+        AdapterConfig config;
+        Path demoFile = DemoKeyFile.defaultPath(env);
         try {
-            if (args.length == 1 && args[0].equals("--demo")) {
+            if (args.length >= 1 && args[0].equals("--demo")) {
                 demo = true;
-                ObjectNode node = JsonNodeFactory.instance.objectNode();
-                node.put("development_issuer", true);
-                tree = node;
+                CommandFlags flags;
+                try {
+                    flags = CommandFlags.parse(rest, Set.of("--config", "--demo-file"), Set.of());
+                } catch (CommandFlags.UsageException e) {
+                    err.println("authgate --demo: " + e.getMessage());
+                    return 2;
+                }
+                demoFile = flags.value("--demo-file").map(Path::of).orElse(demoFile);
+                file = flags.value("--config").map(f -> new ConfigSource(Path.of(f), DemoConfig::adjust));
+                if (file.isPresent()) {
+                    List<String> setAside = DemoConfig.setAside(ConfigFile.read(file.get().path()));
+                    config = file.get().read();
+                    out.println("--demo --config " + file.get().path() + ": your rules against the development issuer"
+                            + (setAside.isEmpty() ? "" : " (set aside from the file: " + String.join(", ", setAside) + ")"));
+                } else {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode();
+                    node.put("development_issuer", true);
+                    config = AdapterConfig.parse(node);
+                }
             } else if (args.length == 2 && args[0].equals("--config")) {
-                tree = ConfigFile.read(Path.of(args[1]));
+                file = Optional.of(ConfigSource.plain(Path.of(args[1])));
+                config = file.get().read();
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                tree = ConfigFile.read(Path.of(configFromEnv));
+                file = Optional.of(ConfigSource.plain(Path.of(configFromEnv)));
+                config = file.get().read();
             } else {
                 err.print(usage());
                 return 2;
             }
-        } catch (ConfigException e) {
-            err.println(Denials.invalidConfigMessage(e));
-            return 2;
-        }
-        AdapterConfig config;
-        try {
-            config = AdapterConfig.parse(tree);
         } catch (ConfigException e) {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
@@ -112,14 +149,28 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
+        // Before the start-up line that says it listens: a SIGHUP from then on reloads (the JVM's
+        // default ends the process), and whoever waits for that line may run mint at once.
+        if (file.isPresent()) {
+            ReloadOnHangup.install(file.get(), app, app.log());
+        } else {
+            Signal.handle(new Signal("HUP"), s -> err.println("authgate: SIGHUP ignored: no configuration file to read again (--demo)"));
+        }
+        boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app.developmentIssuer().tokens(), err);
         log.started(app.summary(BuildInfo.VERSION));
         log.flush(); // the start-up line before anything else is printed
         descriptorWarning(config.connections()).ifPresent(err::println);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
+            if (demoFileWritten) {
+                out.println("Demo tokens: java -jar " + jarFileName() + " mint --roles admin --expires-in 60"
+                        + " (signed with this run's key, kept in " + demoFile + " until it stops)");
+            }
         }
-        if (demo) {
+        if (demo && file.isEmpty()) {
             new Demo(app, out).show();
+        } else if (demo) {
+            Demo.showOwnRules(app, demoFile, out);
         }
         out.flush();
 
@@ -140,10 +191,24 @@ public final class Main {
             err.println("authgate: error while stopping: " + e);
             return 1;
         }
+        if (config.developmentIssuer()) {
+            DemoKeyFile.delete(demoFile, app.developmentIssuer().tokens());
+        }
         log.stopped();
         log.flush();
         out.flush();
         return 0;
+    }
+
+    /** The file {@code mint} reads; a demo that cannot write it still runs (only {@code mint} needs it). */
+    private static boolean writeDemoFile(Path demoFile, DemoTokens tokens, PrintStream err) {
+        try {
+            DemoKeyFile.write(demoFile, tokens);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("authgate: warning: cannot write " + demoFile + " (" + e.getMessage() + "): mint will not find this demo");
+            return false;
+        }
     }
 
     /**

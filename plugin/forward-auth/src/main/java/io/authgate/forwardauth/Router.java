@@ -39,9 +39,9 @@ final class Router {
                     + " backslash, a dot segment, a control character or an invalid escape)\"}\n");
     private static final CompletableFuture<Decision> AMBIGUOUS = CompletableFuture.completedFuture(AMBIGUOUS_PATH);
     /** What {@link #choose} says besides a rule's index. */
-    private static final int TOP_LEVEL = -1;
-    private static final int UNDETERMINED = -2;
-    private static final int AMBIGUOUS_TARGET = -3;
+    static final int TOP_LEVEL = -1;
+    static final int UNDETERMINED = -2;
+    static final int AMBIGUOUS_TARGET = -3;
     private static final Optional<String> TOP_LEVEL_NAME = Optional.of("default");
 
     private final List<Optional<String>> ruleNames;
@@ -99,8 +99,8 @@ final class Router {
         return chosen >= 0 ? ruleNames.get(chosen) : chosen == TOP_LEVEL ? TOP_LEVEL_NAME : Optional.empty();
     }
 
-    /** The index of the first rule that covers the request, else one of the codes above. */
-    private int choose(DecisionRequest request) {
+    /** The index of the first rule that covers the request, else one of the codes above ({@code explain} prints it). */
+    int choose(DecisionRequest request) {
         if (routes.isEmpty()) {
             return TOP_LEVEL;
         }

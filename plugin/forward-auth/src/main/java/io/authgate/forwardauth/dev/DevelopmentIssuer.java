@@ -1,15 +1,10 @@
 package io.authgate.forwardauth.dev;
 
+import io.authgate.core.headers.AuthgearClaimNames;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
@@ -25,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -46,22 +40,18 @@ public final class DevelopmentIssuer implements AutoCloseable {
     private final HttpServer server;
     private final RSAKey key;
     private final String issuer;
+    private final DemoTokens tokens;
     private final String demoSession = UUID.randomUUID().toString().replace("-", "");
 
     private DevelopmentIssuer(HttpServer server, RSAKey key) {
         this.server = server;
         this.key = key;
         this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.tokens = new DemoTokens(key, issuer);
     }
 
     public static DevelopmentIssuer start() throws IOException {
-        RSAKey key;
-        try {
-            key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot make the development issuer's key", e);
-        }
+        RSAKey key = DemoTokens.newKey();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         DevelopmentIssuer issuer = new DevelopmentIssuer(server, key);
         server.createContext("/.well-known/openid-configuration", exchange -> issuer.reply(exchange,
@@ -137,12 +127,12 @@ public final class DevelopmentIssuer implements AutoCloseable {
     /** The contract's headers for one of its own tokens, mapped by the core's own claims-to-headers rule. */
     private static void writeSessionHeaders(HttpExchange exchange, JWTClaimsSet claims) throws IOException {
         try {
-            List<String> roles = claims.getStringListClaim("https://authgear.com/claims/user/roles");
+            List<String> roles = claims.getStringListClaim(AuthgearClaimNames.ROLES);
             List<String> amr = claims.getStringListClaim("amr");
             SessionClaims session = new SessionClaims(claims.getSubject(),
-                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_anonymous")),
-                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/is_verified")),
-                    Boolean.TRUE.equals(claims.getBooleanClaim("https://authgear.com/claims/user/can_reauthenticate")),
+                    Boolean.TRUE.equals(claims.getBooleanClaim(AuthgearClaimNames.IS_ANONYMOUS)),
+                    Boolean.TRUE.equals(claims.getBooleanClaim(AuthgearClaimNames.IS_VERIFIED)),
+                    Boolean.TRUE.equals(claims.getBooleanClaim(AuthgearClaimNames.CAN_REAUTHENTICATE)),
                     roles == null ? List.of() : roles, amr == null ? List.of() : amr, claims.getLongClaim("auth_time"));
             for (Header h : IdentityHeaders.validSession(session).asList()) {
                 exchange.getResponseHeaders().set(h.name(), h.value());
@@ -153,29 +143,12 @@ public final class DevelopmentIssuer implements AutoCloseable {
     }
 
     private String mint(String sub, boolean anonymous, boolean verified, List<String> roles, List<String> amr, Duration lifetime) {
-        Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(issuer).audience(List.of(issuer)).subject(sub)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
-                .jwtID(UUID.randomUUID().toString())
-                .claim("auth_time", now.getEpochSecond())
-                .claim("client_id", "development")
-                .claim("scope", "openid offline_access https://authgear.com/scopes/full-access")
-                .claim("https://authgear.com/claims/user/is_anonymous", anonymous)
-                .claim("https://authgear.com/claims/user/is_verified", verified)
-                .claim("https://authgear.com/claims/user/can_reauthenticate", !anonymous)
-                .claim("https://authgear.com/claims/user/roles", roles);
-        if (!amr.isEmpty()) {
-            claims.claim("amr", amr);
-        }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                .type(new JOSEObjectType("at+jwt")).build(), claims.build());
-        try {
-            jwt.sign(new RSASSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-        return jwt.serialize();
+        return tokens.mint(new DemoTokens.Claims(sub, anonymous, verified, roles, amr), lifetime);
+    }
+
+    /** Its key and origin, for the file {@code mint} reads ({@link DemoKeyFile}). */
+    public DemoTokens tokens() {
+        return tokens;
     }
 
     private void reply(HttpExchange exchange, String body) throws IOException {

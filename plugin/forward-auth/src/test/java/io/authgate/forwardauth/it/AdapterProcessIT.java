@@ -199,7 +199,7 @@ class AdapterProcessIT {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"--config", "--demo --config x.yaml", "--config a.yaml b.yaml"})
+        @ValueSource(strings = {"--config", "--config x.yaml --demo", "--config a.yaml b.yaml"})
         void wrongArgumentsPrintUsageAndExitTwo(String args) throws Exception {
             AdapterProcess.Result r = runJar(List.of(args.split(" ")), Map.of());
             assertThat(r.exitCode()).as(r.output()).isEqualTo(2);

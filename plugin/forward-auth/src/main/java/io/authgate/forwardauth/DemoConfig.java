@@ -1,0 +1,47 @@
+package io.authgate.forwardauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --demo --config FILE}: the user's configuration (mode, policy, rules, caches) run against
+ * the development issuer. The keys naming a real Authgear ({@code authgear_endpoint},
+ * {@code jwks_uri}, {@code resolver.url}) are set aside, and {@code development_issuer} is switched
+ * on, which keeps the decision port on loopback. Applied again on every reload of the file.
+ */
+final class DemoConfig {
+    private static final List<String> ISSUER_KEYS = List.of("authgear_endpoint", "jwks_uri");
+
+    private DemoConfig() {
+    }
+
+    static JsonNode adjust(JsonNode tree) {
+        if (!(tree instanceof ObjectNode root)) {
+            return tree; // AdapterConfig.parse says what is wrong with it
+        }
+        ObjectNode out = root.deepCopy();
+        ISSUER_KEYS.forEach(out::remove);
+        if (out.get("resolver") instanceof ObjectNode resolver) {
+            resolver.remove("url");
+        }
+        out.put("development_issuer", true);
+        return out;
+    }
+
+    /** The keys {@link #adjust} sets aside that this file has, for the line that says so. */
+    static List<String> setAside(JsonNode tree) {
+        List<String> found = new ArrayList<>();
+        for (String key : ISSUER_KEYS) {
+            if (tree.has(key)) {
+                found.add(key);
+            }
+        }
+        if (tree.path("resolver").has("url")) {
+            found.add("resolver.url");
+        }
+        return found;
+    }
+}
