@@ -8,6 +8,7 @@ import io.authgate.core.StateChanges;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigException;
 import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.HeldUntilListening;
 import io.authgate.forwardauth.log.StartupSummary;
 
 import java.io.IOException;
@@ -59,7 +60,8 @@ public final class ForwardAuth implements AutoCloseable {
                 dev = DevelopmentIssuer.start();
             }
             HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
-            Authgate authgate = Authgate.create(AuthgateEvents.all(List.of(metrics, new StateChanges(log::stateChanged))));
+            HeldUntilListening stateChanges = new HeldUntilListening(log::stateChanged);
+            Authgate authgate = Authgate.create(AuthgateEvents.all(List.of(metrics, new StateChanges(stateChanges))));
             String devEndpoint = dev == null ? null : dev.issuer();
             Routing routing = Routing.build(config, authgate, devEndpoint);
             watch(metrics, authgate, routing);
@@ -67,7 +69,9 @@ public final class ForwardAuth implements AutoCloseable {
             server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC(),
                             log.decisions(config.logs().decisionLog())),
                     config.adminListen(), new AdminHandler(authgate::ready, metrics));
-            return new ForwardAuth(server, dev, metrics, log, authgate, live);
+            ForwardAuth started = new ForwardAuth(server, dev, metrics, log, authgate, live);
+            stateChanges.release();
+            return started;
         } catch (ConfigException e) {
             // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
             stopPartial(server, dev);
