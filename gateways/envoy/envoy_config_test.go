@@ -219,8 +219,11 @@ func TestExtAuthzAsksTheAdapterAndFailsClosed(t *testing.T) {
 	if http.GetAuthorizationRequest().GetAllowedHeaders() != nil {
 		t.Fatal("use ExtAuthz.allowed_headers, not the deprecated authorization_request.allowed_headers")
 	}
-	if got := exactNames(t, "allowed_headers", authz.GetAllowedHeaders()); !slices.Equal(got, []string{"authorization", "cookie"}) {
-		t.Fatalf("allowed_headers must be authorization and cookie (Envoy sends neither cookie nor other headers otherwise), got %v", got)
+	// authorization and cookie for the session; origin and access-control-request-method for
+	// allow_cors_preflight (Envoy sends none of them but authorization otherwise).
+	wantAllowed := []string{"access-control-request-method", "authorization", "cookie", "origin"}
+	if got := exactNames(t, "allowed_headers", authz.GetAllowedHeaders()); !slices.Equal(got, wantAllowed) {
+		t.Fatalf("allowed_headers must be %v, got %v", wantAllowed, got)
 	}
 	want := slices.Clone(contractHeaders)
 	slices.Sort(want)
