@@ -219,8 +219,11 @@ func TestExtAuthzAsksTheAdapterAndFailsClosed(t *testing.T) {
 	if http.GetAuthorizationRequest().GetAllowedHeaders() != nil {
 		t.Fatal("use ExtAuthz.allowed_headers, not the deprecated authorization_request.allowed_headers")
 	}
-	if got := exactNames(t, "allowed_headers", authz.GetAllowedHeaders()); !slices.Equal(got, []string{"authorization", "cookie"}) {
-		t.Fatalf("allowed_headers must be authorization and cookie (Envoy sends neither cookie nor other headers otherwise), got %v", got)
+	// authorization and cookie for the session; origin and access-control-request-method for
+	// allow_cors_preflight (Envoy sends none of them but authorization otherwise).
+	wantAllowed := []string{"access-control-request-method", "authorization", "cookie", "origin"}
+	if got := exactNames(t, "allowed_headers", authz.GetAllowedHeaders()); !slices.Equal(got, wantAllowed) {
+		t.Fatalf("allowed_headers must be %v, got %v", wantAllowed, got)
 	}
 	want := slices.Clone(contractHeaders)
 	slices.Sort(want)
@@ -259,5 +262,57 @@ func TestBrokenCopiesAreRefused(t *testing.T) {
 				t.Fatalf("refused, but not for %q: %v", c.reason, err)
 			}
 		})
+	}
+}
+
+// claimHeaderAddition is the README's "Custom claims as headers" addition for one claim header
+// (x-myapp-tenant), as edits of the shipped file: a remove_on_match beside the x-authgear- one, and
+// the name in allowed_upstream_headers. Each from must occur exactly once.
+var claimHeaderAddition = []struct{ from, to string }{
+	{"key_matcher: {prefix: \"x-authgear-\", ignore_case: true}\n",
+		"key_matcher: {prefix: \"x-authgear-\", ignore_case: true}\n" +
+			"                          - remove_on_match:\n" +
+			"                              key_matcher: {exact: x-myapp-tenant, ignore_case: true}\n"},
+	{"- {exact: x-authgear-session-authenticated-at}\n",
+		"- {exact: x-authgear-session-authenticated-at}\n" +
+			"                              - {exact: x-myapp-tenant}\n"},
+}
+
+func withClaimHeaderAddition(t *testing.T) []byte {
+	t.Helper()
+	text := string(shipped(t))
+	for _, e := range claimHeaderAddition {
+		if strings.Count(text, e.from) != 1 {
+			t.Fatalf("the shipped file must contain %q exactly once", e.from)
+		}
+		text = strings.Replace(text, e.from, e.to, 1)
+	}
+	return []byte(text)
+}
+
+// The README's addition for a claim header, applied to the shipped file, is still a valid
+// bootstrap, strips the name in any case before the decision, and lets the adapter's copy through.
+func TestReadmeClaimHeaderAdditionIsValidAndStripsThenCopies(t *testing.T) {
+	b, err := load(withClaimHeaderAddition(t))
+	if err != nil {
+		t.Fatalf("the README's claim-header addition makes %s invalid: %v", shippedConfig, err)
+	}
+	hcm, filters := apiFilters(t, b)
+	mutations := filters[0].(*headermutationv3.HeaderMutation).GetMutations().GetRequestMutations()
+	if len(mutations) != 2 {
+		t.Fatalf("header_mutation must hold the x-authgear- removal and the claim header's, got %v", mutations)
+	}
+	claim := mutations[1].GetRemoveOnMatch().GetKeyMatcher()
+	if claim.GetExact() != "x-myapp-tenant" || !claim.GetIgnoreCase() {
+		t.Fatalf("the claim header's removal must match x-myapp-tenant exactly in any case, got %v", mutations[1])
+	}
+	if hcm.GetCommonHttpProtocolOptions().GetHeadersWithUnderscoresAction() == corev3.HttpProtocolOptions_ALLOW {
+		t.Fatal("the x_myapp_tenant spellings are left to headers_with_underscores_action, which must not allow them")
+	}
+	want := append(slices.Clone(contractHeaders), "x-myapp-tenant")
+	slices.Sort(want)
+	http := filters[1].(*extauthzv3.ExtAuthz).GetHttpService()
+	if got := exactNames(t, "allowed_upstream_headers", http.GetAuthorizationResponse().GetAllowedUpstreamHeaders()); !slices.Equal(got, want) {
+		t.Fatalf("allowed_upstream_headers must be the contract's names and x-myapp-tenant, got %v, want %v", got, want)
 	}
 }

@@ -1,6 +1,6 @@
 package io.authgate.forwardauth.it;
 
-import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Current Caddy (the version gateways/caddy/go.mod pins, built from its Go module by
@@ -11,9 +11,10 @@ import java.io.IOException;
  * is the same. Two defaults of Caddy 2.11 show (modules/caddyhttp/app.go and server.go): every
  * request header with "_" or "." in its name is dropped before any handler (GHSA-f59h-q822-g45g,
  * unless expected_underscore_headers lists it), and request headers are limited to 16 KiB (431
- * beyond). Its front name in the conformance table is {@code caddy-2.11}.
+ * beyond). Its front name in the conformance table is {@code caddy-2.11}. The claim-header test
+ * of {@link CaddyGatewayIT} runs here too.
  */
-class CurrentCaddyGatewayIT extends GatewayContractTests {
+class CurrentCaddyGatewayIT extends CaddyGatewayIT {
 
     @Override
     protected String front() {
@@ -26,7 +27,7 @@ class CurrentCaddyGatewayIT extends GatewayContractTests {
     }
 
     @Override
-    protected GatewayProcess startGateway(String authgate, String upstream) throws IOException {
-        return GatewayProcess.caddy(GatewayBinaries.CADDY.binary(), authgate, upstream);
+    protected Path caddyBinary() {
+        return GatewayBinaries.CADDY.binary();
     }
 }

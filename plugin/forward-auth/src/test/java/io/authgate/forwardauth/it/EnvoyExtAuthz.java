@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What Envoy does with one client request under {@code envoy-conf/envoy.yaml}, up to the request it
@@ -29,8 +31,8 @@ import java.util.Set;
  *   <li>The connection manager removes Connection, Upgrade, Keep-Alive, Proxy-Connection and
  *       Transfer-Encoding, and removes no header a Connection token names
  *       ({@code conn_manager_utility.cc}, {@code mutateRequestHeaders}).</li>
- *   <li>{@code header_mutation}: {@code remove_on_match} with a prefix key matcher removes every
- *       matching request header ({@code mutation_rules.proto}).</li>
+ *   <li>{@code header_mutation}: each {@code remove_on_match} with an ignore_case prefix or exact
+ *       key matcher removes every matching request header ({@code mutation_rules.proto}).</li>
  *   <li>ext_authz, {@code source/extensions/filters/common/ext_authz/check_request_utils.cc}
  *       ({@code setHttpRequest}): the request's headers that match {@code allowed_headers}, where
  *       for an HTTP service Host, Method, Path, Content-Length and Authorization always match
@@ -67,17 +69,18 @@ public final class EnvoyExtAuthz {
     private final String pathPrefix;
     private final Set<String> allowedHeaders;
     private final Set<String> upstreamHeaders;
-    private final String removedPrefix;
+    /** The request header names (lower case) header_mutation removes. */
+    private final Predicate<String> removed;
     private final int maxHeadersCount;
     private final int maxRequestHeadersBytes;
     private final int statusOnError;
 
-    private EnvoyExtAuthz(String pathPrefix, Set<String> allowedHeaders, Set<String> upstreamHeaders, String removedPrefix,
+    private EnvoyExtAuthz(String pathPrefix, Set<String> allowedHeaders, Set<String> upstreamHeaders, Predicate<String> removed,
                           int maxHeadersCount, int maxRequestHeadersBytes, int statusOnError) {
         this.pathPrefix = pathPrefix;
         this.allowedHeaders = allowedHeaders;
         this.upstreamHeaders = upstreamHeaders;
-        this.removedPrefix = removedPrefix;
+        this.removed = removed;
         this.maxHeadersCount = maxHeadersCount;
         this.maxRequestHeadersBytes = maxRequestHeadersBytes;
         this.statusOnError = statusOnError;
@@ -85,7 +88,21 @@ public final class EnvoyExtAuthz {
 
     /** The settings of envoy-conf/envoy.yaml; a shape this stand-in does not model fails. */
     public static EnvoyExtAuthz shipped() throws IOException {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(CONFIG.toFile());
+        return shippedWith(List.of());
+    }
+
+    /**
+     * The settings of envoy-conf/envoy.yaml with each {@code from} (found exactly once) replaced by
+     * its {@code to}, in order, as a user edits the file.
+     */
+    public static EnvoyExtAuthz shippedWith(List<Map.Entry<String, String>> edits) throws IOException {
+        String text = Files.readString(CONFIG);
+        for (Map.Entry<String, String> edit : edits) {
+            int at = text.indexOf(edit.getKey());
+            require(at >= 0 && text.indexOf(edit.getKey(), at + 1) < 0, "an edit whose text occurs once: " + edit.getKey());
+            text = text.substring(0, at) + edit.getValue() + text.substring(at + edit.getKey().length());
+        }
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(text);
         JsonNode hcm = only(only(only(root.path("static_resources").path("listeners"), "listeners").path("filter_chains"),
                 "filter_chains").path("filters"), "network filters").path("typed_config");
         JsonNode options = hcm.path("common_http_protocol_options");
@@ -94,8 +111,16 @@ public final class EnvoyExtAuthz {
         JsonNode filters = hcm.path("http_filters");
         require(filters.size() == 3, "three http filters: header_mutation, ext_authz, router");
         JsonNode mutations = filters.get(0).path("typed_config").path("mutations").path("request_mutations");
-        JsonNode keyMatcher = only(mutations, "request_mutations").path("remove_on_match").path("key_matcher");
-        require(keyMatcher.path("ignore_case").asBoolean() && keyMatcher.has("prefix"), "one remove_on_match, an ignore_case prefix");
+        require(mutations.isArray() && !mutations.isEmpty(), "request_mutations");
+        Predicate<String> removed = name -> false;
+        for (JsonNode mutation : mutations) {
+            JsonNode keyMatcher = mutation.path("remove_on_match").path("key_matcher");
+            require(keyMatcher.path("ignore_case").asBoolean() && keyMatcher.size() == 2
+                    && (keyMatcher.has("prefix") || keyMatcher.has("exact")), "remove_on_match with an ignore_case prefix or exact");
+            String prefix = keyMatcher.path("prefix").asText("").toLowerCase(Locale.ROOT);
+            String exact = keyMatcher.path("exact").asText("").toLowerCase(Locale.ROOT);
+            removed = removed.or(keyMatcher.has("prefix") ? name -> name.startsWith(prefix) : name -> name.equals(exact));
+        }
         JsonNode authz = filters.get(1).path("typed_config");
         require(!authz.path("failure_mode_allow").asBoolean(true), "failure_mode_allow: false");
         JsonNode http = authz.path("http_service");
@@ -103,7 +128,7 @@ public final class EnvoyExtAuthz {
                 http.path("path_prefix").asText(),
                 exactNames(authz.path("allowed_headers")),
                 exactNames(http.path("authorization_response").path("allowed_upstream_headers")),
-                keyMatcher.path("prefix").asText().toLowerCase(Locale.ROOT),
+                removed,
                 options.path("max_headers_count").asInt(100),
                 hcm.path("max_request_headers_kb").asInt(60) * 1024,
                 statusCode(authz.path("status_on_error").path("code").asText("Forbidden")));
@@ -159,7 +184,7 @@ public final class EnvoyExtAuthz {
         // token), then header_mutation the client's x-authgear-*.
         List<Map.Entry<String, String>> request = new ArrayList<>();
         for (Map.Entry<String, String> h : kept) {
-            if (!h.getKey().startsWith(removedPrefix) && !h.getKey().equals("host") && !HOP_BY_HOP.contains(h.getKey())) {
+            if (!removed.test(h.getKey()) && !h.getKey().equals("host") && !HOP_BY_HOP.contains(h.getKey())) {
                 request.add(h);
             }
         }

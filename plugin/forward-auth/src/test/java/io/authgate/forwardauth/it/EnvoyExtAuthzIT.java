@@ -163,6 +163,47 @@ class EnvoyExtAuthzIT {
                 .as("an anonymous DELETE elsewhere").isEqualTo(200);
     }
 
+    /**
+     * (Issue 15) The README's Envoy addition for a claim header ("Custom claims as headers"), as
+     * edits of the shipped file; gateways/envoy (Go) checks the same edits against Envoy's API.
+     */
+    private static final List<Map.Entry<String, String>> README_CLAIM_HEADER_EDITS = List.of(
+            Map.entry("key_matcher: {prefix: \"x-authgear-\", ignore_case: true}\n",
+                    "key_matcher: {prefix: \"x-authgear-\", ignore_case: true}\n"
+                            + "                          - remove_on_match:\n"
+                            + "                              key_matcher: {exact: x-myapp-tenant, ignore_case: true}\n"),
+            Map.entry("- {exact: x-authgear-session-authenticated-at}\n",
+                    "- {exact: x-authgear-session-authenticated-at}\n"
+                            + "                              - {exact: x-myapp-tenant}\n"));
+
+    /**
+     * (Issue 15) The adapter's answer to the check request carries the claim header, and Envoy
+     * configured as the README says hands the router that value and no client spelling of the name,
+     * with or without a session.
+     */
+    @Test
+    void aClaimHeaderConfiguredAsDocumentedArrivesAndItsSpoofsDoNot() throws Exception {
+        EnvoyExtAuthz configured = EnvoyExtAuthz.shippedWith(README_CLAIM_HEADER_EDITS);
+        AdapterProcess adapter = adapterFor(Map.of("authgear_endpoint", issuer.issuer(),
+                "claims_to_headers", Map.of("x-myapp-tenant", "https://myapp.example/tenant")));
+        List<Map.Entry<String, String>> withToken = new ArrayList<>();
+        withToken.add(GatewayContractTests.bearer(new TokenMinter(issuer.issuer()).mint(GatewayContractTests.TENANT_ACME, now())));
+        withToken.addAll(GatewayContractTests.CLAIM_SPOOFS);
+
+        EnvoyExtAuthz.Outcome session = configured.handle("GET", PATH, withHost(withToken), adapter.decisionPort());
+        assertThat(session.checkAnswer().headers().stream().filter(h -> h.getKey().equalsIgnoreCase("x-myapp-tenant"))
+                .map(Map.Entry::getValue)).as("the adapter's answer").containsExactly("acme");
+        assertThat(claimHeaders(session)).as("handed to the router").isEqualTo(List.of(Map.entry("x-myapp-tenant", "acme")));
+
+        EnvoyExtAuthz.Outcome none = configured.handle("GET", PATH, withHost(GatewayContractTests.CLAIM_SPOOFS), adapter.decisionPort());
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(claimHeaders(none)).as("no session: no claim header, no spoof").isEmpty();
+    }
+
+    private static List<Map.Entry<String, String>> claimHeaders(EnvoyExtAuthz.Outcome outcome) {
+        return outcome.upstream().stream().filter(h -> h.getKey().toLowerCase(java.util.Locale.ROOT).contains("myapp")).toList();
+    }
+
     private static AdapterProcess adapterFor(Map<String, Object> config) throws Exception {
         Map<String, Object> full = new LinkedHashMap<>(config);
         full.put("envoy_path_prefix", envoy.pathPrefix());

@@ -156,14 +156,32 @@ public final class GatewayProcess implements AutoCloseable {
      * the temp directory.
      */
     public static GatewayProcess caddy(Path binary, String authgate, String upstream) throws IOException {
+        return caddy(binary, authgate, upstream, List.of());
+    }
+
+    /**
+     * As {@link #caddy(Path, String, String)}, with the Caddyfile edited first: each {@code from}
+     * (found exactly once) replaced by its {@code to}, in order, as a user adds lines to it.
+     */
+    public static GatewayProcess caddy(Path binary, String authgate, String upstream, List<Map.Entry<String, String>> edits)
+            throws IOException {
         if (!Files.isRegularFile(CADDYFILE)) {
             throw new IllegalStateException("no Caddyfile at " + CADDYFILE);
         }
         Path dir = TemporaryDirectories.create("authgate-caddy");
         int port = AdapterProcess.freePort();
+        Path site = CADDYFILE;
+        if (!edits.isEmpty()) {
+            String edited = read(CADDYFILE);
+            for (Map.Entry<String, String> edit : edits) {
+                edited = replaceOnce(edited, edit.getKey(), edit.getValue(), CADDYFILE);
+            }
+            site = dir.resolve("site.Caddyfile");
+            Files.writeString(site, edited);
+        }
         Path wrapper = dir.resolve("Caddyfile");
         Files.writeString(wrapper, "# written by the test harness\n{\n\tadmin off\n\tdefault_bind 127.0.0.1\n}\n\nimport "
-                + CADDYFILE + "\n");
+                + site + "\n");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", dir.toString());
         env.put("XDG_DATA_HOME", dir.resolve("data").toString());
