@@ -10,17 +10,22 @@ import java.util.function.LongFunction;
 
 /**
  * Writes log lines on a thread of its own, so that a slow stdout (a full pipe, a stalled journald)
- * never blocks an event loop. Bounded: at most {@link #CAPACITY} lines wait; past that a line is
- * dropped and counted, and once the stream takes lines again a note says how many were lost.
+ * never blocks an event loop. Bounded: at most {@link #CAPACITY} lines and {@link #MAX_QUEUED_CHARS}
+ * characters wait (a decision line carries a client's path, up to the 64 KiB header limit); past
+ * either a line is dropped and counted, and once the stream takes lines again a note says how many
+ * were lost.
  */
 final class LineWriter {
     static final int CAPACITY = 8192;
+    /** 4 Mi characters, at most 8 MiB of heap: small beside the README's 256 MiB. */
+    static final long MAX_QUEUED_CHARS = 4L << 20;
 
     private final BlockingQueue<String> queue;
     private final PrintStream out;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong queuedChars = new AtomicLong();
     private volatile LongFunction<String> dropNote = n -> "authgate: " + n + " log line(s) dropped: stdout did not keep up";
 
     private LineWriter(PrintStream out, int capacity) {
@@ -47,11 +52,17 @@ final class LineWriter {
 
     /** Queues a line; never waits. */
     void write(String line) {
-        if (queue.offer(line)) {
+        if (queuedChars.addAndGet(line.length()) <= MAX_QUEUED_CHARS && queue.offer(line)) {
             accepted.incrementAndGet();
         } else {
+            queuedChars.addAndGet(-line.length());
             dropped.incrementAndGet();
         }
+    }
+
+    /** Characters of the lines waiting to be written. */
+    long queuedChars() {
+        return queuedChars.get();
     }
 
     /** Lines dropped since start because the queue was full. */
@@ -89,6 +100,7 @@ final class LineWriter {
                 reported = lost;
             }
             if (line != null) {
+                queuedChars.addAndGet(-line.length());
                 out.println(line);
                 written.incrementAndGet();
             }

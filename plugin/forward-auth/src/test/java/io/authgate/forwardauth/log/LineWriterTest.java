@@ -83,6 +83,23 @@ class LineWriterTest {
     }
 
     @Test
+    void longLinesIntoAStalledStreamAreBoundedInCharactersNotOnlyInLines() {
+        // A decision-log line carries the forwarded path, up to the adapter's 64 KiB header limit (and
+        // JSON escaping makes it longer): 8192 of them would be half a GiB at a 256 MiB heap.
+        StalledStream stream = new StalledStream();
+        LineWriter writer = LineWriter.start(new PrintStream(stream, true, StandardCharsets.UTF_8));
+        String line = "x".repeat(64 * 1024);
+        for (int i = 0; i < LineWriter.CAPACITY; i++) {
+            writer.write(line);
+        }
+        assertThat(writer.queuedChars()).isLessThanOrEqualTo(LineWriter.MAX_QUEUED_CHARS);
+        assertThat(writer.dropped()).isGreaterThan(LineWriter.CAPACITY - LineWriter.MAX_QUEUED_CHARS / line.length() - 2L);
+        stream.release.countDown();
+        writer.flush(Duration.ofSeconds(10));
+        assertThat(writer.queuedChars()).isZero();
+    }
+
+    @Test
     void flushWaitsForTheLinesQueuedBeforeIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         LineWriter writer = LineWriter.start(new PrintStream(bytes, true, StandardCharsets.UTF_8));
