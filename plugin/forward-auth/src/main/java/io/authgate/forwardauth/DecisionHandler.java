@@ -151,20 +151,23 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private void answer(ChannelHandlerContext ctx, HttpRequest request, DecisionRequest decisionRequest, DecisionEntries entries,
                         boolean keepAlive, boolean head, Decision decision, long started) {
         try {
-            Metrics.Outcome outcome;
-            if (decision instanceof Decision.Allow allow) {
-                int maxAge = answerCaching.maxAgeSeconds(allow, clock.millis());
-                Responses.allow(ctx, keepAlive, head, allow.headers(), maxAge, cacheControlLines[maxAge]);
-                outcome = allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION;
-            } else {
-                Decision.Deny deny = (Decision.Deny) decision;
-                Responses.send(ctx, keepAlive, head, deny.status(), deny.headers(), deny.body());
-                outcome = outcomeOf(deny);
-            }
+            // Counted and logged before the answer is written: once a client holds an answer, its metric and
+            // its decision line exist, in the order the answers were given (the next request may run on
+            // another event loop).
+            Metrics.Outcome outcome = decision instanceof Decision.Allow allow
+                    ? (allow.headers().isEmpty() ? Metrics.Outcome.NO_SESSION : Metrics.Outcome.SESSION)
+                    : outcomeOf((Decision.Deny) decision);
             long nanos = System.nanoTime() - started;
             metrics.decided(outcome, nanos);
             if (decisionLog.enabled()) {
                 decisionLog.record(entries.decided(request, decisionRequest, decision, outcome, nanos));
+            }
+            if (decision instanceof Decision.Allow allow) {
+                int maxAge = answerCaching.maxAgeSeconds(allow, clock.millis());
+                Responses.allow(ctx, keepAlive, head, allow.headers(), maxAge, cacheControlLines[maxAge]);
+            } else {
+                Decision.Deny deny = (Decision.Deny) decision;
+                Responses.send(ctx, keepAlive, head, deny.status(), deny.headers(), deny.body());
             }
         } finally {
             inFlight.decrementAndGet();
