@@ -735,7 +735,7 @@ class ConfigParserTest {
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
                     8L << 20, Optional.of(ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap())), false,
-                    io.authgate.core.headers.ClaimHeaders.NONE));
+                    io.authgate.core.headers.ClaimHeaders.NONE, RevocationSettings.DEFAULTS));
         }
     }
 }
