@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class WebhookReceiver {
     public static final int MAX_BODY_BYTES = WebhookEventParser.MAX_BODY_BYTES;
+    /** Where Authgear puts the body's signature. */
+    public static final String SIGNATURE_HEADER = WebhookSignature.HEADER;
 
     private final WebhookSignature signature;
     private final RevocationFeed feed;

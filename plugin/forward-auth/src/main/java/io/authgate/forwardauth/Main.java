@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -113,7 +114,8 @@ public final class Main {
                     return 2;
                 }
                 demoFile = flags.value("--demo-file").map(Path::of).orElse(demoFile);
-                file = flags.value("--config").map(f -> new ConfigSource(Path.of(f), DemoConfig::adjust));
+                UnaryOperator<JsonNode> secretFromEnv = WebhookSecretFromEnvironment.adjust(env);
+                file = flags.value("--config").map(f -> new ConfigSource(Path.of(f), t -> secretFromEnv.apply(DemoConfig.adjust(t))));
                 if (file.isPresent()) {
                     List<String> setAside = DemoConfig.setAside(ConfigFile.read(file.get().path()));
                     config = file.get().read();
@@ -125,10 +127,10 @@ public final class Main {
                     config = AdapterConfig.parse(node);
                 }
             } else if (args.length == 2 && args[0].equals("--config")) {
-                file = Optional.of(ConfigSource.plain(Path.of(args[1])));
+                file = Optional.of(new ConfigSource(Path.of(args[1]), WebhookSecretFromEnvironment.adjust(env)));
                 config = file.get().read();
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                file = Optional.of(ConfigSource.plain(Path.of(configFromEnv)));
+                file = Optional.of(new ConfigSource(Path.of(configFromEnv), WebhookSecretFromEnvironment.adjust(env)));
                 config = file.get().read();
             } else {
                 err.print(usage());

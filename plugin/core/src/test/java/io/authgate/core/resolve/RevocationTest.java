@@ -111,6 +111,20 @@ class RevocationTest {
     }
 
     @Test
+    void aWatermarkExpiresItsLifetimeAfterItsEvent() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
+        long t = clock.epochSeconds();
+        byte[] body = ("{\"id\":\"e\",\"seq\":1,\"type\":\"user.signed_out\",\"payload\":{\"user\":{\"id\":\"" + USER
+                + "\"}},\"context\":{\"timestamp\":" + (t - 598) + "}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(send(config, body)).isEqualTo(WebhookAnswer.ACCEPTED);
+        String older = "Bearer " + new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("iat", t - 599, "jti", "x")), t);
+        Gate gate = authgate.gateFor(config);
+        assertThat(gate.resolve(GatewayRequest.of(older, null))).isInstanceOf(Decision.Deny.class);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(older, null)), USER)).isTrue();
+    }
+
+    @Test
     void aFirstUseAfterTheEventIsRefusedToo() {
         AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
         String old = token();
