@@ -63,6 +63,11 @@ public final class WebhookReceiver {
         return published.handle((done, error) -> error == null ? WebhookAnswer.ACCEPTED : WebhookAnswer.UNAVAILABLE);
     }
 
+    /** The event types that change tokens (the rest are answered 2xx and ignored). */
+    public static java.util.Set<String> handledTypes() {
+        return WebhookEventParser.handledTypes();
+    }
+
     /** Users with an active watermark in this node's table: a gauge. */
     public int activeWatermarks() {
         return watermarks.active();
