@@ -56,12 +56,6 @@ final class DemoConfig {
         if (!root.has(AdapterConfig.WEBHOOK_LISTEN)) {
             root.put(AdapterConfig.WEBHOOK_LISTEN, "127.0.0.1:0");
         }
-        JsonNode revocation = root.get("revocation");
-        if (revocation == null) {
-            root.putObject("revocation").put("webhook_secret", secret);
-        } else if (revocation instanceof ObjectNode section && !section.has("webhook_secret")) {
-            section.put("webhook_secret", secret);
-        }
-        return root;
+        return WebhookSecretFromEnvironment.unlessSet(root, secret);
     }
 }
