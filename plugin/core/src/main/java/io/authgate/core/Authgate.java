@@ -196,13 +196,13 @@ public final class Authgate {
         return receivers.computeIfAbsent(config.issuer(), issuer -> {
             EmbeddedFeed feed = new EmbeddedFeed();
             feed.start(revocationSink(config));
-            return new WebhookReceiver(signature, feed, watermarks(config));
+            return new WebhookReceiver(signature, feed, watermarks(config), events);
         });
     }
 
     /** A receiver that publishes to {@code feed} (Redis Streams), whose sink the caller starts with {@link #revocationSink}. */
     public WebhookReceiver webhookReceiver(AuthgateConfig config, RevocationFeed feed) {
-        return new WebhookReceiver(signatureOf(config), feed, watermarks(config));
+        return new WebhookReceiver(signatureOf(config), feed, watermarks(config), events);
     }
 
     /** What a feed hands each event body to on this node: applies it to the project's watermarks. */

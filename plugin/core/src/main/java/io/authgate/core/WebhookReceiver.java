@@ -24,11 +24,13 @@ public final class WebhookReceiver {
     private final WebhookSignature signature;
     private final RevocationFeed feed;
     private final Watermarks watermarks;
+    private final AuthgateEvents events;
 
-    WebhookReceiver(WebhookSignature signature, RevocationFeed feed, Watermarks watermarks) {
+    WebhookReceiver(WebhookSignature signature, RevocationFeed feed, Watermarks watermarks, AuthgateEvents events) {
         this.signature = signature;
         this.feed = feed;
         this.watermarks = watermarks;
+        this.events = events;
     }
 
     /**
@@ -36,6 +38,10 @@ public final class WebhookReceiver {
      * @return the answer; never fails
      */
     public CompletableFuture<WebhookAnswer> receive(byte[] body, Optional<String> signatureHeader) {
+        return answer(body, signatureHeader).whenComplete((answer, error) -> events.webhookAnswered(answer));
+    }
+
+    private CompletableFuture<WebhookAnswer> answer(byte[] body, Optional<String> signatureHeader) {
         if (body.length > MAX_BODY_BYTES) {
             return CompletableFuture.completedFuture(WebhookAnswer.TOO_LARGE);
         }

@@ -165,7 +165,8 @@ public final class Metrics implements AuthgateEvents {
         }
     }
 
-    void webhookAnswered(WebhookAnswer answer) {
+    @Override
+    public void webhookAnswered(WebhookAnswer answer) {
         webhookEvents.get(answer).increment();
     }
 

@@ -192,6 +192,18 @@ class RevocationTest {
     }
 
     @Test
+    void receivingWithTheStateChangeSinkAnswers() {
+        List<String> said = new java.util.ArrayList<>();
+        Authgate withLog = new Authgate(clock, new io.authgate.core.StateChanges(c -> said.add(c.event())), config -> new HttpJwksFetcher(
+                CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
+        AuthgateConfig config = config("");
+        byte[] body = event("user.signed_out", USER);
+        assertThat(withLog.webhookReceiver(config).receive(body, Optional.of("00")).join()).isEqualTo(WebhookAnswer.BAD_SIGNATURE);
+        assertThat(withLog.webhookReceiver(config).receive(body, Optional.of(signer.sign(body))).join()).isEqualTo(WebhookAnswer.ACCEPTED);
+        assertThat(said).containsExactly("webhook_failing", "webhook_recovered");
+    }
+
+    @Test
     void receivingNeedsTheSecret() {
         AuthgateConfig config = ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"}");
         assertThatThrownBy(() -> authgate.webhookReceiver(config)).isInstanceOfSatisfying(ConfigException.class,
