@@ -69,8 +69,11 @@ public record RedisSettings(
         return maxReplyBytes / readCount - ENTRY_OVERHEAD_BYTES;
     }
 
-    /** The longest a {@code publish} can take: connecting, then the append. */
+    /**
+     * The longest a {@code publish} can take: connecting, then the append, twice (a connection that
+     * sat idle may turn out closed, and is replaced once).
+     */
     public Duration publishDeadline() {
-        return connectTimeout.plus(commandTimeout);
+        return connectTimeout.plus(commandTimeout).multipliedBy(2);
     }
 }
