@@ -184,6 +184,30 @@ class RedisStreamFeedTest {
     }
 
     @Test
+    void anEventsListenerThatThrowsStopsNeitherSide() throws Exception {
+        io.authgate.core.AuthgateEvents broken = new io.authgate.core.AuthgateEvents() {
+            @Override
+            public void revocationFeedUp() {
+                throw new IllegalStateException("a broken metrics sink");
+            }
+
+            @Override
+            public void revocationFeedFailed(RevocationFeedFailure failure, String reason) {
+                throw new IllegalStateException("a broken log sink");
+            }
+        };
+        RedisStreamFeed feed = new RedisStreamFeed(settings(), broken);
+        feeds.add(feed);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        feed.start(body -> seen.add(text(body)));
+
+        feed.publish(utf8("e")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+        await("the event", () -> seen.contains("e"));
+        assertThat(feed.up()).isTrue();
+    }
+
+    @Test
     void aBodyAboveTheBoundIsRefusedAtOnceAndOneAtTheBoundIsCarried() throws Exception {
         RedisSettings s = settings();
         Node node = node(s);
