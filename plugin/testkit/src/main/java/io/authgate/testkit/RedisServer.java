@@ -30,12 +30,14 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Optional<String> password;
+    private final Optional<RedisTls> tls;
     private Process process;
 
-    private RedisServer(Path dir, int port, Optional<String> password) {
+    private RedisServer(Path dir, int port, Optional<String> password, Optional<RedisTls> tls) {
         this.dir = dir;
         this.port = port;
         this.password = password;
+        this.tls = tls;
     }
 
     /** A server without a password. */
@@ -45,10 +47,23 @@ public final class RedisServer implements AutoCloseable {
 
     /** A server with {@code requirepass} set to {@code password} when given. */
     public static RedisServer start(Optional<String> password) {
+        return start(password, false);
+    }
+
+    /**
+     * A server that speaks only TLS ({@code tls-port}, the plain port off), with a self-signed
+     * certificate for 127.0.0.1 ({@link #tls()}); clients are not asked for certificates.
+     */
+    public static RedisServer startTls() {
+        return start(Optional.empty(), true);
+    }
+
+    private static RedisServer start(Optional<String> password, boolean withTls) {
         Path dir = TemporaryDirectories.create("authgate-redis-");
+        Optional<RedisTls> tls = withTls ? Optional.of(RedisTls.create(dir)) : Optional.empty();
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // a free port can be taken by another test before Redis binds it
-            RedisServer server = new RedisServer(dir, freePort(), password);
+            RedisServer server = new RedisServer(dir, freePort(), password, tls);
             try {
                 server.launch();
                 return server;
@@ -64,9 +79,14 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://[:password@]127.0.0.1:port/0}. */
+    /** The certificate and a client context trusting it, for a server from {@link #startTls()}. */
+    public RedisTls tls() {
+        return tls.orElseThrow(() -> new IllegalStateException("this server was started without TLS"));
+    }
+
+    /** {@code redis://[:password@]127.0.0.1:port/0} ({@code rediss://} with TLS). */
     public String uri() {
-        return "redis://" + password.map(p -> ":" + java.net.URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20") + "@").orElse("")
+        return (tls.isPresent() ? "rediss://" : "redis://") + password.map(p -> ":" + java.net.URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20") + "@").orElse("")
                 + "127.0.0.1:" + port + "/0";
     }
 
@@ -108,6 +128,7 @@ public final class RedisServer implements AutoCloseable {
     public String cli(String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port), "--no-auth-warning"));
         password.ifPresent(p -> command.addAll(List.of("-a", p)));
+        tls.ifPresent(t -> command.addAll(List.of("--tls", "--cacert", t.certificate().toString())));
         command.addAll(List.of(args));
         try {
             Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -136,10 +157,12 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of("redis-server",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                "--port", tls.isPresent() ? "0" : Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--appendonly", "yes", "--appendfsync", "always", "--save", "",
                 "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
         password.ifPresent(p -> command.addAll(List.of("--requirepass", p)));
+        tls.ifPresent(t -> command.addAll(List.of("--tls-port", Integer.toString(port), "--tls-cert-file", t.certificate().toString(),
+                "--tls-key-file", t.privateKey().toString(), "--tls-auth-clients", "no")));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         process = p;
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -158,9 +181,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** PING answered +PONG, or -NOAUTH when a password is set: the server is up and has loaded its data (not -LOADING). */
     private boolean answersPing() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(1000);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            plain.setSoTimeout(1000);
+            Socket s = tls.isPresent()
+                    ? tls.get().clientContext().getSocketFactory().createSocket(plain, "127.0.0.1", port, true)
+                    : plain;
             OutputStream out = s.getOutputStream();
             out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -47,8 +47,11 @@ final class RedisConnection implements AutoCloseable {
         this.watchdog = watchdog;
     }
 
-    /** Connects, logs in, selects the database and reads Redis's clock, all within {@code settings.connectTimeout()}. */
-    static RedisConnection open(RedisSettings settings, ScheduledExecutorService watchdog) throws RedisException {
+    /**
+     * Connects, logs in, selects the database and reads Redis's clock, all within
+     * {@code settings.connectTimeout()}; {@code tls} is used for {@code rediss://}.
+     */
+    static RedisConnection open(RedisSettings settings, ScheduledExecutorService watchdog, SSLSocketFactory tls) throws RedisException {
         RedisUri uri = settings.uri();
         Socket socket = new Socket();
         long timeoutMillis = settings.connectTimeout().toMillis();
@@ -57,7 +60,7 @@ final class RedisConnection implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) timeoutMillis);
             socket.connect(new InetSocketAddress(uri.host(), uri.port()), (int) timeoutMillis);
-            Socket wire = uri.tls() ? tls(socket, uri) : socket;
+            Socket wire = uri.tls() ? tls(tls, socket, uri) : socket;
             RedisConnection c = new RedisConnection(uri, wire, settings.maxReplyBytes(), watchdog);
             c.hello(settings.connectTimeout());
             return c;
@@ -72,8 +75,8 @@ final class RedisConnection implements AutoCloseable {
         }
     }
 
-    private static Socket tls(Socket plain, RedisUri uri) throws IOException {
-        SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, uri.host(), uri.port(), true);
+    private static Socket tls(SSLSocketFactory factory, Socket plain, RedisUri uri) throws IOException {
+        SSLSocket ssl = (SSLSocket) factory.createSocket(plain, uri.host(), uri.port(), true);
         SSLParameters p = ssl.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as for HTTPS
         ssl.setSSLParameters(p);

@@ -3,6 +3,7 @@ package io.authgate.core.revocation.redis;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.revocation.RevocationFeed;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -33,6 +34,7 @@ public final class RedisStreamFeed implements RevocationFeed {
     private final RedisSettings settings;
     private final FeedHealth health;
     private final ScheduledThreadPoolExecutor watchdog;
+    private final RedisConnector connector;
     private final StreamPublisher publisher;
     private final LongAdder sinkFailures = new LongAdder();
     private final String readerThreadName;
@@ -41,7 +43,13 @@ public final class RedisStreamFeed implements RevocationFeed {
     private volatile Optional<StreamReader> reader = Optional.empty();
     private volatile Optional<Thread> readerThread = Optional.empty();
 
+    /** For {@code rediss://}, the JVM's trust store ({@code -Djavax.net.ssl.trustStore}) decides which certificates are trusted. */
     public RedisStreamFeed(RedisSettings settings, AuthgateEvents events) {
+        this(settings, events, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** With TLS from {@code tls} (another trust store than the JVM's). */
+    public RedisStreamFeed(RedisSettings settings, AuthgateEvents events, SSLSocketFactory tls) {
         this.settings = settings;
         this.health = new FeedHealth(events);
         int n = INSTANCES.incrementAndGet();
@@ -52,7 +60,8 @@ public final class RedisStreamFeed implements RevocationFeed {
             return t;
         });
         this.watchdog.setRemoveOnCancelPolicy(true); // a command that answered in time leaves nothing behind
-        this.publisher = new StreamPublisher(settings, health, watchdog, MAX_QUEUED_PUBLISHES, "authgate-redis-publisher-" + n);
+        this.connector = new RedisConnector(settings, watchdog, tls);
+        this.publisher = new StreamPublisher(settings, health, connector, MAX_QUEUED_PUBLISHES, "authgate-redis-publisher-" + n);
     }
 
     @Override
@@ -75,7 +84,7 @@ public final class RedisStreamFeed implements RevocationFeed {
         if (closed.get()) {
             throw new IllegalStateException("the revocation feed is closed");
         }
-        StreamReader r = new StreamReader(settings, health, watchdog, sink, sinkFailures);
+        StreamReader r = new StreamReader(settings, health, connector, sink, sinkFailures);
         Thread t = new Thread(r, readerThreadName);
         t.setDaemon(true);
         reader = Optional.of(r);

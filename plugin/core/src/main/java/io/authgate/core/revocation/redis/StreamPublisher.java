@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -21,15 +20,15 @@ import java.util.concurrent.TimeUnit;
 final class StreamPublisher implements AutoCloseable {
     private final RedisSettings settings;
     private final FeedHealth health;
-    private final ScheduledExecutorService watchdog;
+    private final RedisConnector connector;
     private final ThreadPoolExecutor thread;
     /** Used only on {@link #thread}. */
     private Optional<RedisConnection> connection = Optional.empty();
 
-    StreamPublisher(RedisSettings settings, FeedHealth health, ScheduledExecutorService watchdog, int maxQueued, String threadName) {
+    StreamPublisher(RedisSettings settings, FeedHealth health, RedisConnector connector, int maxQueued, String threadName) {
         this.settings = settings;
         this.health = health;
-        this.watchdog = watchdog;
+        this.connector = connector;
         this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(maxQueued), r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -77,7 +76,7 @@ final class StreamPublisher implements AutoCloseable {
 
     private void append(byte[] body, boolean mayRetry) throws RedisException {
         boolean reused = connection.isPresent();
-        RedisConnection c = reused ? connection.get() : RedisConnection.open(settings, watchdog);
+        RedisConnection c = reused ? connection.get() : connector.open();
         connection = Optional.of(c);
         try {
             Reply id = c.call(settings.commandTimeout(),

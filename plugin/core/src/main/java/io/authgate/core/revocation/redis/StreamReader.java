@@ -1,7 +1,6 @@
 package io.authgate.core.revocation.redis;
 
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -15,7 +14,7 @@ import java.util.function.Consumer;
 final class StreamReader implements Runnable {
     private final RedisSettings settings;
     private final FeedHealth health;
-    private final ScheduledExecutorService watchdog;
+    private final RedisConnector connector;
     private final Consumer<byte[]> sink;
     private final LongAdder sinkFailures;
     private volatile boolean closed;
@@ -23,10 +22,10 @@ final class StreamReader implements Runnable {
     /** Used only on the reader's thread; empty until the first connection fixes the window's start. */
     private Optional<StreamId> last = Optional.empty();
 
-    StreamReader(RedisSettings settings, FeedHealth health, ScheduledExecutorService watchdog, Consumer<byte[]> sink, LongAdder sinkFailures) {
+    StreamReader(RedisSettings settings, FeedHealth health, RedisConnector connector, Consumer<byte[]> sink, LongAdder sinkFailures) {
         this.settings = settings;
         this.health = health;
-        this.watchdog = watchdog;
+        this.connector = connector;
         this.sink = sink;
         this.sinkFailures = sinkFailures;
     }
@@ -52,7 +51,7 @@ final class StreamReader implements Runnable {
     }
 
     private void readUntilFailure(Backoff backoff) throws RedisException {
-        RedisConnection c = RedisConnection.open(settings, watchdog);
+        RedisConnection c = connector.open();
         current = Optional.of(c);
         try {
             if (closed) {
