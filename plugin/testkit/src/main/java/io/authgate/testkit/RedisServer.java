@@ -130,19 +130,7 @@ public final class RedisServer implements AutoCloseable {
         password.ifPresent(p -> command.addAll(List.of("-a", p)));
         tls.ifPresent(t -> command.addAll(List.of("--tls", "--cacert", t.certificate().toString())));
         command.addAll(List.of(args));
-        try {
-            Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!cli.waitFor(10, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli " + String.join(" ", args) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ShortCommand.run(command);
     }
 
     /** The server's own log (for a failed test's message). */

@@ -124,9 +124,7 @@ class BrokenServerTest {
     }
 
     private Observed feed(int port) {
-        RedisSettings s = new RedisSettings(RedisUri.parse("redis://127.0.0.1:" + port, "redis.uri"), RedisSettings.DEFAULT_STREAM,
-                RedisSettings.DEFAULT_RETENTION, Duration.ofMillis(200), 64, Duration.ofMillis(500), Duration.ofMillis(1000),
-                RedisSettings.DEFAULT_MAX_REPLY_BYTES, Duration.ofMillis(500));
+        RedisSettings s = ShortTimeouts.forUri("redis://127.0.0.1:" + port);
         List<StateChange> changes = new CopyOnWriteArrayList<>();
         RedisStreamFeed feed = new RedisStreamFeed(s, new StateChanges(changes::add));
         open.add(feed);

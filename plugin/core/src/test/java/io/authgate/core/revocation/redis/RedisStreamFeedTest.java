@@ -245,9 +245,7 @@ class RedisStreamFeedTest {
         right.feed.publish(utf8("ok")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         right.awaitBodies("ok");
 
-        RedisSettings wrong = new RedisSettings(RedisUri.parse("redis://:nope@127.0.0.1:" + redis.port(), "redis.uri"),
-                RedisSettings.DEFAULT_STREAM, RedisSettings.DEFAULT_RETENTION, Duration.ofMillis(200), 64,
-                Duration.ofMillis(500), Duration.ofMillis(1000), RedisSettings.DEFAULT_MAX_REPLY_BYTES, Duration.ofMillis(500));
+        RedisSettings wrong = ShortTimeouts.forUri("redis://:nope@127.0.0.1:" + redis.port());
         Node refused = node(wrong);
         await("auth failing said", () -> refused.changes(StateChange.FeedFailing.class) == 1);
         StateChange.FeedFailing f = (StateChange.FeedFailing) refused.changes.stream().filter(StateChange.FeedFailing.class::isInstance)
@@ -255,9 +253,7 @@ class RedisStreamFeedTest {
         assertThat(f.failure()).isEqualTo(RevocationFeedFailure.AUTH);
         assertThat(f.message()).doesNotContain("nope").contains(":***@");
 
-        RedisSettings none = new RedisSettings(RedisUri.parse("redis://127.0.0.1:" + redis.port(), "redis.uri"),
-                RedisSettings.DEFAULT_STREAM, RedisSettings.DEFAULT_RETENTION, Duration.ofMillis(200), 64,
-                Duration.ofMillis(500), Duration.ofMillis(1000), RedisSettings.DEFAULT_MAX_REPLY_BYTES, Duration.ofMillis(500));
+        RedisSettings none = ShortTimeouts.forUri("redis://127.0.0.1:" + redis.port());
         assertThatThrownBy(() -> feed(none).publish(utf8("x")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
                 .cause().isInstanceOfSatisfying(RedisException.class, e -> assertThat(e.failure()).isEqualTo(RevocationFeedFailure.AUTH));
     }
@@ -277,9 +273,7 @@ class RedisStreamFeedTest {
 
     /** Short timeouts, so that an outage shows within a second. */
     RedisSettings settings() {
-        return new RedisSettings(RedisUri.parse(redis.uri(), "redis.uri"), RedisSettings.DEFAULT_STREAM, RedisSettings.DEFAULT_RETENTION,
-                Duration.ofMillis(200), 64, Duration.ofMillis(500), Duration.ofMillis(1000), RedisSettings.DEFAULT_MAX_REPLY_BYTES,
-                Duration.ofMillis(500));
+        return ShortTimeouts.forUri(redis.uri());
     }
 
     static RedisSettings withRetention(RedisSettings s, Duration retention) {

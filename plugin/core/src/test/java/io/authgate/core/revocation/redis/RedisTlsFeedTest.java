@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLSocketFactory;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -83,10 +82,7 @@ class RedisTlsFeedTest {
     }
 
     private RedisStreamFeed feed(String uri, SSLSocketFactory tls) {
-        RedisSettings s = new RedisSettings(RedisUri.parse(uri, "redis.uri"), RedisSettings.DEFAULT_STREAM, RedisSettings.DEFAULT_RETENTION,
-                Duration.ofMillis(200), 64, Duration.ofMillis(1000), Duration.ofMillis(1000), RedisSettings.DEFAULT_MAX_REPLY_BYTES,
-                Duration.ofMillis(500));
-        RedisStreamFeed f = new RedisStreamFeed(s, AuthgateEvents.NONE, tls);
+        RedisStreamFeed f = new RedisStreamFeed(ShortTimeouts.forUri(uri), AuthgateEvents.NONE, tls);
         feeds.add(f);
         return f;
     }
