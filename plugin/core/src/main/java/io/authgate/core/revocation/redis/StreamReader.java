@@ -35,7 +35,7 @@ final class StreamReader implements Runnable {
         Backoff backoff = new Backoff(settings.reconnectMax());
         while (!closed) {
             try {
-                readUntilFailure(backoff);
+                readUntilFailureGuarded(backoff);
             } catch (RedisException e) {
                 if (closed) {
                     return; // close() broke the connection: not an outage
@@ -47,6 +47,18 @@ final class StreamReader implements Runnable {
                     return; // only close() interrupts this thread
                 }
             }
+        }
+    }
+
+    /**
+     * A bug of ours (a reply shape not foreseen) must not end the thread and with it this node's
+     * revocations, silently: it counts as a failure, and the reader starts over from its last id.
+     */
+    private void readUntilFailureGuarded(Backoff backoff) throws RedisException {
+        try {
+            readUntilFailure(backoff);
+        } catch (RuntimeException e) {
+            throw new RedisException(io.authgate.core.RevocationFeedFailure.PROTOCOL, "unexpected " + e.getClass().getName(), e);
         }
     }
 

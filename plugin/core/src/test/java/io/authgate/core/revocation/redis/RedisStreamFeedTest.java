@@ -65,11 +65,12 @@ class RedisStreamFeedTest {
     void aNodeStartedLateReadsTheBacklogInTheRetentionWindowAndNothingBeforeIt() throws Exception {
         RedisStreamFeed publisher = feed(settings()); // retention 1 h: keeps "old" in the stream
         publisher.publish(utf8("old")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        Thread.sleep(2_500);
+        Thread.sleep(4_000);
         publisher.publish(utf8("new")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         assertThat(redis.cli("XLEN", RedisSettings.DEFAULT_STREAM)).isEqualTo("2");
 
-        Node late = node(withRetention(settings(), Duration.ofSeconds(2)));
+        // a 3 s window: "old" (4 s ago) is before it, "new" inside it even if this node starts a second or two late
+        Node late = node(withRetention(settings(), Duration.ofSeconds(3)));
         late.awaitBodies("new");
         Thread.sleep(1_000); // more reads, to see that "old" does not come after all
         assertThat(late.bodies()).containsExactly("new");
