@@ -3,7 +3,7 @@ package io.authgate.core.revocation.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** One RESP2 reply, as Redis sent it. Immutable (a bulk's bytes are never handed out to be changed). */
+/** One RESP2 reply, as Redis sent it. A bulk's bytes are its own array: the reader makes a new one per reply. */
 sealed interface Reply {
 
     /** {@code +OK}. */

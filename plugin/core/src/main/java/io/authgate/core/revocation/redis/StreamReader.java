@@ -1,5 +1,7 @@
 package io.authgate.core.revocation.redis;
 
+import io.authgate.core.RevocationFeedFailure;
+
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -58,7 +60,7 @@ final class StreamReader implements Runnable {
         try {
             readUntilFailure(backoff);
         } catch (RuntimeException e) {
-            throw new RedisException(io.authgate.core.RevocationFeedFailure.PROTOCOL, "unexpected " + e.getClass().getName(), e);
+            throw new RedisException(RevocationFeedFailure.PROTOCOL, "unexpected " + e.getClass().getName(), e);
         }
     }
 

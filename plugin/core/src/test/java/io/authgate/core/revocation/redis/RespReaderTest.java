@@ -54,14 +54,15 @@ class RespReaderTest {
     }
 
     @Test
-    void aReplyExactlyAtTheBoundIsRead() throws Exception {
-        String header = "$" + (MAX - 8) + "\r\n";
-        String body = "a".repeat((int) (MAX - header.length() - 2));
-        // header + body + CRLF is exactly MAX bytes once the header's own length is accounted for
-        String whole = "$" + body.length() + "\r\n" + body + "\r\n";
-        assertThat(whole.length()).isLessThanOrEqualTo((int) MAX);
-        assertThat(((Reply.Bulk) reader(whole).read()).bytes()).hasSize(body.length());
-        assertThat(((Reply.Bulk) reader("$" + MAX + "\r\n" + "a".repeat((int) MAX) + "\r\n", MAX + 16).read()).bytes()).hasSize((int) MAX);
+    void aReplyOfExactlyTheBoundIsReadAndOneByteMoreIsNot() throws Exception {
+        int body = (int) MAX - "$65526\r\n".length() - 2;
+        String atBound = "$" + body + "\r\n" + "a".repeat(body) + "\r\n";
+        assertThat(atBound).hasSize((int) MAX);
+        assertThat(((Reply.Bulk) reader(atBound).read()).bytes()).hasSize(body);
+
+        String over = "$" + (body + 1) + "\r\n" + "a".repeat(body + 1) + "\r\n";
+        assertThatThrownBy(() -> reader(over).read())
+                .isInstanceOfSatisfying(RedisException.class, e -> assertThat(e.failure()).isEqualTo(RevocationFeedFailure.TOO_LARGE));
     }
 
     @Test
