@@ -64,6 +64,11 @@ public final class RedisStreamFeed implements RevocationFeed {
         this.publisher = new StreamPublisher(settings, health, connector, MAX_QUEUED_PUBLISHES, "authgate-redis-publisher-" + n);
     }
 
+    /**
+     * Queues the append and returns at once (the body is copied). The future completes on the feed's
+     * publisher thread, or on the JDK's delayer thread at the deadline: a caller on an event loop
+     * hands its continuation back to its loop.
+     */
     @Override
     public CompletableFuture<Void> publish(byte[] eventBody) {
         if (closed.get()) {
