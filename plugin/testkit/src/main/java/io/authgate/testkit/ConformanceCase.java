@@ -105,8 +105,16 @@ public record ConformanceCase(
     /**
      * The configuration for this case: {@code authgear_endpoint} set to the issuer, then the case's
      * keys, with {@code {issuer}} replaced in string values.
+     *
+     * @throws IllegalStateException for a row with two projects: a front that set up one issuer would
+     *                               run it against the wrong project and pass or fail by accident;
+     *                               {@link ConformanceProjects} sets up both
      */
     public Map<String, Object> configFor(String issuer) {
+        if (twoProjects()) {
+            throw new IllegalStateException(name + ": this row runs with two Authgear projects (route: " + route.tableName()
+                    + "); set the front up with ConformanceProjects (routeConfig or adapterConfig), not one issuer");
+        }
         return configForProject(issuer);
     }
 
