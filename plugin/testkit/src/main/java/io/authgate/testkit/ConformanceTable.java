@@ -55,7 +55,8 @@ public final class ConformanceTable {
         return hostile().stream().filter(c -> c.appliesTo(front)).toList();
     }
 
-    private static List<ConformanceCase> load(String resource) {
+    /** Every row of the table at this classpath resource (tests load broken tables of their own). */
+    static List<ConformanceCase> load(String resource) {
         try (InputStream in = ConformanceTable.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the classpath");
