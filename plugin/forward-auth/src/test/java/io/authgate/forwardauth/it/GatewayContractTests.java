@@ -35,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * received.
  *
  * <p>One gateway and one adapter per distinct adapter configuration, started on first use and kept
- * for the class.
+ * for the class. The table's rows with two Authgear projects run on an adapter whose rule for
+ * {@code /second} names the second ({@link ConformanceProjects#adapterConfig}): the gateway's own
+ * forwarded URI chooses it, as in production.
  *
  * <p>Empty values: neither nginx ({@code proxy_set_header} drops a header whose value is empty) nor
  * the Caddyfile (current Caddy's {@code copy_headers} skips empty values; for 2.6 the Caddyfile
