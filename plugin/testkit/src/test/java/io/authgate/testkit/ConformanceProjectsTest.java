@@ -44,7 +44,7 @@ class ConformanceProjectsTest {
     void theTableHasTwoProjectRowsForEveryDefaultFront() {
         assertThat(twoProjectRows()).hasSizeGreaterThanOrEqualTo(18);
         for (String front : List.of("core", "apisix", "forward-auth", "nginx", "caddy", "caddy-2.11", "traefik", "envoy")) {
-            assertThat(twoProjectRows()).as(front).allMatch(c -> c.appliesTo(front));
+            assertThat(twoProjectRows()).as(front).filteredOn(c -> c.appliesTo(front)).hasSizeGreaterThanOrEqualTo(18);
         }
         assertThat(twoProjectRows()).anyMatch(c -> c.route() == TestProject.SECOND && c.project() == TestProject.SECOND);
         assertThat(twoProjectRows()).anyMatch(c -> c.route() == TestProject.SECOND && c.project() == TestProject.FIRST && c.token() != null);
