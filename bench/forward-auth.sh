@@ -29,6 +29,7 @@
 # Knobs (environment): THREADS (2), CONNECTIONS (32), DURATION (15s), WARMUP (8s), ROUNDS (2),
 # NGINX_WORKERS (auto), TARGET (0.9, authgate/trivial), TARGET_SEED (1.0, shipped/seed), SHIPPED_CACHE
 # (1; 0 runs (a) without the decision cache), KEEP (1 keeps the temp dir), AUTHGATE_JAVA_OPTS,
+# BASELINE_JAR (another adapter jar, run as (d) in (a)'s shape; prints authgate/baseline),
 # EVENT_LOOP_THREADS (the adapter's event_loop_threads; default: its own, one per core).
 set -euo pipefail
 
@@ -136,17 +137,27 @@ listen: 127.0.0.1:0
 admin_listen: 127.0.0.1:0
 EOF
 if [ -n "${EVENT_LOOP_THREADS:-}" ]; then echo "event_loop_threads: $EVENT_LOOP_THREADS" >>"$WORK/authgate.yaml"; fi
-log "starting authgate ($JAR)"
-# shellcheck disable=SC2086
-java -XX:+ExitOnOutOfMemoryError $AUTHGATE_JAVA_OPTS -jar "$JAR" --config "$WORK/authgate.yaml" >"$WORK/authgate.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 300); do grep -q 'listening: decisions' "$WORK/authgate.log" 2>/dev/null && break; sleep 0.1; done
-AUTH_PORT=$(grep -o 'decisions http://127.0.0.1:[0-9]*' "$WORK/authgate.log" | sed 's/.*://')
-ADMIN_PORT=$(grep -o 'admin http://127.0.0.1:[0-9]*' "$WORK/authgate.log" | sed 's/.*://')
-[ -n "$AUTH_PORT" ] || die "authgate did not start: $(cat "$WORK/authgate.log")"
-wait_http "http://127.0.0.1:$ADMIN_PORT/readyz" 200 20 || die "authgate not ready (keys): $(cat "$WORK/authgate.log")"
-direct=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$AUTH_PORT/_resolver/resolve" | tr -d '\r')
-echo "$direct" | grep -qi '^x-authgear-user-id: ' || die "authgate did not accept the token:\n$direct"
+start_adapter() { # name jar -> sets AUTH_PORT and ADMIN_PORT
+  local log="$WORK/$1.log" direct
+  log "starting $1 ($2)"
+  # shellcheck disable=SC2086
+  java -XX:+ExitOnOutOfMemoryError $AUTHGATE_JAVA_OPTS -jar "$2" --config "$WORK/authgate.yaml" >"$log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do grep -q 'listening: decisions' "$log" 2>/dev/null && break; sleep 0.1; done
+  AUTH_PORT=$(grep -o 'decisions http://127.0.0.1:[0-9]*' "$log" | sed 's/.*://')
+  ADMIN_PORT=$(grep -o 'admin http://127.0.0.1:[0-9]*' "$log" | sed 's/.*://')
+  [ -n "$AUTH_PORT" ] || die "$1 did not start: $(cat "$log")"
+  wait_http "http://127.0.0.1:$ADMIN_PORT/readyz" 200 20 || die "$1 not ready (keys): $(cat "$log")"
+  direct=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$AUTH_PORT/_resolver/resolve" | tr -d '\r')
+  echo "$direct" | grep -qi '^x-authgear-user-id: ' || die "$1 did not accept the token:\n$direct"
+}
+# (d), optional: another build of the adapter (BASELINE_JAR, e.g. one built from an older commit) in
+# exactly (a)'s shape, in the same run, for a before/after ratio of a change on the hot path.
+if [ -n "${BASELINE_JAR:-}" ]; then
+  [ -f "$BASELINE_JAR" ] || die "BASELINE_JAR $BASELINE_JAR: no such file"
+  start_adapter baseline "$BASELINE_JAR"; D_AUTH_PORT=$AUTH_PORT
+fi
+start_adapter authgate "$JAR"
 
 # --- nginx (a), (b) and (c) -----------------------------------------------------------------------
 HEADERS=(session-valid user-id user-anonymous user-verified user-can-reauthenticate user-roles session-amr session-authenticated-at)
@@ -155,8 +166,8 @@ HEADERS=(session-valid user-id user-anonymous user-verified user-can-reauthentic
 SHIPPED_CONF="$ROOT/nginx-conf/authgate.conf"
 SHIPPED_CACHE_PATH=$(grep -E '^proxy_cache_path ' "$SHIPPED_CONF") || die "no proxy_cache_path in $SHIPPED_CONF"
 SHIPPED_CACHE_PATH=$(printf '%s' "$SHIPPED_CACHE_PATH" | sed -E "s|^proxy_cache_path [^ ]+ |proxy_cache_path $SHM/cache |")
-SHIPPED_CACHE_LINES=$(grep -E '^ +proxy_cache(_key)? ' "$SHIPPED_CONF" | sed -E 's/^ +//') || die "no proxy_cache lines in $SHIPPED_CONF"
-[ "$(printf '%s\n' "$SHIPPED_CACHE_LINES" | wc -l)" = 2 ] || die "expected proxy_cache and proxy_cache_key in $SHIPPED_CONF"
+SHIPPED_CACHE_LINES=$(grep -E '^ +(proxy_cache(_key)?|open_file_cache(_valid)?) ' "$SHIPPED_CONF" | sed -E 's/^ +//') || die "no proxy_cache lines in $SHIPPED_CONF"
+[ "$(printf '%s\n' "$SHIPPED_CACHE_LINES" | wc -l)" = 4 ] || die "expected proxy_cache, proxy_cache_key, open_file_cache and open_file_cache_valid in $SHIPPED_CONF"
 # The seed recipe, as Authgear documents it (on disk, keyed by the IdP cookie and the Authorization).
 SEED_CACHE_PATH="proxy_cache_path $WORK/seed-cache levels=1:2 keys_zone=auth_cache:10m;"
 SEED_CACHE_LINES='proxy_cache auth_cache;
@@ -249,6 +260,11 @@ A_CACHE=shipped; [ "$SHIPPED_CACHE" = 1 ] || A_CACHE=none
 render_nginx authgate "$A_PORT" "$A_BACKEND" "127.0.0.1:$AUTH_PORT" "$A_CACHE"
 render_nginx trivial "$B_PORT" "$B_BACKEND" "127.0.0.1:$B_AUTH" none "$B_AUTH"
 render_nginx seed "$C_PORT" "$C_BACKEND" "127.0.0.1:$AUTH_PORT" seed
+if [ -n "${BASELINE_JAR:-}" ]; then
+  free_port; D_PORT=$PORT; free_port; D_BACKEND=$PORT
+  render_nginx baseline "$D_PORT" "$D_BACKEND" "127.0.0.1:$D_AUTH_PORT" "$A_CACHE"
+  wait_http "http://127.0.0.1:$D_PORT/" 200 10 || die "nginx (d) did not come up: $(cat "$WORK/baseline/error.log")"
+fi
 wait_http "http://127.0.0.1:$A_PORT/" 200 10 || die "nginx (a) did not come up: $(cat "$WORK/authgate/error.log")"
 wait_http "http://127.0.0.1:$B_PORT/" 200 10 || die "nginx (b) did not come up: $(cat "$WORK/trivial/error.log")"
 wait_http "http://127.0.0.1:$C_PORT/" 200 10 || die "nginx (c) did not come up: $(cat "$WORK/seed/error.log")"
@@ -260,6 +276,10 @@ seen_c=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$C_PORT/api
 [ "$seen_a" = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35" ] || die "(a) backend saw user id '$seen_a'"
 [ "$seen_b" = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35" ] || die "(b) backend saw user id '$seen_b'"
 [ "$seen_c" = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35" ] || die "(c) backend saw user id '$seen_c'"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  seen_d=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$D_PORT/api/orders")
+  [ "$seen_d" = "0b7e3f2a-6c1d-4e59-9a8b-2f4c6d8e1a35" ] || die "(d) backend saw user id '$seen_d'"
+fi
 log "end to end: all three backends see x-authgear-user-id $seen_a"
 
 # --- measure -------------------------------------------------------------------------------------
@@ -285,11 +305,12 @@ log "warming up each for $WARMUP (JIT, connection pools)"
 run_wrk warm-authgate "$A_PORT" "$WARMUP"
 run_wrk warm-trivial "$B_PORT" "$WARMUP"
 run_wrk warm-seed "$C_PORT" "$WARMUP"
+if [ -n "${BASELINE_JAR:-}" ]; then run_wrk warm-baseline "$D_PORT" "$WARMUP"; fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 COMMAND="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s auth.lua http://127.0.0.1:PORT/api/orders"
 log "measuring, $ROUNDS rounds of (a) (b) (c): $COMMAND"
-A_RPS=(); B_RPS=(); C_RPS=(); A_P99=(); B_P99=(); C_P99=(); A_REQ=0; A_SESSIONS=0; C_REQ=0; C_SESSIONS=0
+A_RPS=(); B_RPS=(); C_RPS=(); D_RPS=(); D_P99=(); A_P99=(); B_P99=(); C_P99=(); A_REQ=0; A_SESSIONS=0; C_REQ=0; C_SESSIONS=0
 requests_of() { awk '/requests in/ {print $1}' "$WORK/wrk-$1.txt"; }
 for round in $(seq 1 "$ROUNDS"); do
   before=$(sessions)
@@ -301,6 +322,11 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "seed-$round" "$C_PORT" "$DURATION"
   after=$(sessions)
   C_SESSIONS=$((C_SESSIONS + ${after%.*} - ${before%.*}))
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    run_wrk "baseline-$round" "$D_PORT" "$DURATION"
+    D_RPS+=("$(rps_of "baseline-$round")"); D_P99+=("$(p99_ms_of "baseline-$round")")
+    log "round $round: (d) ${D_RPS[-1]} req/s p99 ${D_P99[-1]} ms"
+  fi
   A_RPS+=("$(rps_of "authgate-$round")"); B_RPS+=("$(rps_of "trivial-$round")"); C_RPS+=("$(rps_of "seed-$round")")
   A_P99+=("$(p99_ms_of "authgate-$round")"); B_P99+=("$(p99_ms_of "trivial-$round")"); C_P99+=("$(p99_ms_of "seed-$round")")
   A_REQ=$((A_REQ + $(requests_of "authgate-$round"))); C_REQ=$((C_REQ + $(requests_of "seed-$round")))
@@ -326,4 +352,9 @@ printf '%-44s %12s %12s\n' "(c) seed recipe (10 min cache) -> authgate" "$C_MEAN
 echo "authgate decisions with a session during (a): $A_SESSIONS for $A_REQ requests; during (c): $C_SESSIONS for $C_REQ"
 echo "ratio authgate/trivial: $RATIO (target >= $TARGET): $VERDICT"
 echo "ratio shipped/seed: $RATIO_SEED (target >= $TARGET_SEED): $VERDICT_SEED"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  D_MEAN=$(mean "${D_RPS[@]}"); D_P99_MEAN=$(mean "${D_P99[@]}")
+  printf '%-44s %12s %12s\n' "(d) baseline $(basename "$BASELINE_JAR"), cache: $A_CACHE" "$D_MEAN" "$D_P99_MEAN"
+  echo "ratio authgate/baseline: $(awk -v a="$A_MEAN" -v d="$D_MEAN" 'BEGIN { printf "%.3f", a / d }') (per round: $(for i in "${!A_RPS[@]}"; do awk -v a="${A_RPS[$i]}" -v d="${D_RPS[$i]}" 'BEGIN { printf "%.3f ", a / d }'; done))"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

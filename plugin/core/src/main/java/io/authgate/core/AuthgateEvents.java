@@ -72,4 +72,12 @@ public interface AuthgateEvents {
     /** A call to Authgear's resolver failed after {@code nanos}; the message holds no credential. */
     default void resolverFailed(long nanos, ResolverFailure cause, String message) {
     }
+
+    /** The revocation feed (Redis) answered: a connection opened, an event was appended or read. */
+    default void revocationFeedUp() {
+    }
+
+    /** The revocation feed (Redis) failed: {@code failure} says which kind, {@code reason} in one line (no password, no event). */
+    default void revocationFeedFailed(RevocationFeedFailure failure, String reason) {
+    }
 }

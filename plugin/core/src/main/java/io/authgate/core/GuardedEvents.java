@@ -163,4 +163,26 @@ final class GuardedEvents implements AuthgateEvents {
             }
         }
     }
+
+    @Override
+    public void revocationFeedUp() {
+        for (AuthgateEvents l : listeners) {
+            try {
+                l.revocationFeedUp();
+            } catch (RuntimeException ignored) {
+                // see the class comment
+            }
+        }
+    }
+
+    @Override
+    public void revocationFeedFailed(RevocationFeedFailure failure, String reason) {
+        for (AuthgateEvents l : listeners) {
+            try {
+                l.revocationFeedFailed(failure, reason);
+            } catch (RuntimeException ignored) {
+                // see the class comment
+            }
+        }
+    }
 }

@@ -158,6 +158,53 @@ public sealed interface StateChange {
         }
     }
 
+    /** The revocation feed (Redis) started failing: events from other nodes wait, publishing fails. */
+    record FeedFailing(RevocationFeedFailure failure, String reason) implements StateChange {
+        public Level level() {
+            return Level.WARN;
+        }
+
+        public String event() {
+            return "revocation_feed_failing";
+        }
+
+        public String message() {
+            return "the revocation feed (Redis) is failing (" + failure.label() + "): " + reason;
+        }
+    }
+
+    /** Still failing: {@code failures} more since the last line. */
+    record FeedStillFailing(long failures, Duration failingFor, RevocationFeedFailure failure, String reason)
+            implements StateChange {
+        public Level level() {
+            return Level.WARN;
+        }
+
+        public String event() {
+            return "revocation_feed_still_failing";
+        }
+
+        public String message() {
+            return "the revocation feed (Redis) is still failing: " + failures + " more failure(s), failing for "
+                    + failingFor.toSeconds() + " s; last (" + failure.label() + "): " + reason;
+        }
+    }
+
+    /** Redis answered again after {@code failures} failures over {@code after}; readers continue from their last id. */
+    record FeedRecovered(long failures, Duration after) implements StateChange {
+        public Level level() {
+            return Level.INFO;
+        }
+
+        public String event() {
+            return "revocation_feed_recovered";
+        }
+
+        public String message() {
+            return "the revocation feed (Redis) answers again after " + failures + " failure(s) over " + after.toSeconds() + " s";
+        }
+    }
+
     /** Webhook events began to be refused for a reason that is not the sender's fault alone: a secret that differs, a feed that cannot take them. */
     record WebhookFailing(String why) implements StateChange {
         public Level level() {

@@ -29,6 +29,7 @@ public final class StateChanges implements AuthgateEvents {
     private final Map<URI, Outage> jwks = new ConcurrentHashMap<>();
     private final Set<URI> loaded = ConcurrentHashMap.newKeySet();
     private final Outage resolver;
+    private final Outage feed;
     private final Outage webhooks;
 
     /** @param sink where each change goes; called on whichever thread saw it, so it must not block */
@@ -41,6 +42,7 @@ public final class StateChanges implements AuthgateEvents {
         this.nanoTime = nanoTime;
         this.intervalNanos = repeatInterval.toNanos();
         this.resolver = new Outage(intervalNanos);
+        this.feed = new Outage(intervalNanos);
         this.webhooks = new Outage(intervalNanos);
     }
 
@@ -97,6 +99,25 @@ public final class StateChanges implements AuthgateEvents {
         switch (v.say()) {
             case FAILING -> sink.accept(new StateChange.ResolverFailing(cause, message));
             case STILL_FAILING -> sink.accept(new StateChange.ResolverStillFailing(v.failures(), nanos(v.failingForNanos()), cause, message));
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void revocationFeedUp() {
+        Outage.Verdict v = feed.succeeded(nanoTime.getAsLong());
+        if (v.say() == Outage.Say.RECOVERED) {
+            sink.accept(new StateChange.FeedRecovered(v.failures(), nanos(v.failingForNanos())));
+        }
+    }
+
+    @Override
+    public void revocationFeedFailed(RevocationFeedFailure failure, String reason) {
+        Outage.Verdict v = feed.failed(nanoTime.getAsLong());
+        switch (v.say()) {
+            case FAILING -> sink.accept(new StateChange.FeedFailing(failure, reason));
+            case STILL_FAILING -> sink.accept(new StateChange.FeedStillFailing(v.failures(), nanos(v.failingForNanos()), failure, reason));
             default -> {
             }
         }

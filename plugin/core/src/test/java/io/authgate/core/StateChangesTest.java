@@ -94,6 +94,25 @@ class StateChangesTest {
     }
 
     @Test
+    void theRevocationFeedDownThenUpIsSaidOnceEachWithStillFailingPerInterval() {
+        changes.revocationFeedUp();
+        changes.revocationFeedFailed(RevocationFeedFailure.CONNECT, "redis://redis:6379/0: ConnectException: Connection refused");
+        for (int i = 0; i < 10; i++) {
+            advance(Duration.ofSeconds(1));
+            changes.revocationFeedFailed(RevocationFeedFailure.TIMEOUT, "redis://redis:6379/0: no answer in time");
+        }
+        advance(Duration.ofSeconds(1));
+        changes.revocationFeedUp();
+        changes.revocationFeedUp();
+
+        assertThat(lines).containsExactly(
+                "WARN revocation_feed_failing: the revocation feed (Redis) is failing (connect): redis://redis:6379/0: ConnectException: Connection refused",
+                "WARN revocation_feed_still_failing: the revocation feed (Redis) is still failing: 10 more failure(s), failing for 10 s;"
+                        + " last (timeout): redis://redis:6379/0: no answer in time",
+                "INFO revocation_feed_recovered: the revocation feed (Redis) answers again after 11 failure(s) over 11 s");
+    }
+
+    @Test
     void aFlappingResolverIsNotSaidFailingAgainWithinTheInterval() {
         changes.resolverFailed(1, ResolverFailure.STATUS, "answered HTTP 502");
         advance(Duration.ofSeconds(1));

@@ -25,6 +25,14 @@ public interface RevocationFeed extends AutoCloseable {
     /** Starts delivering events to {@code sink}, on the feed's own thread (never an event loop). Once. */
     void start(Consumer<byte[]> sink);
 
+    /**
+     * Whether the feed reaches every node now, for an alarm metric ({@code authgate_revocation_feed_up}):
+     * the embedded feed always does; the Redis feed does while its reader and its last publish reached Redis.
+     */
+    default boolean up() {
+        return true;
+    }
+
     /** Stops delivering and releases connections; idempotent. */
     @Override
     void close();

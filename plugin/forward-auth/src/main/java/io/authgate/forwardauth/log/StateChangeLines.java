@@ -36,6 +36,16 @@ final class StateChangeLines {
         if (change instanceof StateChange.ResolverRecovered c) {
             return line.with("failures", c.failures()).with("after_seconds", c.after().toSeconds());
         }
+        if (change instanceof StateChange.FeedFailing c) {
+            return line.with("failure", c.failure().label()).with("reason", c.reason());
+        }
+        if (change instanceof StateChange.FeedStillFailing c) {
+            return line.with("failures", c.failures()).with("failing_for_seconds", c.failingFor().toSeconds())
+                    .with("failure", c.failure().label()).with("reason", c.reason());
+        }
+        if (change instanceof StateChange.FeedRecovered c) {
+            return line.with("failures", c.failures()).with("after_seconds", c.after().toSeconds());
+        }
         return line;
     }
 }

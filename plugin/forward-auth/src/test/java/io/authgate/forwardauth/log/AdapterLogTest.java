@@ -145,4 +145,30 @@ class AdapterLogTest {
     private static ConfigSection section(ObjectNode node) {
         return ConfigSection.root(node, "");
     }
+
+    @Test
+    void revocationFeedLinesCarryTheFailureKindAndCounts() throws Exception {
+        List<String> lines = lines(LogFormat.JSON, log -> {
+            log.stateChanged(new StateChange.FeedFailing(io.authgate.core.RevocationFeedFailure.CONNECT,
+                    "redis://redis:6379/0: ConnectException: Connection refused"));
+            log.stateChanged(new StateChange.FeedStillFailing(4, Duration.ofSeconds(10), io.authgate.core.RevocationFeedFailure.TIMEOUT,
+                    "redis://redis:6379/0: no answer in time"));
+            log.stateChanged(new StateChange.FeedRecovered(5, Duration.ofSeconds(12)));
+        });
+
+        JsonNode failing = JSON.readTree(lines.get(0));
+        assertThat(failing.get("level").textValue()).isEqualTo("warn");
+        assertThat(failing.get("event").textValue()).isEqualTo("revocation_feed_failing");
+        assertThat(failing.get("failure").textValue()).isEqualTo("connect");
+        assertThat(failing.get("reason").textValue()).isEqualTo("redis://redis:6379/0: ConnectException: Connection refused");
+        JsonNode still = JSON.readTree(lines.get(1));
+        assertThat(still.get("failures").longValue()).isEqualTo(4);
+        assertThat(still.get("failing_for_seconds").longValue()).isEqualTo(10);
+        assertThat(still.get("failure").textValue()).isEqualTo("timeout");
+        JsonNode recovered = JSON.readTree(lines.get(2));
+        assertThat(recovered.get("level").textValue()).isEqualTo("info");
+        assertThat(recovered.get("event").textValue()).isEqualTo("revocation_feed_recovered");
+        assertThat(recovered.get("failures").longValue()).isEqualTo(5);
+        assertThat(recovered.get("after_seconds").longValue()).isEqualTo(12);
+    }
 }
