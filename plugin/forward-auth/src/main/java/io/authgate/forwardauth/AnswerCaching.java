@@ -1,6 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.core.config.ConfigSection;
+import io.authgate.core.config.RevocationSettings;
 import io.authgate.core.Decision;
 
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,18 @@ record AnswerCaching(int maxAgeSeconds) {
     static final String NO_STORE = "no-store";
     private static final byte[] NO_STORE_LINE = line(NO_STORE);
 
-    /** Reads {@value #KEY} from the adapter's configuration. */
+    /**
+     * The default while Authgear's events can revoke a session ({@code revocation} or
+     * {@code webhook_listen} configured): an event then shows through nginx's cache within 2 s (the
+     * adapter refuses at once; nginx serves an entry through its whole last second), not within 6.
+     */
+    static final int REVOCATION_DEFAULT_MAX_AGE_SECONDS = 1;
+
+    /** Reads {@value #KEY} from the adapter's configuration; an explicit value always wins. */
     static AnswerCaching parse(ConfigSection root) {
-        return new AnswerCaching(root.integer(KEY, DEFAULT_MAX_AGE_SECONDS, 0, MAX_MAX_AGE_SECONDS));
+        boolean revocable = root.has(RevocationSettings.KEY) || root.has(AdapterConfig.WEBHOOK_LISTEN);
+        int fallback = revocable ? REVOCATION_DEFAULT_MAX_AGE_SECONDS : DEFAULT_MAX_AGE_SECONDS;
+        return new AnswerCaching(root.integer(KEY, fallback, 0, MAX_MAX_AGE_SECONDS));
     }
 
     static AnswerCaching defaults() {

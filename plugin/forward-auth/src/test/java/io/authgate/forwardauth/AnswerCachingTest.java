@@ -97,6 +97,17 @@ class AnswerCachingTest {
         assertThat(AdapterConfigTest.parse(ENDPOINT).answerCaching().maxAgeSeconds()).isEqualTo(5);
     }
 
+    /** While Authgear's events can revoke a session, a gateway cache must not hide that for 6 s. */
+    @Test
+    void withRevocationOnTheDefaultIsOneSecondAndAnExplicitValueStillWins() {
+        String revocation = "revocation:\n  webhook_secret: answer-caching-secret-0123\n";
+        assertThat(AdapterConfigTest.parse(ENDPOINT + revocation).answerCaching().maxAgeSeconds()).isEqualTo(1);
+        assertThat(AdapterConfigTest.parse(ENDPOINT + "webhook_listen: 127.0.0.1:0\n" + revocation).answerCaching().maxAgeSeconds())
+                .isEqualTo(1);
+        assertThat(AdapterConfigTest.parse(ENDPOINT + revocation + AnswerCaching.KEY + ": 5\n").answerCaching().maxAgeSeconds())
+                .isEqualTo(5);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 300})
     void anyWholeNumberUpToFiveMinutesIsAccepted(int seconds) {

@@ -2,6 +2,7 @@ package io.authgate.forwardauth.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.AuthgearWebhooks;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -316,6 +321,51 @@ class NginxDecisionCacheIT {
         Map<String, Object> all = new LinkedHashMap<>(claims);
         all.put("jti", UUID.randomUUID().toString());
         return new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(all), System.currentTimeMillis() / 1000);
+    }
+
+    // --- with revocation on (webhook_listen) -------------------------------------------------------
+
+    @Test
+    void withRevocationOnADisabledUserIsNoLongerAnsweredFromTheCacheWithinTwoSeconds() throws Exception {
+        String secret = "nginx-cache-webhook-secret-0123";
+        AdapterProcess revoking = AdapterProcess.start(JSON.writeValueAsString(Map.of(
+                "authgear_endpoint", issuer.issuer(), "listen", "127.0.0.1:0", "admin_listen", "127.0.0.1:0",
+                "webhook_listen", "127.0.0.1:0", "revocation", Map.of("webhook_secret", secret))));
+        others.add(revoking);
+        GatewayProcess gateway = GatewayProcess.nginx("127.0.0.1:" + revoking.decisionPort(), "127.0.0.1:" + upstream.port(),
+                GatewayProcess.NginxOptions.RECIPE_WITH_UNDERSCORES);
+        others.add(gateway);
+        String token = token(Map.of());
+        int port = revoking.decisionPort();
+        RawHttp.Response answer = RawHttp.exchange(port, RawHttp.get("/_resolver/resolve", port, "Authorization", "Bearer " + token));
+        assertThat(answer.header("cache-control")).as("the ceiling while events can revoke a session").isEqualTo("max-age=1");
+
+        Map<String, Double> before = PrometheusScrape.scrape(revoking.adminPort());
+        for (int i = 0; i < 5; i++) {
+            assertThat(identity(send(gateway, "/api/orders", bearer(token)))).containsEntry("x-authgear-user-id", AuthgearClaims.USER_ID);
+        }
+        assertThat(PrometheusScrape.delta(before, PrometheusScrape.scrape(revoking.adminPort()), SESSION))
+                .as("nginx answered some of the five itself").isLessThan(5.0);
+
+        byte[] disabled = AuthgearWebhooks.event("user.disabled", AuthgearClaims.USER_ID, System.currentTimeMillis() / 1000, 1);
+        HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + revoking.webhookPort() + "/authgear/webhook"))
+                .header("Content-Type", "application/json").header("x-authgear-body-signature", AuthgearWebhooks.sign(secret, disabled))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(disabled)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(200);
+        long postedAt = System.nanoTime();
+        long refusedAfterMillis = -1;
+        while (System.nanoTime() - postedAt < TimeUnit.SECONDS.toNanos(8)) {
+            if (identity(send(gateway, "/api/orders", bearer(token))).isEmpty()) {
+                refusedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - postedAt);
+                break;
+            }
+            Thread.sleep(20);
+        }
+        // max-age=1 lives at most 2 s in nginx (its whole second plus one, see AnswerCaching).
+        assertThat(refusedAfterMillis).as("ms from the event to nginx no longer passing the session (-1: never within 8 s)")
+                .isBetween(0L, 2_200L);
+        assertThat(identity(send(gateway, "/api/orders", bearer(token)))).as("and it stays refused").isEmpty();
     }
 
     private static Map.Entry<String, String> bearer(String token) {
