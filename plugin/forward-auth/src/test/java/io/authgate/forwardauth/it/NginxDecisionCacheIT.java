@@ -362,6 +362,7 @@ class NginxDecisionCacheIT {
             }
             Thread.sleep(20);
         }
+        System.out.println("[nginx revocation] user.disabled posted -> nginx no longer passing the session: " + refusedAfterMillis + " ms");
         // max-age=1 lives at most 2 s in nginx (its whole second plus one, see AnswerCaching).
         assertThat(refusedAfterMillis).as("ms from the event to nginx no longer passing the session (-1: never within 8 s)")
                 .isBetween(0L, 2_200L);
