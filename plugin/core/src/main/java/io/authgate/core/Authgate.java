@@ -14,6 +14,12 @@ import io.authgate.core.remote.HttpResolverClient;
 import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.remote.ResolverClient;
 import io.authgate.core.resolve.CredentialPipeline;
+import io.authgate.core.revocation.EmbeddedFeed;
+import io.authgate.core.revocation.RevocationFeed;
+import io.authgate.core.revocation.RevocationSink;
+import io.authgate.core.revocation.Revocations;
+import io.authgate.core.revocation.Watermarks;
+import io.authgate.core.revocation.WebhookSignature;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -46,6 +53,14 @@ public final class Authgate {
     private final Map<KeysKey, CachedJwks> keySources = new ConcurrentHashMap<>();
     private final Map<IssuerKey, Issuer> issuers = new ConcurrentHashMap<>();
     private final Map<RemoteKey, RemoteSessions> remotes = new ConcurrentHashMap<>();
+    /**
+     * Per Authgear project (its issuer: user ids are a project's own), the watermarks its webhook
+     * events set. Never forgotten on {@link #retainOnly}: a reload must not undo a revocation, and
+     * entries expire by themselves.
+     */
+    private final Map<String, Watermarks> watermarks = new ConcurrentHashMap<>();
+    /** The embedded receivers made by {@link #webhookReceiver(AuthgateConfig)}, one per issuer. */
+    private final Map<String, WebhookReceiver> receivers = new ConcurrentHashMap<>();
     /** The key sets of every prepared configuration, for {@link #ready}. */
     private final Set<CachedJwks> prepared = ConcurrentHashMap.newKeySet();
 
@@ -164,9 +179,56 @@ public final class Authgate {
     /** A resolver for a configuration; cheap after the first for the same issuer. */
     public Gate gateFor(AuthgateConfig config) {
         Issuer issuer = issuer(config);
+        Revocations revoked = watermarks(config);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
-                TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), config.claimHeaders(), clock, events);
-        return new CredentialPipeline(config, verifier, remoteSessions(config), clock);
+                TokenValidators.forConfig(config), issuer.keys(), issuer.tokens(), config.claimHeaders(), revoked, clock, events);
+        return new CredentialPipeline(config, verifier, remoteSessions(config), revoked, clock);
+    }
+
+    /**
+     * The webhook receiver of a configuration's Authgear project, with the embedded feed: this node
+     * applies what it receives. The same receiver for every configuration of the issuer.
+     *
+     * @throws ConfigException naming {@code revocation.webhook_secret} when the configuration has none
+     */
+    public WebhookReceiver webhookReceiver(AuthgateConfig config) {
+        WebhookSignature signature = signatureOf(config);
+        return receivers.computeIfAbsent(config.issuer(), issuer -> {
+            EmbeddedFeed feed = new EmbeddedFeed();
+            feed.start(revocationSink(config));
+            return new WebhookReceiver(signature, feed, watermarks(config));
+        });
+    }
+
+    /** A receiver that publishes to {@code feed} (Redis Streams), whose sink the caller starts with {@link #revocationSink}. */
+    public WebhookReceiver webhookReceiver(AuthgateConfig config, RevocationFeed feed) {
+        return new WebhookReceiver(signatureOf(config), feed, watermarks(config));
+    }
+
+    /** What a feed hands each event body to on this node: applies it to the project's watermarks. */
+    public Consumer<byte[]> revocationSink(AuthgateConfig config) {
+        return new RevocationSink(watermarks(config));
+    }
+
+    private static WebhookSignature signatureOf(AuthgateConfig config) {
+        return new WebhookSignature(config.revocation().webhookSecret().orElseThrow(() -> new ConfigException(
+                "revocation.webhook_secret", "is required to receive Authgear's webhook events (the project's webhook secret)")));
+    }
+
+    /**
+     * The project's watermarks. Each change drops the cached resolver answers of that user, so a
+     * signed-out cookie session is asked of Authgear again.
+     */
+    Watermarks watermarks(AuthgateConfig config) {
+        return watermarks.computeIfAbsent(config.issuer(), issuer -> {
+            Watermarks w = new Watermarks(config.revocation().maxTokenLifetime(), config.revocation().maxEntries(), clock);
+            w.onChange(user -> remotes.forEach((key, sessions) -> {
+                if (key.issuer().equals(issuer)) {
+                    sessions.dropUser(user);
+                }
+            }));
+            return w;
+        });
     }
 
     /** The cache of Authgear's resolver answers for a configuration; empty when it is off. */

@@ -21,6 +21,8 @@ public enum TokenRejection implements Verification {
     UNKNOWN_KEY("kid is not in the JWKS"),
     KEY_MISMATCH("the key with that kid cannot verify this alg"),
     BAD_SIGNATURE("signature does not verify"),
+    /** Verified, and revoked since by an Authgear event (signed out, session terminated, user disabled). */
+    REVOKED("the user's tokens issued before an Authgear event (sign-out, disable) are revoked"),
     /** Not a judgement of the token: no keys could be had to judge it with. */
     KEYS_UNAVAILABLE("the JWKS could not be fetched and no keys are cached");
 

@@ -40,6 +40,7 @@ import java.util.regex.PatternSyntaxException;
  * @param answerCaching   how long a gateway cache may reuse an answer ({@code gateway_cache_max_age_seconds})
  * @param logs            the log's format and whether decisions are logged
  * @param browser         the top level's browser features ({@code allow_cors_preflight}, {@code login_redirect})
+ * @param webhookListen   where Authgear's webhook events are received ({@code webhook_listen}); empty: not received
  */
 public record AdapterConfig(
         InetSocketAddress listen,
@@ -54,7 +55,8 @@ public record AdapterConfig(
         ForwardedHeaders forwardedHeaders,
         AnswerCaching answerCaching,
         LogSettings logs,
-        BrowserSettings browser) {
+        BrowserSettings browser,
+        Optional<InetSocketAddress> webhookListen) {
 
     /**
      * One entry of {@code rules}: which requests, and what the rule sets on top of the top level
@@ -75,10 +77,13 @@ public record AdapterConfig(
         }
     }
 
+    static final String WEBHOOK_LISTEN = "webhook_listen";
+    /** Where the secret may come from instead of the file, so the file can be shared without it. */
+    static final String WEBHOOK_SECRET_ENV = "AUTHGATE_WEBHOOK_SECRET";
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",
-            "development_issuer", "rules", "forwarded_headers"), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
+            "development_issuer", "rules", "forwarded_headers", WEBHOOK_LISTEN), union(ConnectionPolicy.KEYS, union(AnswerCaching.KEYS, LogSettings.KEYS)));
     private static final Set<String> RULE_KEYS = Set.of("match", "mode", "policy", "live", "claims_to_headers",
             BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
     private static final Set<String> MATCH_KEYS = Set.of("host", "path_prefix", "path_regex", "methods", "case_insensitive");
@@ -122,8 +127,9 @@ public record AdapterConfig(
             }
         }
         BrowserSettings browser = BrowserSettings.parse(root, core.mode());
+        Optional<InetSocketAddress> webhook = webhookListen(root, listen, admin, core);
         return new AdapterConfig(listen, admin, threads, connections, envoyPrefix, dev, core, root, rules, forwarded, answerCaching, logs,
-                browser);
+                browser, webhook);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -298,6 +304,27 @@ public record AdapterConfig(
             throw new ConfigException(key, "has a host that is not an address and does not resolve (got \"" + text + "\")");
         }
         return address;
+    }
+
+    /**
+     * The webhook listener: off unless set, never the decision or the management port, and only with
+     * the secret that lets it tell Authgear's events from anyone's ({@code revocation.webhook_secret},
+     * or {@value #WEBHOOK_SECRET_ENV}, put in the tree by {@link WebhookSecretFromEnvironment}).
+     */
+    private static Optional<InetSocketAddress> webhookListen(ConfigSection root, InetSocketAddress listen, InetSocketAddress admin,
+                                                             AuthgateConfig core) {
+        if (!root.has(WEBHOOK_LISTEN)) {
+            return Optional.empty();
+        }
+        InetSocketAddress webhook = address(root, WEBHOOK_LISTEN, "127.0.0.1:9097");
+        if (webhook.getPort() != 0 && (webhook.equals(listen) || webhook.equals(admin))) {
+            throw new ConfigException(WEBHOOK_LISTEN, "must differ from listen and admin_listen: webhooks have a listener of their own");
+        }
+        if (core.revocation().webhookSecret().isEmpty()) {
+            throw new ConfigException("revocation.webhook_secret", "is required with webhook_listen (or set " + WEBHOOK_SECRET_ENV
+                    + "): the project's webhook secret, so that only Authgear's signed events are applied");
+        }
+        return Optional.of(webhook);
     }
 
     private static ForwardedHeaders forwardedHeaders(JsonNode node) {

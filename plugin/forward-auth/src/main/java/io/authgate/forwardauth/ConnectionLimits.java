@@ -21,7 +21,9 @@ final class ConnectionLimits {
     enum Refusal {
         MAX_CONNECTIONS("max_connections"), MAX_CONNECTIONS_PER_SOURCE("max_connections_per_source"),
         /** The management port's own cap ({@link ForwardAuthServer#ADMIN_MAX_CONNECTIONS}). */
-        ADMIN_MAX_CONNECTIONS("admin_max_connections");
+        ADMIN_MAX_CONNECTIONS("admin_max_connections"),
+        /** The webhook port's own cap ({@link ForwardAuthServer#WEBHOOK_MAX_CONNECTIONS}). */
+        WEBHOOK_MAX_CONNECTIONS("webhook_max_connections");
 
         final String label;
 

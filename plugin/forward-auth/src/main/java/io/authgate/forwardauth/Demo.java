@@ -37,7 +37,20 @@ final class Demo {
                 "Cookie", app.developmentIssuer().demoSessionCookie());
         example("an invalid token (no session, as Authgear answers)", url, "Authorization", "Bearer " + user.substring(0, user.length() - 4) + "AAAA");
         example("no credentials", url, null, null);
+        app.webhookAddress().ifPresent(w -> signOut(url));
         out.println("Stop with Ctrl-C.");
+    }
+
+    /** A logout taking effect: the steps to paste, since doing it here would revoke the tokens printed above. */
+    private void signOut(String url) {
+        String jar = "java -jar " + Main.jarFileName();
+        out.println();
+        out.println("# a logout: Authgear's signed webhook event, and the demo user's tokens issued before it give no session");
+        out.println("TOKEN=$(" + jar + " mint)");
+        out.println("curl -i " + url + " -H \"Authorization: Bearer $TOKEN\"    # 200");
+        out.println(jar + " event user.signed_out                              # posted to this demo's webhook port");
+        out.println("curl -i " + url + " -H \"Authorization: Bearer $TOKEN\"    # 401 invalid_token");
+        out.println("(" + jar + " event user.disabled / user.reenabled work the same way; --sub names another user)");
     }
 
     /**

@@ -44,4 +44,24 @@ final class DemoConfig {
         }
         return found;
     }
+
+    /**
+     * The demo receives webhook events on a port of its own ({@code event user.signed_out} posts
+     * there), signed with this run's secret, unless the file says otherwise.
+     */
+    static JsonNode withWebhooks(JsonNode tree, String secret) {
+        if (!(tree instanceof ObjectNode root)) {
+            return tree;
+        }
+        if (!root.has(AdapterConfig.WEBHOOK_LISTEN)) {
+            root.put(AdapterConfig.WEBHOOK_LISTEN, "127.0.0.1:0");
+        }
+        JsonNode revocation = root.get("revocation");
+        if (revocation == null) {
+            root.putObject("revocation").put("webhook_secret", secret);
+        } else if (revocation instanceof ObjectNode section && !section.has("webhook_secret")) {
+            section.put("webhook_secret", secret);
+        }
+        return root;
+    }
 }

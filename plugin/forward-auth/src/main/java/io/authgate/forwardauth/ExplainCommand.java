@@ -264,6 +264,6 @@ final class ExplainCommand {
 
     private static AuthgateConfig withJwksUri(AuthgateConfig c, URI jwksUri) {
         return new AuthgateConfig(c.issuer(), jwksUri, c.audiences(), c.clockSkew(), c.algorithms(), c.cookiePrefix(), c.mode(),
-                c.policy(), c.jwks(), c.tokenCacheMaxBytes(), c.resolver(), c.live(), c.claimHeaders());
+                c.policy(), c.jwks(), c.tokenCacheMaxBytes(), c.resolver(), c.live(), c.claimHeaders(), c.revocation());
     }
 }

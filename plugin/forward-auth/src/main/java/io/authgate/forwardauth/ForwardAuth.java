@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.core.Authgate;
+import io.authgate.core.WebhookReceiver;
 import io.authgate.core.AuthgateEvents;
 import io.authgate.core.HostHeader;
 import io.authgate.core.StateChanges;
@@ -30,9 +31,12 @@ public final class ForwardAuth implements AutoCloseable {
     private final AdapterLog log;
     private final Authgate authgate;
     private final LiveRouting live;
+    /** The webhook receiver's thread, when {@code webhook_listen} is set. */
+    private final Optional<WebhookWork> webhooks;
 
     private ForwardAuth(ForwardAuthServer server, DevelopmentIssuer developmentIssuer, Metrics metrics, AdapterLog log,
-                        Authgate authgate, LiveRouting live) {
+                        Authgate authgate, LiveRouting live, Optional<WebhookWork> webhooks) {
+        this.webhooks = webhooks;
         this.server = server;
         this.developmentIssuer = developmentIssuer;
         this.metrics = metrics;
@@ -69,7 +73,8 @@ public final class ForwardAuth implements AutoCloseable {
             server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC(),
                             log.decisions(config.logs().decisionLog())),
                     config.adminListen(), new AdminHandler(authgate::ready, metrics));
-            ForwardAuth started = new ForwardAuth(server, dev, metrics, log, authgate, live);
+            Optional<WebhookWork> webhooks = startWebhooks(config, server, authgate, routing, metrics);
+            ForwardAuth started = new ForwardAuth(server, dev, metrics, log, authgate, live, webhooks);
             stateChanges.release();
             return started;
         } catch (ConfigException e) {
@@ -84,6 +89,22 @@ public final class ForwardAuth implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartException("interrupted while starting", e);
         }
+    }
+
+    /**
+     * The webhook port, when configured: the top level's Authgear project (its secret, its
+     * watermarks), with the embedded feed, so this adapter applies the events it receives.
+     */
+    private static Optional<WebhookWork> startWebhooks(AdapterConfig config, ForwardAuthServer server, Authgate authgate, Routing routing,
+                                                       Metrics metrics) throws InterruptedException, ListenException {
+        if (config.webhookListen().isEmpty()) {
+            return Optional.empty();
+        }
+        WebhookReceiver receiver = authgate.webhookReceiver(routing.topLevel());
+        WebhookWork work = new WebhookWork();
+        metrics.watchWatermarks(receiver);
+        server.startWebhooks(config.webhookListen().get(), new WebhookHandler(receiver, work, metrics));
+        return Optional.of(work);
     }
 
     /** Rules share the top level's issuer and resolver settings, so these are the adapter's caches. */
@@ -144,6 +165,11 @@ public final class ForwardAuth implements AutoCloseable {
         return server.decisionAddress();
     }
 
+    /** The webhook port's address; empty when {@code webhook_listen} is not set. */
+    public Optional<InetSocketAddress> webhookAddress() {
+        return server.webhookAddress();
+    }
+
     public InetSocketAddress adminAddress() {
         return server.adminAddress();
     }
@@ -166,12 +192,13 @@ public final class ForwardAuth implements AutoCloseable {
         int rules = live.current().config().rules().size();
         String jwks = core.jwksUri() != null ? core.jwksUri().toString() : "discovered from " + core.discoveryUri();
         return new StartupSummary(version, core.issuer(), jwks, core.mode().configName(), rules, core.resolver().isPresent(),
-                decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress());
+                decisionAddress(), DecisionHandler.RESOLVE_PATH, adminAddress(), webhookAddress().map(a -> "http://" + StartupSummary.hostPort(a) + WebhookHandler.PATH));
     }
 
     /** Stops accepting, drains requests in flight for at most {@code drain}, then stops. */
     public void close(Duration drain) {
         server.shutdown(drain);
+        webhooks.ifPresent(WebhookWork::close);
         if (developmentIssuer != null) {
             developmentIssuer.close();
         }

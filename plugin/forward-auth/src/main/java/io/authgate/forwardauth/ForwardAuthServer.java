@@ -1,9 +1,12 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.WebhookAnswer;
+import io.authgate.core.WebhookReceiver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -15,6 +18,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -49,6 +53,8 @@ final class ForwardAuthServer implements AutoCloseable {
     static final int MAX_ADMIN_BODY = 64 * 1024;
     /** The management port's own connection cap: a flood of decisions never locks out health checks. */
     static final int ADMIN_MAX_CONNECTIONS = 64;
+    /** The webhook port's own connection cap: Authgear posts one event per request, a few at once. */
+    static final int WEBHOOK_MAX_CONNECTIONS = 64;
     static final int IDLE_TIMEOUT_SECONDS = 60;
     /** The decision port's request decoder; writes from its place skip the response encoder. */
     static final String DECODER = "decoder";
@@ -67,6 +73,7 @@ final class ForwardAuthServer implements AutoCloseable {
     private volatile boolean stopping;
     private Channel decisionChannel;
     private Channel adminChannel;
+    private Channel webhookChannel;
 
     /** @param threads event loops serving connections (both ports) */
     ForwardAuthServer(AtomicInteger inFlight, int threads, ConnectionPolicy policy, Metrics metrics) {
@@ -104,6 +111,30 @@ final class ForwardAuthServer implements AutoCloseable {
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_ADMIN_BODY))
                 .addLast(adminHandler));
+    }
+
+    /**
+     * Binds the webhook port (after {@link #start}): its own connection cap, bodies capped at
+     * {@link WebhookReceiver#MAX_BODY_BYTES} (a larger one is 413, counted, and the connection closed).
+     */
+    void startWebhooks(InetSocketAddress address, ChannelHandler handler) throws InterruptedException, ListenException {
+        ConnectionLimits limits = new ConnectionLimits(WEBHOOK_MAX_CONNECTIONS, ConnectionLimits.Refusal.WEBHOOK_MAX_CONNECTIONS,
+                OptionalInt.empty(), policy.gatewaySources(), metrics);
+        webhookChannel = bind(AdapterConfig.WEBHOOK_LISTEN, address, limits, new AcceptErrors(metrics, System.err), p -> p
+                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                .addLast(new HttpObjectAggregator(WebhookReceiver.MAX_BODY_BYTES) {
+                    @Override
+                    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+                        metrics.webhookAnswered(WebhookAnswer.TOO_LARGE);
+                        super.handleOversizedMessage(ctx, oversized);
+                    }
+                })
+                .addLast(handler));
+    }
+
+    /** The webhook port's address; empty when it is off. */
+    java.util.Optional<InetSocketAddress> webhookAddress() {
+        return java.util.Optional.ofNullable(webhookChannel).map(c -> (InetSocketAddress) c.localAddress());
     }
 
     InetSocketAddress decisionAddress() {
@@ -152,6 +183,9 @@ final class ForwardAuthServer implements AutoCloseable {
         }
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();
+        }
+        if (webhookChannel != null) {
+            webhookChannel.close().syncUninterruptibly();
         }
         long deadline = System.nanoTime() + drain.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {

@@ -1,7 +1,7 @@
 package io.authgate.forwardauth;
 
 import io.authgate.forwardauth.dev.DemoKeyFile;
-import io.authgate.forwardauth.dev.DemoTokens;
+import io.authgate.forwardauth.dev.DemoWebhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -49,6 +50,8 @@ public final class Main {
                 + "       java -jar " + jar + " --demo --config FILE [--demo-file F]   your rules against the development issuer\n"
                 + "       java -jar " + jar + " mint [--roles a,b] [--amr pwd,mfa] [--sub ID] [--expires-in SECONDS] [--anonymous true]\n"
                 + "                          a token from the running demo's issuer (stdout)\n"
+                + "       java -jar " + jar + " event TYPE [--sub ID]   a signed Authgear webhook event to the running demo\n"
+                + "                          (TYPE: " + String.join(", ", EventCommand.TYPES) + ")\n"
                 + "       java -jar " + jar + " check FILE        validate a configuration and exit (0 valid, 2 invalid)\n"
                 + "       java -jar " + jar + " explain FILE [--method M] [--host H] [--path P] [--header 'N: V']...\n"
                 + "                          [--token T | --token-file F] [--cookie C | --cookie-file F] [--jwks FILE]\n"
@@ -98,6 +101,9 @@ public final class Main {
         if (args.length >= 1 && args[0].equals("mint")) {
             return MintCommand.run(rest, env, out, err);
         }
+        if (args.length >= 1 && args[0].equals("event")) {
+            return EventCommand.run(rest, env, out, err);
+        }
         boolean demo = false;
         Optional<ConfigSource> file;
         AdapterConfig config;
@@ -113,7 +119,10 @@ public final class Main {
                     return 2;
                 }
                 demoFile = flags.value("--demo-file").map(Path::of).orElse(demoFile);
-                file = flags.value("--config").map(f -> new ConfigSource(Path.of(f), DemoConfig::adjust));
+                UnaryOperator<JsonNode> secretFromEnv = WebhookSecretFromEnvironment.adjust(env);
+                String demoSecret = DemoWebhook.newSecret(); // one per run: a reload must not change it
+                file = flags.value("--config").map(f -> new ConfigSource(Path.of(f),
+                        t -> DemoConfig.withWebhooks(secretFromEnv.apply(DemoConfig.adjust(t)), demoSecret)));
                 if (file.isPresent()) {
                     List<String> setAside = DemoConfig.setAside(ConfigFile.read(file.get().path()));
                     config = file.get().read();
@@ -122,13 +131,13 @@ public final class Main {
                 } else {
                     ObjectNode node = JsonNodeFactory.instance.objectNode();
                     node.put("development_issuer", true);
-                    config = AdapterConfig.parse(node);
+                    config = AdapterConfig.parse(DemoConfig.withWebhooks(node, demoSecret));
                 }
             } else if (args.length == 2 && args[0].equals("--config")) {
-                file = Optional.of(ConfigSource.plain(Path.of(args[1])));
+                file = Optional.of(new ConfigSource(Path.of(args[1]), WebhookSecretFromEnvironment.adjust(env)));
                 config = file.get().read();
             } else if (args.length == 0 && configFromEnv != null && !configFromEnv.isBlank()) {
-                file = Optional.of(ConfigSource.plain(Path.of(configFromEnv)));
+                file = Optional.of(new ConfigSource(Path.of(configFromEnv), WebhookSecretFromEnvironment.adjust(env)));
                 config = file.get().read();
             } else {
                 err.print(usage());
@@ -156,7 +165,7 @@ public final class Main {
         } else {
             Signal.handle(new Signal("HUP"), s -> err.println("authgate: SIGHUP ignored: no configuration file to read again (--demo)"));
         }
-        boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app.developmentIssuer().tokens(), err);
+        boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app, err);
         log.started(app.summary(BuildInfo.VERSION));
         log.flush(); // the start-up line before anything else is printed
         descriptorWarning(config.connections()).ifPresent(err::println);
@@ -201,9 +210,12 @@ public final class Main {
     }
 
     /** The file {@code mint} reads; a demo that cannot write it still runs (only {@code mint} needs it). */
-    private static boolean writeDemoFile(Path demoFile, DemoTokens tokens, PrintStream err) {
+    private static boolean writeDemoFile(Path demoFile, ForwardAuth app, PrintStream err) {
+        Optional<DemoWebhook> webhook = app.webhookAddress().map(a -> new DemoWebhook(
+                java.net.URI.create("http://" + hostPort(a) + WebhookHandler.PATH),
+                new String(app.config().core().revocation().webhookSecret().orElseThrow().keyBytes(), java.nio.charset.StandardCharsets.UTF_8)));
         try {
-            DemoKeyFile.write(demoFile, tokens);
+            DemoKeyFile.write(demoFile, app.developmentIssuer().tokens(), webhook);
             return true;
         } catch (java.io.IOException | RuntimeException e) {
             err.println("authgate: warning: cannot write " + demoFile + " (" + e.getMessage() + "): mint will not find this demo");

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import io.authgate.core.WebhookAnswer;
+import io.authgate.core.WebhookReceiver;
 import java.util.function.LongSupplier;
 
 /**
@@ -85,6 +87,9 @@ public final class Metrics implements AuthgateEvents {
     private final Map<Closure, LongAdder> closures = new EnumMap<>(Closure.class);
     private final Map<Pause, LongAdder> pauses = new EnumMap<>(Pause.class);
     private final LongAdder acceptErrors = new LongAdder();
+    private final Map<WebhookAnswer, LongAdder> webhookEvents = new EnumMap<>(WebhookAnswer.class);
+    /** The webhook receiver's watermark table, once it runs ({@link #watchWatermarks}); absent: no gauge. */
+    private volatile Optional<WebhookReceiver> watermarks = Optional.empty();
     /** Per JWKS source: when keys were last fetched (epoch millis), 0 while they never were. */
     private final Map<URI, Long> jwksLastSuccess = new ConcurrentHashMap<>();
     /** The log's dropped lines, once the adapter reports them ({@link #logDrops}). */
@@ -155,6 +160,21 @@ public final class Metrics implements AuthgateEvents {
         for (Pause p : Pause.values()) {
             pauses.put(p, new LongAdder());
         }
+        for (WebhookAnswer a : WebhookAnswer.values()) {
+            webhookEvents.put(a, new LongAdder());
+        }
+    }
+
+    void webhookAnswered(WebhookAnswer answer) {
+        webhookEvents.get(answer).increment();
+    }
+
+    long webhookEvents(WebhookAnswer answer) {
+        return webhookEvents.get(answer).sum();
+    }
+
+    void watchWatermarks(WebhookReceiver receiver) {
+        watermarks = Optional.of(receiver);
     }
 
     void connectionRefused(ConnectionLimits.Refusal why) {
@@ -300,6 +320,13 @@ public final class Metrics implements AuthgateEvents {
         out.append("# HELP authgate_connection_read_pauses_total Times a connection stopped being read until it could take more, by reason.\n");
         out.append("# TYPE authgate_connection_read_pauses_total counter\n");
         pauses.forEach((p, n) -> out.append("authgate_connection_read_pauses_total{reason=\"").append(p.label).append("\"} ").append(n.sum()).append('\n'));
+        watermarks.ifPresent(w -> {
+            out.append("# HELP authgate_webhook_events_total Authgear webhook events received, by outcome.\n");
+            out.append("# TYPE authgate_webhook_events_total counter\n");
+            webhookEvents.forEach((a, n) -> out.append("authgate_webhook_events_total{outcome=\"").append(a.label()).append("\"} ").append(n.sum()).append('\n'));
+            gauge(out, "authgate_revocation_watermarks", "Users with an active revocation watermark.", w.activeWatermarks());
+            gauge(out, "authgate_revocation_watermarks_max", "revocation.max_entries.", w.maxWatermarks());
+        });
         counter(out, "authgate_log_lines_dropped_total", "Log lines dropped because stdout did not keep up.", droppedLogLines.getAsLong());
         counter(out, "authgate_accept_errors_total", "Failures to accept a connection (file descriptors exhausted, ...); accepting resumes after a pause.",
                 acceptErrors.sum());

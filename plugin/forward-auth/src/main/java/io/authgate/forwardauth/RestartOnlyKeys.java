@@ -33,7 +33,10 @@ final class RestartOnlyKeys {
             new Key("development_issuer", AdapterConfig::developmentIssuer),
             new Key(AnswerCaching.KEY, AdapterConfig::answerCaching),
             new Key("log_format", c -> c.logs().format()),
-            new Key("decision_log", c -> c.logs().decisionLog()));
+            new Key("decision_log", c -> c.logs().decisionLog()),
+            // The listener is bound once; the watermarks are made once per project with their lifetime and cap.
+            new Key(AdapterConfig.WEBHOOK_LISTEN, AdapterConfig::webhookListen),
+            new Key("revocation", c -> c.core().revocation()));
 
     private RestartOnlyKeys() {
     }

@@ -384,4 +384,47 @@ class AdapterConfigTest {
             assertThat(rejected(yaml, "rules[1].match.host")).contains("forwarded_headers: x-forwarded");
         }
     }
+
+    @Nested
+    class WebhookListen {
+        private static final String SECRET = "revocation:\n  webhook_secret: 0123456789abcdefghijklmnopqrstuv\n";
+
+        @Test
+        void offByDefault() {
+            assertThat(parse(ENDPOINT).webhookListen()).isEmpty();
+        }
+
+        @Test
+        void readsTheAddressWithTheSecret() {
+            AdapterConfig c = parse(ENDPOINT + SECRET + "webhook_listen: 127.0.0.1:9097\n");
+            assertThat(c.webhookListen()).contains(new InetSocketAddress("127.0.0.1", 9097));
+            assertThat(c.core().revocation().webhookSecret()).isPresent();
+        }
+
+        @Test
+        void needsTheSecret() {
+            String line = rejected(ENDPOINT + "webhook_listen: 127.0.0.1:9097\n", "revocation.webhook_secret");
+            assertThat(line).contains("AUTHGATE_WEBHOOK_SECRET");
+        }
+
+        @Test
+        void isNeitherTheDecisionNorTheManagementPort() {
+            rejected(ENDPOINT + SECRET + "webhook_listen: 127.0.0.1:9095\n", "webhook_listen");
+            rejected(ENDPOINT + SECRET + "webhook_listen: 127.0.0.1:9096\n", "webhook_listen");
+            rejected(ENDPOINT + SECRET + "webhook_listen: nowhere\n", "webhook_listen");
+        }
+
+        @Test
+        void theSecretMayComeFromTheEnvironmentAndTheFileWins() throws Exception {
+            var env = java.util.Map.of("AUTHGATE_WEBHOOK_SECRET", "from-the-environment-0123456789ab");
+            AdapterConfig fromEnv = AdapterConfig.parse(WebhookSecretFromEnvironment.adjust(env)
+                    .apply(YAML.readTree(ENDPOINT + "webhook_listen: 127.0.0.1:9097\n")));
+            assertThat(fromEnv.core().revocation().webhookSecret())
+                    .contains(io.authgate.core.config.WebhookSecret.of("from-the-environment-0123456789ab", "k"));
+            AdapterConfig fileWins = AdapterConfig.parse(WebhookSecretFromEnvironment.adjust(env)
+                    .apply(YAML.readTree(ENDPOINT + SECRET + "webhook_listen: 127.0.0.1:9097\n")));
+            assertThat(fileWins.core().revocation().webhookSecret())
+                    .contains(io.authgate.core.config.WebhookSecret.of("0123456789abcdefghijklmnopqrstuv", "k"));
+        }
+    }
 }

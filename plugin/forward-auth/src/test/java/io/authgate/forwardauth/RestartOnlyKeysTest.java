@@ -23,7 +23,9 @@ class RestartOnlyKeysTest {
             "envoy_path_prefix|envoy_path_prefix: /ext_authz",
             "gateway_cache_max_age_seconds|gateway_cache_max_age_seconds: 0",
             "log_format|log_format: json",
-            "decision_log|decision_log: true"})
+            "decision_log|decision_log: true",
+            "webhook_listen|'revocation: {webhook_secret: 0123456789abcdefghijklmnopqrstuv}\nwebhook_listen: 127.0.0.1:9097'",
+            "revocation|'revocation: {max_token_lifetime_seconds: 600}'"})
     void aChangeToWhatIsMadeAtStartIsNamed(String key, String line) {
         AdapterConfig running = AdapterConfigTest.parse(BASE + (key.equals("gateway_sources") ? "max_connections_per_source: 5\n" : ""));
         AdapterConfig next = AdapterConfigTest.parse(BASE + line.replace("\\n", "\n") + "\n");

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param live                 ask the resolver even for a verified JWT, so revocation shows within
  *                             the resolver's cache TTL instead of at the token's expiry
  * @param claimHeaders         which claims of a verified JWT become upstream headers ({@code claims_to_headers})
+ * @param revocation           the webhook secret and the watermarks' lifetime ({@code revocation})
  */
 public record AuthgateConfig(
         String issuer,
@@ -42,7 +43,8 @@ public record AuthgateConfig(
         long tokenCacheMaxBytes,
         Optional<ResolverSettings> resolver,
         boolean live,
-        ClaimHeaders claimHeaders) {
+        ClaimHeaders claimHeaders,
+        RevocationSettings revocation) {
 
     public AuthgateConfig {
         Objects.requireNonNull(issuer, "issuer");
@@ -55,6 +57,7 @@ public record AuthgateConfig(
         Objects.requireNonNull(jwks, "jwks");
         Objects.requireNonNull(claimHeaders, "claimHeaders");
         Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(revocation, "revocation");
         if (live && resolver.isEmpty()) {
             throw new IllegalArgumentException("live needs the resolver");
         }
@@ -63,7 +66,7 @@ public record AuthgateConfig(
     /** This configuration with a route's own mode, policy, live flag and claim headers ({@link ConfigParser#route}). */
     public AuthgateConfig with(RouteSettings route) {
         return new AuthgateConfig(issuer, jwksUri, audiences, clockSkew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
-                tokenCacheMaxBytes, resolver, route.live(), route.claimHeaders());
+                tokenCacheMaxBytes, resolver, route.live(), route.claimHeaders(), revocation);
     }
 
     /** The discovery document Authgear publishes for this issuer. */

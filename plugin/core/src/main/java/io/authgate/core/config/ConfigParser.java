@@ -31,7 +31,7 @@ public final class ConfigParser {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "authgear_endpoint", "jwks_uri", "audience", "clock_skew_seconds", "algorithms", "cookie_prefix",
             "mode", "policy", "jwks", "token_cache_max_bytes", "token_cache_max_entries", "resolver", "live",
-            "claims_to_headers",
+            "claims_to_headers", RevocationSettings.KEY,
             // Read by the fronts (BrowserSettings.parse), beside the route's mode.
             BrowserSettings.CORS_KEY, BrowserSettings.LOGIN_KEY);
 
@@ -45,6 +45,8 @@ public final class ConfigParser {
     private static final Set<String> RESOLVER_KEYS = Set.of(
             "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "cache_max_bytes", "max_entries",
             "max_concurrent_calls", "max_queued_calls", "on_error");
+
+    private static final Set<String> REVOCATION_KEYS = Set.of("webhook_secret", "max_token_lifetime_seconds", "max_entries");
 
     /** A cache budget: 0 (off, where allowed) or from 64 KiB to 64 GiB. */
     private static final long MIN_CACHE_BYTES = 64L << 10;
@@ -117,9 +119,11 @@ public final class ConfigParser {
         Optional<ResolverSettings> resolver = resolverSettings(root, issuer, maxHeap);
         requireRoomInHeap(root, tokenCacheMax, resolver, maxHeap);
         RouteSettings route = route(root, Mode.RESOLVE, false, ClaimHeaders.NONE, resolver);
+        RevocationSettings revocation = root.has(RevocationSettings.KEY)
+                ? revocationSettings(root.section(RevocationSettings.KEY, "must be an object")) : RevocationSettings.DEFAULTS;
 
         return new AuthgateConfig(issuer, jwksUri, audiences, skew, algorithms, cookiePrefix, route.mode(), route.policy(), jwks,
-                tokenCacheMax, resolver, route.live(), route.claimHeaders());
+                tokenCacheMax, resolver, route.live(), route.claimHeaders(), revocation);
     }
 
     /**
@@ -141,6 +145,16 @@ public final class ConfigParser {
                 ? ClaimHeadersConfig.parse(s.section("claims_to_headers", "must be an object of header name: claim name"))
                 : defaultClaims;
         return new RouteSettings(mode, policy, live, claims);
+    }
+
+    private static RevocationSettings revocationSettings(ConfigSection r) {
+        r.allowOnly(REVOCATION_KEYS);
+        Optional<WebhookSecret> secret = r.get("webhook_secret")
+                .map(v -> WebhookSecret.of(v.isTextual() ? v.textValue() : null, r.key("webhook_secret")));
+        int lifetime = r.integer("max_token_lifetime_seconds", RevocationSettings.DEFAULT_LIFETIME_SECONDS,
+                RevocationSettings.MIN_LIFETIME_SECONDS, RevocationSettings.MAX_LIFETIME_SECONDS);
+        int maxEntries = r.integer("max_entries", RevocationSettings.DEFAULT_MAX_ENTRIES, 1, RevocationSettings.MAX_MAX_ENTRIES);
+        return new RevocationSettings(secret, Duration.ofSeconds(lifetime), maxEntries);
     }
 
     /** An Authgear origin: scheme, host and optional port, nothing else. */

@@ -9,6 +9,7 @@ import io.authgate.core.jwks.KeySource;
 import io.authgate.core.jwks.VerificationKey;
 import io.authgate.core.resolution.Resolution;
 import io.authgate.core.resolution.StepAnswer;
+import io.authgate.core.revocation.Revocations;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -24,21 +25,26 @@ public final class AccessTokenVerifier {
     private final KeySource keys;
     private final VerifiedTokenCache cache;
     private final ClaimHeaders claimHeaders;
+    private final Revocations revocations;
     private final Clock clock;
     private final AuthgateEvents events;
 
     public AccessTokenVerifier(TokenValidator rules, KeySource keys, VerifiedTokenCache cache, Clock clock,
                                AuthgateEvents events) {
-        this(rules, keys, cache, ClaimHeaders.NONE, clock, events);
+        this(rules, keys, cache, ClaimHeaders.NONE, Revocations.NONE, clock, events);
     }
 
-    /** @param claimHeaders the configuration's claims to render as headers, with the contract's */
+    /**
+     * @param claimHeaders the configuration's claims to render as headers, with the contract's
+     * @param revocations  what Authgear's events revoked, asked of every token that verified (cache hits too)
+     */
     public AccessTokenVerifier(TokenValidator rules, KeySource keys, VerifiedTokenCache cache, ClaimHeaders claimHeaders,
-                               Clock clock, AuthgateEvents events) {
+                               Revocations revocations, Clock clock, AuthgateEvents events) {
         this.rules = rules;
         this.keys = keys;
         this.cache = cache;
         this.claimHeaders = claimHeaders;
+        this.revocations = revocations;
         this.clock = clock;
         this.events = events;
     }
@@ -97,7 +103,13 @@ public final class AccessTokenVerifier {
             events.tokenRejected(broken.get());
             return broken.get();
         }
-        return verified;
+        return unlessRevoked(verified);
+    }
+
+    /** After verification, on every path: what Authgear's events revoked since the token was issued. */
+    private Verification unlessRevoked(VerifiedToken verified) {
+        AccessToken t = verified.token();
+        return revocations.revokes(t.subject(), t.issuedAt()) ? rejected(TokenRejection.REVOKED) : verified;
     }
 
     private CompletableFuture<Verification> verifyCold(BearerToken token) {
@@ -129,7 +141,7 @@ public final class AccessTokenVerifier {
         if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
-        return cache.put(token, parsed.token(), parsed.claims(), claimHeaders);
+        return unlessRevoked(cache.put(token, parsed.token(), parsed.claims(), claimHeaders));
     }
 
     private TokenRejection rejected(TokenRejection rejection) {

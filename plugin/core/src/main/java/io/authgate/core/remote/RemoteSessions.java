@@ -173,6 +173,14 @@ public final class RemoteSessions implements ResolverCacheGauges {
         mine.fail(failure);
     }
 
+    /**
+     * Forgets every cached answer that names this user (an Authgear event revoked their sessions),
+     * so the next request asks Authgear. A scan: events are rare, requests are not.
+     */
+    public void dropUser(String userId) {
+        answers.asMap().values().removeIf(a -> a.claims() != null && userId.equals(a.claims().userId()));
+    }
+
     public ResolverSettings settings() {
         return settings;
     }

@@ -1,10 +1,12 @@
 package io.authgate.core.resolve;
 
+import io.authgate.core.TokenRejection;
 import io.authgate.core.remote.RemoteCredential;
 import io.authgate.core.remote.RemoteSession;
 import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.resolution.Resolution;
 import io.authgate.core.resolution.StepAnswer;
+import io.authgate.core.revocation.Revocations;
 
 import java.time.Clock;
 import java.util.List;
@@ -17,12 +19,14 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AuthgearAnswers {
     private final RemoteSessions remote;
+    private final Revocations revoked;
     private final Clock clock;
     private final long validTtlMillis;
     private final long negativeTtlMillis;
 
-    AuthgearAnswers(RemoteSessions remote, Clock clock) {
+    AuthgearAnswers(RemoteSessions remote, Revocations revoked, Clock clock) {
         this.remote = remote;
+        this.revoked = revoked;
         this.clock = clock;
         this.validTtlMillis = remote.settings().cacheTtl().toMillis();
         this.negativeTtlMillis = remote.settings().negativeCacheTtl().toMillis();
@@ -49,7 +53,11 @@ final class AuthgearAnswers {
     private Resolution resolutionOf(RemoteSession session, List<String> scopes) {
         long now = clock.millis();
         return switch (session.kind()) {
-            case VALID -> new Resolution.Session(session.claims(), scopes, session.headers(), now + validTtlMillis);
+            // Authgear may still answer for a disabled user's session (its own cache, a call made
+            // before the event): the event has the last word.
+            case VALID -> revoked.blocks(session.claims().userId())
+                    ? Resolution.Invalid.rejected(TokenRejection.REVOKED)
+                    : new Resolution.Session(session.claims(), scopes, session.headers(), now + validTtlMillis);
             case INVALID -> Resolution.Invalid.notValid(session.headers(), now + negativeTtlMillis);
             case NONE -> Resolution.Invalid.unknown(now + negativeTtlMillis);
         };

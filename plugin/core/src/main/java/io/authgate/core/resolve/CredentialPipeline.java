@@ -13,6 +13,7 @@ import io.authgate.core.jwt.AccessTokenVerifier;
 import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.resolution.Resolution;
 import io.authgate.core.resolution.StepAnswer;
+import io.authgate.core.revocation.Revocations;
 
 import java.time.Clock;
 import java.util.List;
@@ -46,11 +47,17 @@ public final class CredentialPipeline implements Gate {
 
     /** @param remote Authgear's resolver; empty when the configuration turns it off */
     public CredentialPipeline(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote, Clock clock) {
+        this(config, verifier, remote, Revocations.NONE, clock);
+    }
+
+    /** @param revoked what Authgear's events revoked, asked of Authgear's cached answers too */
+    public CredentialPipeline(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote, Revocations revoked,
+                              Clock clock) {
         if (config.live() && remote.isEmpty()) {
             throw new IllegalArgumentException("a live configuration needs the remote resolver");
         }
         this.config = config;
-        this.steps = steps(config, verifier, remote, clock).toArray(CredentialStep[]::new);
+        this.steps = steps(config, verifier, remote, revoked, clock).toArray(CredentialStep[]::new);
         this.clock = clock;
         this.enforce = config.mode() == Mode.ENFORCE;
         this.denyWhenResolverUnavailable = remote.map(r -> r.settings().onError() == OnError.DENY).orElse(false);
@@ -59,13 +66,13 @@ public final class CredentialPipeline implements Gate {
     }
 
     private static List<CredentialStep> steps(AuthgateConfig config, AccessTokenVerifier verifier, Optional<RemoteSessions> remote,
-                                              Clock clock) {
+                                              Revocations revoked, Clock clock) {
         if (remote.isEmpty()) {
             // Cookies and opaque tokens are sessions only Authgear can resolve: a token without a dot
             // is judged (malformed) in-process, and cookies are not read at all.
             return List.of(new JwtStep(verifier, true));
         }
-        AuthgearAnswers authgear = new AuthgearAnswers(remote.get(), clock);
+        AuthgearAnswers authgear = new AuthgearAnswers(remote.get(), revoked, clock);
         JwtStep jwt = new JwtStep(verifier, false);
         return List.of(config.live() ? new LiveJwtStep(jwt, authgear) : jwt,
                 new OpaqueBearerStep(authgear),

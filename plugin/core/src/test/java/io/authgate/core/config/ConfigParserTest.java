@@ -68,7 +68,46 @@ class ConfigParserTest {
         void topLevelKeysListsEveryKnownKey() {
             assertThat(ConfigParser.topLevelKeys()).containsExactlyInAnyOrder("authgear_endpoint", "jwks_uri", "audience",
                     "clock_skew_seconds", "algorithms", "cookie_prefix", "mode", "policy", "jwks", "token_cache_max_bytes",
-                    "token_cache_max_entries", "resolver", "live", "claims_to_headers", "allow_cors_preflight", "login_redirect");
+                    "token_cache_max_entries", "resolver", "live", "claims_to_headers", "revocation", "allow_cors_preflight", "login_redirect");
+        }
+    }
+
+    @Nested
+    class Revocation {
+        @Test
+        void defaultsToAnHourNoSecretAndAHundredThousandEntries() {
+            RevocationSettings r = parseWith("").revocation();
+            assertThat(r).isEqualTo(RevocationSettings.DEFAULTS);
+            assertThat(r.webhookSecret()).isEmpty();
+            assertThat(r.maxTokenLifetime()).isEqualTo(Duration.ofHours(1));
+            assertThat(r.maxEntries()).isEqualTo(100_000);
+        }
+
+        @Test
+        void readsTheSecretAndTheBounds() {
+            RevocationSettings r = parseWith("\"revocation\":{\"webhook_secret\":\"0123456789abcdefghijklmnopqrstuv\","
+                    + "\"max_token_lifetime_seconds\":1800,\"max_entries\":5}").revocation();
+            assertThat(r.webhookSecret()).contains(WebhookSecret.of("0123456789abcdefghijklmnopqrstuv", "k"));
+            assertThat(r.maxTokenLifetime()).isEqualTo(Duration.ofMinutes(30));
+            assertThat(r.maxEntries()).isEqualTo(5);
+            assertThat(r.toString()).doesNotContain("0123456789abcdefghijklmnopqrstuv");
+        }
+
+        @Test
+        void badValuesNameTheirKey() {
+            assertFails("\"revocation\":{\"webhook_secret\":\"short\"}", "revocation.webhook_secret");
+            assertFails("\"revocation\":{\"webhook_secret\":42}", "revocation.webhook_secret");
+            assertFails("\"revocation\":{\"webhook_secret\":\" 0123456789abcdefghijklmnopqrstuv\"}", "revocation.webhook_secret");
+            assertFails("\"revocation\":{\"max_token_lifetime_seconds\":59}", "revocation.max_token_lifetime_seconds");
+            assertFails("\"revocation\":{\"max_token_lifetime_seconds\":86401}", "revocation.max_token_lifetime_seconds");
+            assertFails("\"revocation\":{\"max_entries\":0}", "revocation.max_entries");
+            assertFails("\"revocation\":{\"secret\":\"x\"}", "revocation.secret");
+            assertFails("\"revocation\":true", "revocation");
+        }
+
+        private void assertFails(String json, String key) {
+            assertThatThrownBy(() -> parseWith(json)).isInstanceOfSatisfying(ConfigException.class,
+                    e -> assertThat(e.key()).isEqualTo(key));
         }
     }
 
@@ -735,7 +774,7 @@ class ConfigParserTest {
                             JwksSettings.DEFAULTS.staleIfError(), JwksSettings.DEFAULTS.unknownKidMinInterval(),
                             JwksSettings.DEFAULTS.fetchTimeout(), Duration.ofMillis(500)),
                     8L << 20, Optional.of(ResolverSettings.defaultsFor("https://myapp.authgear.cloud", MemoryBudgets.maxHeap())), false,
-                    io.authgate.core.headers.ClaimHeaders.NONE));
+                    io.authgate.core.headers.ClaimHeaders.NONE, RevocationSettings.DEFAULTS));
         }
     }
 }

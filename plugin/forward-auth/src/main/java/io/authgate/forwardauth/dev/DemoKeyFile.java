@@ -50,6 +50,11 @@ public final class DemoKeyFile {
 
     /** Writes the file (owner-only), replacing one a previous demo left behind. */
     public static void write(Path file, DemoTokens tokens) throws IOException {
+        write(file, tokens, java.util.Optional.empty());
+    }
+
+    /** Writes the file with where the demo receives webhook events and their secret, for {@code event}. */
+    public static void write(Path file, DemoTokens tokens, java.util.Optional<DemoWebhook> webhook) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -57,6 +62,7 @@ public final class DemoKeyFile {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("issuer", tokens.issuer());
         doc.set("key", JSON.readTree(tokens.key().toJSONString()));
+        webhook.ifPresent(w -> doc.putObject("webhook").put("url", w.url().toString()).put("secret", w.secret()));
         Path next = dir.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -86,6 +92,20 @@ public final class DemoKeyFile {
             throw new IllegalArgumentException("no demo is running (" + file + " does not exist): start one with --demo,"
                     + " or name its file with --demo-file");
         } catch (IOException | ParseException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Where the running demo receives webhook events. @throws IllegalArgumentException with a sentence for the user */
+    public static DemoWebhook readWebhook(Path file) {
+        read(file); // the same checks and sentences as mint's
+        try {
+            JsonNode webhook = JSON.readTree(Files.readString(file)).get("webhook");
+            if (webhook == null || !webhook.path("url").isTextual() || !webhook.path("secret").isTextual()) {
+                throw new IllegalArgumentException("the demo of " + file + " receives no webhook events (webhook_listen is off)");
+            }
+            return new DemoWebhook(java.net.URI.create(webhook.get("url").textValue()), webhook.get("secret").textValue());
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
     }

@@ -10,7 +10,14 @@ import java.net.InetSocketAddress;
  * @param decisionPath where on {@code listen} decisions are asked for
  */
 public record StartupSummary(String version, String issuer, String jwks, String mode, int rules, boolean resolver,
-                             InetSocketAddress listen, String decisionPath, InetSocketAddress admin) {
+                             InetSocketAddress listen, String decisionPath, InetSocketAddress admin,
+                             java.util.Optional<String> webhooks) {
+
+    /** An adapter that receives no webhook events. */
+    public StartupSummary(String version, String issuer, String jwks, String mode, int rules, boolean resolver,
+                          InetSocketAddress listen, String decisionPath, InetSocketAddress admin) {
+        this(version, issuer, jwks, mode, rules, resolver, listen, decisionPath, admin, java.util.Optional.empty());
+    }
 
     LogLine line() {
         String decisions = "http://" + hostPort(listen) + decisionPath;
@@ -19,11 +26,13 @@ public record StartupSummary(String version, String issuer, String jwks, String 
         // has: scripts and tests wait for it and read the bound ports from it.
         String message = "forward-auth listening: decisions " + decisions + ", admin " + adminOrigin + " (/healthz /readyz /metrics);"
                 + " version " + version + ", issuer " + issuer + ", jwks " + jwks + ", mode " + mode + ", " + rules
-                + (rules == 1 ? " rule" : " rules") + ", resolver " + (resolver ? "on" : "off");
-        return LogLine.info(LogLine.STARTED, message)
+                + (rules == 1 ? " rule" : " rules") + ", resolver " + (resolver ? "on" : "off")
+                + webhooks.map(w -> ", webhooks " + w).orElse("");
+        LogLine line = LogLine.info(LogLine.STARTED, message)
                 .with("version", version).with("issuer", issuer).with("jwks", jwks).with("mode", mode).with("rules", rules)
                 .with("resolver", resolver).with("listen", hostPort(listen)).with("admin_listen", hostPort(admin))
                 .with("decisions", decisions);
+        return webhooks.map(w -> line.with("webhooks", w)).orElse(line);
     }
 
     /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */

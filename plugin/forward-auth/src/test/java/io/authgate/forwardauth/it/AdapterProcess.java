@@ -173,6 +173,15 @@ public final class AdapterProcess implements AutoCloseable {
         return decisions.getPort();
     }
 
+    /** The webhook port the start-up line names ({@code webhook_listen}). */
+    public int webhookPort() {
+        Matcher m = Pattern.compile("webhooks http://[^ ]+:(\\d+)/authgear/webhook").matcher(log());
+        if (!m.find()) {
+            throw new IllegalStateException("the adapter names no webhook port:\n" + log());
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
     public int adminPort() {
         return admin.getPort();
     }

@@ -1,0 +1,79 @@
+package io.authgate.core;
+
+import io.authgate.core.revocation.MalformedEventException;
+import io.authgate.core.revocation.ParsedEvent;
+import io.authgate.core.revocation.RevocationFeed;
+import io.authgate.core.revocation.Watermarks;
+import io.authgate.core.revocation.WebhookEventParser;
+import io.authgate.core.revocation.WebhookSignature;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Authgear project's webhook endpoint, as a front sees it: the signature is checked first (over
+ * the raw bytes, before anything reads them), then the event is read, then a handled one is published
+ * to the feed and answered once the feed has it. Nothing here logs a body. Thread-safe; the caller
+ * runs it off any event loop (the embedded feed applies the event on the caller's thread).
+ */
+public final class WebhookReceiver {
+    public static final int MAX_BODY_BYTES = WebhookEventParser.MAX_BODY_BYTES;
+    /** Where Authgear puts the body's signature. */
+    public static final String SIGNATURE_HEADER = WebhookSignature.HEADER;
+
+    private final WebhookSignature signature;
+    private final RevocationFeed feed;
+    private final Watermarks watermarks;
+
+    WebhookReceiver(WebhookSignature signature, RevocationFeed feed, Watermarks watermarks) {
+        this.signature = signature;
+        this.feed = feed;
+        this.watermarks = watermarks;
+    }
+
+    /**
+     * @param signatureHeader {@code x-authgear-body-signature}, empty when absent
+     * @return the answer; never fails
+     */
+    public CompletableFuture<WebhookAnswer> receive(byte[] body, Optional<String> signatureHeader) {
+        if (body.length > MAX_BODY_BYTES) {
+            return CompletableFuture.completedFuture(WebhookAnswer.TOO_LARGE);
+        }
+        if (signatureHeader.isEmpty()) {
+            return CompletableFuture.completedFuture(WebhookAnswer.UNSIGNED);
+        }
+        if (!signature.matches(body, signatureHeader.get())) {
+            return CompletableFuture.completedFuture(WebhookAnswer.BAD_SIGNATURE);
+        }
+        ParsedEvent parsed;
+        try {
+            parsed = WebhookEventParser.parse(body);
+        } catch (MalformedEventException e) {
+            return CompletableFuture.completedFuture(WebhookAnswer.MALFORMED);
+        }
+        if (parsed instanceof ParsedEvent.Ignored) {
+            return CompletableFuture.completedFuture(WebhookAnswer.IGNORED);
+        }
+        CompletableFuture<Void> published;
+        try {
+            published = feed.publish(body);
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        return published.handle((done, error) -> error == null ? WebhookAnswer.ACCEPTED : WebhookAnswer.UNAVAILABLE);
+    }
+
+    /** The event types that change tokens (the rest are answered 2xx and ignored). */
+    public static java.util.Set<String> handledTypes() {
+        return WebhookEventParser.handledTypes();
+    }
+
+    /** Users with an active watermark in this node's table: a gauge. */
+    public int activeWatermarks() {
+        return watermarks.active();
+    }
+
+    public int maxWatermarks() {
+        return watermarks.maxEntries();
+    }
+}

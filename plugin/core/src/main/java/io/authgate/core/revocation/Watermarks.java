@@ -1,0 +1,150 @@
+package io.authgate.core.revocation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Per user, what Authgear's events revoked: tokens issued before a time ({@code iat} &lt; T, after a
+ * sign-out, a session terminated, a disable), and whether every token is refused (disabled, deleted,
+ * anonymized, until re-enabled). Events arrive late and twice: marks only rise, and a block or an
+ * unblock applies only when it is newer, by Authgear's order (its time, then its seq), than the last
+ * one applied. So applying an event again, or out of order, ends in the same state.
+ *
+ * <p>Bounded by active revocations, not users: an entry is kept {@code maxTokenLifetime} after its
+ * newest event (every token it refuses has expired by then, and a blocked user is issued no new one),
+ * and an event older than that changes nothing. A hard cap on entries keeps a flood of events from
+ * taking the heap: at the cap a new user's event is {@link Outcome#FULL} (the receiver answers 503
+ * so it is delivered again), and nothing held is evicted. Thread-safe; lookups take no lock.
+ */
+public final class Watermarks implements Revocations {
+
+    public enum Outcome {
+        /** The user's state changed. */
+        APPLIED,
+        /** A duplicate, or an event older than what the user's state already holds. */
+        UNCHANGED,
+        /** Older than the longest token lifetime: every token it could refuse has expired. */
+        STALE,
+        /** The table is at its cap and this user is not in it: not applied. */
+        FULL
+    }
+
+    /**
+     * One user's state. Immutable, replaced whole.
+     *
+     * @param revokedBefore tokens with {@code iat} below this give no session
+     * @param blockedAt     time and seq of the last block or unblock applied ({@link Long#MIN_VALUE}: none)
+     * @param newest        the newest event's time, from which the entry expires
+     */
+    private record Mark(long revokedBefore, boolean blocked, long blockedAt, long blockedSeq, long newest) {
+        static final Mark NONE = new Mark(Long.MIN_VALUE, false, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
+
+        Mark with(WebhookEvent e) {
+            long newestNow = Math.max(newest, e.timestamp());
+            return switch (e.effect()) {
+                case SESSIONS_ENDED -> new Mark(Math.max(revokedBefore, e.timestamp()), blocked, blockedAt, blockedSeq, newestNow);
+                case BLOCKED -> e.isAfter(blockedAt, blockedSeq)
+                        ? new Mark(Math.max(revokedBefore, e.timestamp()), true, e.timestamp(), e.seq(), newestNow)
+                        : new Mark(Math.max(revokedBefore, e.timestamp()), blocked, blockedAt, blockedSeq, newestNow);
+                case UNBLOCKED -> e.isAfter(blockedAt, blockedSeq)
+                        ? new Mark(revokedBefore, false, e.timestamp(), e.seq(), newestNow)
+                        : new Mark(revokedBefore, blocked, blockedAt, blockedSeq, newestNow);
+            };
+        }
+
+        boolean refuses(long issuedAt) {
+            return blocked || issuedAt < revokedBefore;
+        }
+    }
+
+    /** Purge expired entries at least this often while events come (and on every gauge read). */
+    private static final long PURGE_EVERY_SECONDS = 60;
+
+    private final long lifetimeSeconds;
+    private final int maxEntries;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private volatile long nextPurge = Long.MIN_VALUE;
+
+    public Watermarks(Duration maxTokenLifetime, int maxEntries, Clock clock) {
+        this.lifetimeSeconds = maxTokenLifetime.toSeconds();
+        this.maxEntries = maxEntries;
+        this.clock = clock;
+    }
+
+    /** Hears the user id of every change applied (to drop what is cached of that user). */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    public Outcome apply(WebhookEvent event) {
+        long now = nowSeconds();
+        if (event.timestamp() + lifetimeSeconds <= now) {
+            return Outcome.STALE;
+        }
+        if (now >= nextPurge || marks.size() >= maxEntries) {
+            purge(now);
+        }
+        Outcome[] outcome = new Outcome[1];
+        marks.compute(event.userId(), (user, held) -> {
+            Mark old = held == null || expired(held, now) ? null : held;
+            if (old == null && marks.size() >= maxEntries) {
+                outcome[0] = Outcome.FULL;
+                return held;
+            }
+            Mark next = (old == null ? Mark.NONE : old).with(event);
+            outcome[0] = next.equals(old) ? Outcome.UNCHANGED : Outcome.APPLIED;
+            return next;
+        });
+        if (outcome[0] == Outcome.APPLIED) {
+            listeners.forEach(l -> l.accept(event.userId()));
+        }
+        return outcome[0];
+    }
+
+    @Override
+    public boolean revokes(String userId, long issuedAt) {
+        if (marks.isEmpty()) {
+            return false;
+        }
+        Mark mark = marks.get(userId);
+        return mark != null && mark.refuses(issuedAt) && !expired(mark, nowSeconds());
+    }
+
+    @Override
+    public boolean blocks(String userId) {
+        if (marks.isEmpty()) {
+            return false;
+        }
+        Mark mark = marks.get(userId);
+        return mark != null && mark.blocked() && !expired(mark, nowSeconds());
+    }
+
+    /** Users with an active watermark (expired ones are purged first): the gauge. */
+    public int active() {
+        purge(nowSeconds());
+        return marks.size();
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    private void purge(long now) {
+        nextPurge = now + PURGE_EVERY_SECONDS;
+        marks.values().removeIf(m -> expired(m, now));
+    }
+
+    private boolean expired(Mark mark, long now) {
+        return mark.newest() + lifetimeSeconds <= now;
+    }
+
+    private long nowSeconds() {
+        return Math.floorDiv(clock.millis(), 1000);
+    }
+}

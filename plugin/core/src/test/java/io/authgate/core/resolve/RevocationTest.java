@@ -1,0 +1,224 @@
+package io.authgate.core.resolve;
+
+import io.authgate.core.Authgate;
+import io.authgate.core.AuthgateEvents;
+import io.authgate.core.Decision;
+import io.authgate.core.Gate;
+import io.authgate.core.GatewayRequest;
+import io.authgate.core.RejectionRecorder;
+import io.authgate.core.TokenRejection;
+import io.authgate.core.WebhookAnswer;
+import io.authgate.core.WebhookReceiver;
+import io.authgate.core.config.AuthgateConfig;
+import io.authgate.core.config.ConfigException;
+import io.authgate.core.config.ConfigParser;
+import io.authgate.core.headers.IdentityHeaderNames;
+import io.authgate.core.jwks.HttpJwksFetcher;
+import io.authgate.core.revocation.WebhookSignature;
+import io.authgate.core.config.WebhookSecret;
+import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.MutableClock;
+import io.authgate.testkit.ResolverStandIn;
+import io.authgate.testkit.TestIssuer;
+import io.authgate.testkit.TokenMinter;
+import io.authgate.testkit.TokenRecipe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Authgear's signed events, received and applied, against real tokens verified with a real JWKS over
+ * HTTP and the resolver stand-in: the check runs after verification, on the cached path too, on every
+ * JWT route, and cached answers of Authgear's resolver for that user are dropped or refused.
+ */
+class RevocationTest {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final String SECRET = "test-webhook-secret-0123456789ab";
+    private static final String USER = AuthgearClaims.USER_ID;
+    private static final String COOKIE = "app_session=" + ResolverStandIn.SEEDED_APP_SESSION;
+
+    private final TestIssuer issuer = TestIssuer.start();
+    private final MutableClock clock = MutableClock.now();
+    private final Authgate authgate = new Authgate(clock, AuthgateEvents.NONE, config -> new HttpJwksFetcher(
+            CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
+    private final WebhookSignature signer = new WebhookSignature(WebhookSecret.of(SECRET, "k"));
+    private long seq;
+
+    @BeforeEach
+    void sameClock() {
+        issuer.resolver().clock(clock);
+    }
+
+    @AfterEach
+    void stop() {
+        issuer.close();
+    }
+
+    private AuthgateConfig config(String extra) {
+        return ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"revocation\":{\"webhook_secret\":\""
+                + SECRET + "\",\"max_token_lifetime_seconds\":600}" + extra + "}");
+    }
+
+    private String token() {
+        return "Bearer " + new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("jti", UUID.randomUUID().toString())),
+                clock.epochSeconds());
+    }
+
+    private byte[] event(String type, String user) {
+        seq++;
+        return ("{\"id\":\"ev-" + seq + "\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"payload\":{\"user\":{\"id\":\"" + user
+                + "\"}},\"context\":{\"timestamp\":" + clock.epochSeconds() + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private WebhookAnswer send(AuthgateConfig config, byte[] body) {
+        return authgate.webhookReceiver(config).receive(body, Optional.of(signer.sign(body))).join();
+    }
+
+    private static boolean allowedAs(Decision d, String user) {
+        return d instanceof Decision.Allow a && user.equals(a.headers().get(IdentityHeaderNames.USER_ID));
+    }
+
+    @Test
+    void aSignOutRefusesTheCachedTokenAndAcceptsOneIssuedAfter() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
+        Gate gate = authgate.gateFor(config);
+        String old = token();
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(old, null)), USER)).isTrue();
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(old, null)), USER)).as("cached now").isTrue();
+
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(send(config, event("user.signed_out", USER))).isEqualTo(WebhookAnswer.ACCEPTED);
+
+        RejectionRecorder trace = new RejectionRecorder();
+        Decision refused = gate.resolve(GatewayRequest.of(old, null).traced(trace));
+        assertThat(refused).isInstanceOfSatisfying(Decision.Deny.class, d -> {
+            assertThat(d.status()).isEqualTo(401);
+            assertThat(d.headers().toString()).contains("invalid_token");
+        });
+        assertThat(trace.rejection()).contains(TokenRejection.REVOKED);
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(token(), null)), USER)).as("iat = the sign-out's second").isTrue();
+    }
+
+    @Test
+    void aWatermarkExpiresItsLifetimeAfterItsEvent() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
+        long t = clock.epochSeconds();
+        byte[] body = ("{\"id\":\"e\",\"seq\":1,\"type\":\"user.signed_out\",\"payload\":{\"user\":{\"id\":\"" + USER
+                + "\"}},\"context\":{\"timestamp\":" + (t - 598) + "}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(send(config, body)).isEqualTo(WebhookAnswer.ACCEPTED);
+        String older = "Bearer " + new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("iat", t - 599, "jti", "x")), t);
+        Gate gate = authgate.gateFor(config);
+        assertThat(gate.resolve(GatewayRequest.of(older, null))).isInstanceOf(Decision.Deny.class);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(older, null)), USER)).isTrue();
+    }
+
+    @Test
+    void aFirstUseAfterTheEventIsRefusedToo() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
+        String old = token();
+        clock.advance(Duration.ofSeconds(2));
+        send(config, event("user.signed_out", USER));
+        assertThat(authgate.gateFor(config).resolve(GatewayRequest.of(old, null))).isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
+    void inResolveModeARevokedTokenGivesNoSessionHeaders() {
+        AuthgateConfig config = config(",\"resolver\":false");
+        Gate gate = authgate.gateFor(config);
+        String old = token();
+        gate.resolve(GatewayRequest.of(old, null));
+        clock.advance(Duration.ofSeconds(1));
+        send(config, event("user.session.terminated", USER));
+        assertThat(gate.resolve(GatewayRequest.of(old, null))).isEqualTo(Decision.Allow.NO_SESSION);
+    }
+
+    @Test
+    void aDisabledUserIsRefusedUntilReenabledAndAnotherUserIsNot() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
+        Gate gate = authgate.gateFor(config);
+        send(config, event("user.disabled", USER));
+        clock.advance(Duration.ofSeconds(3));
+        String after = token();
+        assertThat(gate.resolve(GatewayRequest.of(after, null))).as("a token minted after the disable").isInstanceOf(Decision.Deny.class);
+        String other = "Bearer " + new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("sub", "another-user")),
+                clock.epochSeconds());
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(other, null)), "another-user")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        send(config, event("user.reenabled", USER));
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(after, null)), USER)).isTrue();
+    }
+
+    @Test
+    void aLiveRouteRefusesBeforeAskingAuthgear() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"live\":true");
+        Gate gate = authgate.gateFor(config);
+        String old = token();
+        clock.advance(Duration.ofSeconds(1));
+        send(config, event("user.signed_out", USER));
+        int asked = issuer.resolver().requests().size();
+        assertThat(gate.resolve(GatewayRequest.of(old, null))).isInstanceOf(Decision.Deny.class);
+        assertThat(issuer.resolver().requests()).hasSize(asked);
+    }
+
+    @Test
+    void aCachedCookieSessionOfTheUserIsDroppedOnSignOut() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\"");
+        Gate gate = authgate.gateFor(config);
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(null, COOKIE)), USER)).isTrue();
+        int asked = issuer.resolver().requests().size();
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(null, COOKIE)), USER)).isTrue();
+        assertThat(issuer.resolver().requests()).as("cached").hasSize(asked);
+        send(config, event("user.signed_out", USER));
+        gate.resolve(GatewayRequest.of(null, COOKIE));
+        assertThat(issuer.resolver().requests()).as("the cached answer was dropped: Authgear is asked again").hasSize(asked + 1);
+    }
+
+    @Test
+    void aCookieSessionOfADisabledUserIsRefusedEvenWhenAuthgearStillAnswersIt() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\"");
+        Gate gate = authgate.gateFor(config);
+        send(config, event("user.disabled", USER));
+        assertThat(gate.resolve(GatewayRequest.of(null, COOKIE))).isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
+    void receivingNeedsTheSecret() {
+        AuthgateConfig config = ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\"}");
+        assertThatThrownBy(() -> authgate.webhookReceiver(config)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.key()).isEqualTo("revocation.webhook_secret"));
+    }
+
+    @Test
+    void unsignedWronglySignedAndMalformedChangeNothing() {
+        AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
+        Gate gate = authgate.gateFor(config);
+        String old = token();
+        clock.advance(Duration.ofSeconds(1));
+        WebhookReceiver receiver = authgate.webhookReceiver(config);
+        byte[] body = event("user.signed_out", USER);
+        assertThat(receiver.receive(body, Optional.empty()).join()).isEqualTo(WebhookAnswer.UNSIGNED);
+        assertThat(receiver.receive(body, Optional.of(new WebhookSignature(WebhookSecret.of("another-secret-0123456789abcdef", "k"))
+                .sign(body))).join()).isEqualTo(WebhookAnswer.BAD_SIGNATURE);
+        byte[] notJson = "{\"type\":".getBytes(StandardCharsets.UTF_8);
+        assertThat(receiver.receive(notJson, Optional.of(signer.sign(notJson))).join()).isEqualTo(WebhookAnswer.MALFORMED);
+        byte[] big = new byte[64 * 1024 + 1];
+        assertThat(receiver.receive(big, Optional.of(signer.sign(big))).join()).isEqualTo(WebhookAnswer.TOO_LARGE);
+        assertThat(allowedAs(gate.resolve(GatewayRequest.of(old, null)), USER)).isTrue();
+        assertThat(receiver.activeWatermarks()).isZero();
+        byte[] other = event("user.created", USER);
+        assertThat(receiver.receive(other, Optional.of(signer.sign(other))).join()).isEqualTo(WebhookAnswer.IGNORED);
+        assertThat(List.of(WebhookAnswer.ACCEPTED, WebhookAnswer.IGNORED)).allMatch(a -> a.status() == 200);
+    }
+}

@@ -1,0 +1,147 @@
+package io.authgate.core.revocation;
+
+import io.authgate.testkit.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.authgate.core.revocation.WebhookEvent.Effect.BLOCKED;
+import static io.authgate.core.revocation.WebhookEvent.Effect.SESSIONS_ENDED;
+import static io.authgate.core.revocation.WebhookEvent.Effect.UNBLOCKED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WatermarksTest {
+    private static final long T = 1_800_000_000L;
+    private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(T));
+    private final Watermarks marks = new Watermarks(Duration.ofHours(1), 1000, clock);
+
+    private static WebhookEvent ev(String user, WebhookEvent.Effect effect, long at, long seq) {
+        String type = switch (effect) {
+            case SESSIONS_ENDED -> "user.signed_out";
+            case BLOCKED -> "user.disabled";
+            case UNBLOCKED -> "user.reenabled";
+        };
+        return new WebhookEvent("ev-" + seq, seq, type, at, user, effect);
+    }
+
+    @Test
+    void anEmptyTableRevokesNothing() {
+        assertThat(marks.revokes("u1", T - 10)).isFalse();
+        assertThat(marks.blocks("u1")).isFalse();
+        assertThat(marks.active()).isZero();
+    }
+
+    @Test
+    void signedOutRefusesTokensIssuedBeforeTheEventOnly() {
+        assertThat(marks.apply(ev("u1", SESSIONS_ENDED, T, 1))).isEqualTo(Watermarks.Outcome.APPLIED);
+        assertThat(marks.revokes("u1", T - 1)).isTrue();
+        assertThat(marks.revokes("u1", T)).as("iat = T is after the sign-out's second").isFalse();
+        assertThat(marks.revokes("u1", T + 5)).isFalse();
+        assertThat(marks.revokes("u2", T - 1)).as("another user").isFalse();
+        assertThat(marks.revokes("u1", io.authgate.core.jwt.AccessToken.ABSENT)).as("a token without iat").isTrue();
+        assertThat(marks.blocks("u1")).isFalse();
+    }
+
+    @Test
+    void theWatermarkOnlyRises() {
+        marks.apply(ev("u1", SESSIONS_ENDED, T, 2));
+        marks.apply(ev("u1", SESSIONS_ENDED, T - 100, 1)); // late
+        assertThat(marks.revokes("u1", T - 1)).isTrue();
+    }
+
+    @Test
+    void duplicatesChangeNothing() {
+        WebhookEvent e = ev("u1", SESSIONS_ENDED, T, 1);
+        assertThat(marks.apply(e)).isEqualTo(Watermarks.Outcome.APPLIED);
+        assertThat(marks.apply(e)).isEqualTo(Watermarks.Outcome.UNCHANGED);
+        assertThat(marks.active()).isEqualTo(1);
+        WebhookEvent block = ev("u2", BLOCKED, T, 2);
+        marks.apply(block);
+        assertThat(marks.apply(block)).isEqualTo(Watermarks.Outcome.UNCHANGED);
+        assertThat(marks.blocks("u2")).isTrue();
+    }
+
+    @Test
+    void disabledRefusesEveryTokenUntilReenabled() {
+        marks.apply(ev("u1", BLOCKED, T, 1));
+        assertThat(marks.blocks("u1")).isTrue();
+        assertThat(marks.revokes("u1", T + 30)).as("even one issued after").isTrue();
+        clock.advance(Duration.ofSeconds(60));
+        marks.apply(ev("u1", UNBLOCKED, T + 60, 2));
+        assertThat(marks.blocks("u1")).isFalse();
+        assertThat(marks.revokes("u1", T + 30)).isFalse();
+        assertThat(marks.revokes("u1", T - 1)).as("tokens from before the disable stay refused: they refresh").isTrue();
+    }
+
+    @Test
+    void aLateReenableOlderThanTheDisableIsIgnored() {
+        marks.apply(ev("u1", BLOCKED, T, 5));
+        assertThat(marks.apply(ev("u1", UNBLOCKED, T - 30, 4))).isEqualTo(Watermarks.Outcome.UNCHANGED);
+        assertThat(marks.blocks("u1")).isTrue();
+    }
+
+    @Test
+    void aLateDisableOlderThanTheReenableDoesNotBlockAgain() {
+        marks.apply(ev("u1", UNBLOCKED, T, 5));
+        marks.apply(ev("u1", BLOCKED, T - 30, 4));
+        assertThat(marks.blocks("u1")).isFalse();
+        assertThat(marks.revokes("u1", T - 31)).as("its watermark still holds").isTrue();
+    }
+
+    @Test
+    void withinOneSecondSeqDecides() {
+        marks.apply(ev("u1", UNBLOCKED, T, 9));
+        marks.apply(ev("u1", BLOCKED, T, 8));
+        assertThat(marks.blocks("u1")).isFalse();
+        marks.apply(ev("u2", BLOCKED, T, 9));
+        marks.apply(ev("u2", UNBLOCKED, T, 8));
+        assertThat(marks.blocks("u2")).isTrue();
+    }
+
+    @Test
+    void entriesExpireAfterTheLongestTokenLifetime() {
+        marks.apply(ev("u1", SESSIONS_ENDED, T, 1));
+        marks.apply(ev("u2", BLOCKED, T, 2));
+        clock.advance(Duration.ofSeconds(3599));
+        assertThat(marks.revokes("u1", T - 1)).isTrue();
+        assertThat(marks.blocks("u2")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(marks.revokes("u1", T - 1)).isFalse();
+        assertThat(marks.blocks("u2")).isFalse();
+        assertThat(marks.active()).as("expired entries are purged").isZero();
+    }
+
+    @Test
+    void anEventOlderThanTheLifetimeIsStale() {
+        assertThat(marks.apply(ev("u1", SESSIONS_ENDED, T - 3600, 1))).isEqualTo(Watermarks.Outcome.STALE);
+        assertThat(marks.active()).isZero();
+    }
+
+    @Test
+    void theTableIsCappedAndKeepsWhatItHolds() {
+        Watermarks small = new Watermarks(Duration.ofHours(1), 3, clock);
+        for (int i = 0; i < 3; i++) {
+            assertThat(small.apply(ev("u" + i, SESSIONS_ENDED, T, i))).isEqualTo(Watermarks.Outcome.APPLIED);
+        }
+        assertThat(small.apply(ev("u3", SESSIONS_ENDED, T, 3))).isEqualTo(Watermarks.Outcome.FULL);
+        assertThat(small.active()).isEqualTo(3);
+        assertThat(small.revokes("u3", T - 1)).isFalse();
+        assertThat(small.revokes("u0", T - 1)).as("nothing held is evicted").isTrue();
+        assertThat(small.apply(ev("u0", BLOCKED, T, 4))).as("a user already held still updates").isEqualTo(Watermarks.Outcome.APPLIED);
+        clock.advance(Duration.ofHours(1));
+        assertThat(small.apply(ev("u3", SESSIONS_ENDED, T + 3600, 5))).as("room once expired ones go").isEqualTo(Watermarks.Outcome.APPLIED);
+    }
+
+    @Test
+    void listenersHearTheUserOfEachChange() {
+        List<String> heard = new ArrayList<>();
+        marks.onChange(heard::add);
+        marks.apply(ev("u1", SESSIONS_ENDED, T, 1));
+        marks.apply(ev("u1", SESSIONS_ENDED, T, 1));
+        marks.apply(ev("u2", BLOCKED, T, 2));
+        assertThat(heard).containsExactly("u1", "u2");
+    }
+}

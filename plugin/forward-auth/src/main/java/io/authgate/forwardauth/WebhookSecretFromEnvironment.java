@@ -1,0 +1,37 @@
+package io.authgate.forwardauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Puts {@code AUTHGATE_WEBHOOK_SECRET} into the configuration tree as {@code revocation.webhook_secret}
+ * when the file does not set one, so the secret can live in the environment (a Kubernetes secret)
+ * and the file in a config map. The file wins when it has one. Never logged: it only reaches the
+ * tree, whose parser hides it.
+ */
+final class WebhookSecretFromEnvironment {
+    private WebhookSecretFromEnvironment() {
+    }
+
+    static UnaryOperator<JsonNode> adjust(Map<String, String> env) {
+        String secret = env.get(AdapterConfig.WEBHOOK_SECRET_ENV);
+        if (secret == null || secret.isEmpty()) {
+            return UnaryOperator.identity();
+        }
+        return tree -> {
+            if (!(tree instanceof ObjectNode root)) {
+                return tree; // AdapterConfig.parse says what is wrong with it
+            }
+            JsonNode revocation = root.get("revocation");
+            if (revocation == null) {
+                root.putObject("revocation").put("webhook_secret", secret);
+            } else if (revocation instanceof ObjectNode section && !section.has("webhook_secret")) {
+                section.put("webhook_secret", secret);
+            }
+            return root;
+        };
+    }
+}
