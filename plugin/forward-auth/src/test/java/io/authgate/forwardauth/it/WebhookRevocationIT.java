@@ -1,6 +1,7 @@
 package io.authgate.forwardauth.it;
 
 import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.AuthgearWebhook;
 import io.authgate.testkit.ResolverStandIn;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,9 +72,7 @@ class WebhookRevocationIT {
     }
 
     private byte[] event(String type, long timestamp, long seq) {
-        return ("{\"id\":\"" + UUID.randomUUID() + "\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"payload\":{\"user\":{\"id\":\""
-                + USER + "\",\"is_disabled\":false},\"sessions\":[]},\"context\":{\"timestamp\":" + timestamp
-                + ",\"triggered_by\":\"admin_api\"}}").getBytes(StandardCharsets.UTF_8);
+        return AuthgearWebhook.event(type, USER, timestamp, seq);
     }
 
     private byte[] event(String type) {
@@ -84,13 +80,7 @@ class WebhookRevocationIT {
     }
 
     static String sign(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return AuthgearWebhook.sign(secret, body);
     }
 
     private static HttpResponse<String> post(AdapterProcess a, byte[] body, String signature, String contentType) throws Exception {
