@@ -65,6 +65,19 @@ public final class WebhookReceiver {
         return published.handle((done, error) -> error == null ? WebhookAnswer.ACCEPTED : WebhookAnswer.UNAVAILABLE);
     }
 
+    /**
+     * Whether a request's {@code Content-Type} is what Authgear posts: {@code application/json}, with
+     * or without parameters ({@code ; charset=utf-8}), in any case. A front answers 415 otherwise.
+     */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json");
+    }
+
     /** The event types that change tokens (the rest are answered 2xx and ignored). */
     public static java.util.Set<String> handledTypes() {
         return WebhookEventParser.handledTypes();
