@@ -32,9 +32,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Runner 0.4.0 runs filters on its event loop and writes the answer when the chain returns, so
  * the answer cannot wait for another thread. The wait is bounded by {@link #MAX_WAIT}: an append to
- * a healthy Redis takes about a millisecond; past the bound the answer is 503 and Authgear delivers
- * the event again (a late append then lands twice, which changes nothing). With the embedded feed
- * nothing waits.
+ * a healthy Redis takes about a millisecond; past the bound the answer is 503, a failed delivery
+ * to Authgear (the portal can deliver it again; an append that lands late as well changes nothing
+ * when it is read twice). With the embedded feed nothing waits.
  */
 public final class AuthgearWebhookFilter implements PluginFilter {
     public static final String NAME = "AuthgearWebhook";

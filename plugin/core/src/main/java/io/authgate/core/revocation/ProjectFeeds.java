@@ -79,7 +79,7 @@ public final class ProjectFeeds implements AutoCloseable {
      * A verified event received here: applied to {@code here} at once (so this node's answer means
      * "refused here"), then appended to the project's stream, if it has one, for every other node. The
      * stream brings it back to this node too, which changes nothing (watermarks are idempotent).
-     * Fails when either step does, so the receiver answers 503 and Authgear delivers it again.
+     * Fails when either step does, so the receiver answers 503: a failed delivery to Authgear.
      */
     public CompletableFuture<Void> publish(String issuer, Consumer<byte[]> here, byte[] body) {
         try {
