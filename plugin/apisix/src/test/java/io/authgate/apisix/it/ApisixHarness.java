@@ -93,6 +93,11 @@ final class ApisixHarness implements AutoCloseable {
         return runner.log();
     }
 
+    /** How many times the runner asked this harness's client for a request body. */
+    int bodiesAsked() {
+        return client.bodiesAsked();
+    }
+
     /**
      * The conf token APISIX holds for a route value (one PrepareConf per distinct value, remembered),
      * for requests sent through {@link #newClient}. Call it before going concurrent: not thread-safe.

@@ -112,6 +112,10 @@ class ApisixWebhookIT {
             assertStopped(next, 401);
             assertThat(apisix.call(resolverRoute(""), bearer(tokenOf("another-user"))).action()).isEqualTo(ReqCallResult.Action.REWRITE);
             assertThat(apisix.log()).doesNotContain(SECRET);
+            // Only the webhook route asked for its body: the resolver's routes never do, even with one.
+            assertThat(apisix.bodiesAsked()).isEqualTo(1);
+            apisix.call(resolverRoute(""), HttpRequestSpec.builder("POST", "/api").header("Authorization", "Bearer " + token).body("{}").build());
+            assertThat(apisix.bodiesAsked()).as("a resolver route with a body").isEqualTo(1);
         }
     }
 
