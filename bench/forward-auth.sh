@@ -166,8 +166,8 @@ HEADERS=(session-valid user-id user-anonymous user-verified user-can-reauthentic
 SHIPPED_CONF="$ROOT/nginx-conf/authgate.conf"
 SHIPPED_CACHE_PATH=$(grep -E '^proxy_cache_path ' "$SHIPPED_CONF") || die "no proxy_cache_path in $SHIPPED_CONF"
 SHIPPED_CACHE_PATH=$(printf '%s' "$SHIPPED_CACHE_PATH" | sed -E "s|^proxy_cache_path [^ ]+ |proxy_cache_path $SHM/cache |")
-SHIPPED_CACHE_LINES=$(grep -E '^ +proxy_cache(_key)? ' "$SHIPPED_CONF" | sed -E 's/^ +//') || die "no proxy_cache lines in $SHIPPED_CONF"
-[ "$(printf '%s\n' "$SHIPPED_CACHE_LINES" | wc -l)" = 2 ] || die "expected proxy_cache and proxy_cache_key in $SHIPPED_CONF"
+SHIPPED_CACHE_LINES=$(grep -E '^ +(proxy_cache(_key)?|open_file_cache(_valid)?) ' "$SHIPPED_CONF" | sed -E 's/^ +//') || die "no proxy_cache lines in $SHIPPED_CONF"
+[ "$(printf '%s\n' "$SHIPPED_CACHE_LINES" | wc -l)" = 4 ] || die "expected proxy_cache, proxy_cache_key, open_file_cache and open_file_cache_valid in $SHIPPED_CONF"
 # The seed recipe, as Authgear documents it (on disk, keyed by the IdP cookie and the Authorization).
 SEED_CACHE_PATH="proxy_cache_path $WORK/seed-cache levels=1:2 keys_zone=auth_cache:10m;"
 SEED_CACHE_LINES='proxy_cache auth_cache;

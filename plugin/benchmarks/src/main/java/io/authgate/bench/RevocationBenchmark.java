@@ -9,10 +9,9 @@ import io.authgate.core.WebhookAnswer;
 import io.authgate.core.WebhookReceiver;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.ConfigParser;
-import io.authgate.core.config.WebhookSecret;
 import io.authgate.core.headers.IdentityHeaderNames;
-import io.authgate.core.revocation.WebhookSignature;
 import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.AuthgearWebhooks;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -68,12 +67,10 @@ public class RevocationBenchmark {
         Authgate withMarks = Authgate.create(AuthgateEvents.NONE);
         revoked = withMarks.gateFor(config);
         WebhookReceiver receiver = withMarks.webhookReceiver(config);
-        WebhookSignature signer = new WebhookSignature(WebhookSecret.of(SECRET, "bench"));
         for (int i = 0; i < WATERMARKS; i++) {
             String user = i == 0 ? AuthgearClaims.USER_ID : "bench-user-" + i;
-            byte[] body = ("{\"id\":\"ev-" + i + "\",\"seq\":" + i + ",\"type\":\"user.signed_out\",\"payload\":{\"user\":{\"id\":\""
-                    + user + "\"}},\"context\":{\"timestamp\":" + (now - 60) + "}}").getBytes(StandardCharsets.UTF_8);
-            WebhookAnswer answer = receiver.receive(body, Optional.of(signer.sign(body))).join();
+            byte[] body = AuthgearWebhooks.event("user.signed_out", user, now - 60, i);
+            WebhookAnswer answer = receiver.receive(body, Optional.of(AuthgearWebhooks.sign(SECRET, body))).join();
             if (answer != WebhookAnswer.ACCEPTED) {
                 throw new IllegalStateException("event " + i + ": " + answer);
             }

@@ -65,6 +65,10 @@ public interface AuthgateEvents {
     default void resolverCalled(long nanos, RemoteSessionKind answer) {
     }
 
+    /** The webhook receiver answered an event (or a request that claimed to be one) so. */
+    default void webhookAnswered(WebhookAnswer answer) {
+    }
+
     /** A call to Authgear's resolver failed after {@code nanos}; the message holds no credential. */
     default void resolverFailed(long nanos, ResolverFailure cause, String message) {
     }

@@ -99,6 +99,17 @@ final class GuardedEvents implements AuthgateEvents {
     }
 
     @Override
+    public void webhookAnswered(WebhookAnswer answer) {
+        for (AuthgateEvents l : listeners) {
+            try {
+                l.webhookAnswered(answer);
+            } catch (RuntimeException ignored) {
+                // see the class comment
+            }
+        }
+    }
+
+    @Override
     public void resolverCacheHit() {
         for (AuthgateEvents l : listeners) {
             try {

@@ -205,6 +205,49 @@ public sealed interface StateChange {
         }
     }
 
+    /** Webhook events began to be refused for a reason that is not the sender's fault alone: a secret that differs, a feed that cannot take them. */
+    record WebhookFailing(String why) implements StateChange {
+        public Level level() {
+            return Level.WARN;
+        }
+
+        public String event() {
+            return "webhook_failing";
+        }
+
+        public String message() {
+            return "Authgear's webhook events are refused: " + why;
+        }
+    }
+
+    record WebhookStillFailing(long more, Duration failingFor, String why) implements StateChange {
+        public Level level() {
+            return Level.WARN;
+        }
+
+        public String event() {
+            return "webhook_still_failing";
+        }
+
+        public String message() {
+            return "Authgear's webhook events are still refused: " + more + " more, for " + failingFor.toSeconds() + " s; last: " + why;
+        }
+    }
+
+    record WebhookRecovered(long failures, Duration after) implements StateChange {
+        public Level level() {
+            return Level.INFO;
+        }
+
+        public String event() {
+            return "webhook_recovered";
+        }
+
+        public String message() {
+            return "Authgear's webhook events are applied again after " + failures + " refused over " + after.toSeconds() + " s";
+        }
+    }
+
     private static String kidCount(int n) {
         return n == 1 ? "1 key" : n + " keys";
     }

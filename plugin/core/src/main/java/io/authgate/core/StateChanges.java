@@ -30,6 +30,7 @@ public final class StateChanges implements AuthgateEvents {
     private final Set<URI> loaded = ConcurrentHashMap.newKeySet();
     private final Outage resolver;
     private final Outage feed;
+    private final Outage webhooks;
 
     /** @param sink where each change goes; called on whichever thread saw it, so it must not block */
     public StateChanges(Consumer<StateChange> sink) {
@@ -42,6 +43,7 @@ public final class StateChanges implements AuthgateEvents {
         this.intervalNanos = repeatInterval.toNanos();
         this.resolver = new Outage(intervalNanos);
         this.feed = new Outage(intervalNanos);
+        this.webhooks = new Outage(intervalNanos);
     }
 
     private Outage jwks(URI source) {
@@ -116,6 +118,36 @@ public final class StateChanges implements AuthgateEvents {
         switch (v.say()) {
             case FAILING -> sink.accept(new StateChange.FeedFailing(failure, reason));
             case STILL_FAILING -> sink.accept(new StateChange.FeedStillFailing(v.failures(), nanos(v.failingForNanos()), failure, reason));
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A wrong signature (the secret differs from the portal's) and a feed that cannot take events are
+     * said; unsigned, malformed and oversized requests are anyone's, counted only.
+     */
+    @Override
+    public void webhookAnswered(WebhookAnswer answer) {
+        String why = switch (answer) {
+            case BAD_SIGNATURE -> "the signature does not match revocation.webhook_secret (is it the portal's current secret?)";
+            case UNAVAILABLE -> "they cannot be applied (the revocation table is at revocation.max_entries, or the feed is down): answered 503";
+            default -> null;
+        };
+        long now = nanoTime.getAsLong();
+        if (why == null) {
+            if (answer.status() / 100 == 2) {
+                Outage.Verdict v = webhooks.succeeded(now);
+                if (v.say() == Outage.Say.RECOVERED) {
+                    sink.accept(new StateChange.WebhookRecovered(v.failures(), nanos(v.failingForNanos())));
+                }
+            }
+            return;
+        }
+        Outage.Verdict v = webhooks.failed(now);
+        switch (v.say()) {
+            case FAILING -> sink.accept(new StateChange.WebhookFailing(why));
+            case STILL_FAILING -> sink.accept(new StateChange.WebhookStillFailing(v.failures(), nanos(v.failingForNanos()), why));
             default -> {
             }
         }

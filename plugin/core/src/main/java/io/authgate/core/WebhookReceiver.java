@@ -26,11 +26,14 @@ public final class WebhookReceiver {
     /** Applies a verified event here and hands it to the project's feed ({@code ProjectFeeds#publish}). */
     private final Function<byte[], CompletableFuture<Void>> publish;
     private final Watermarks watermarks;
+    private final AuthgateEvents events;
 
-    WebhookReceiver(WebhookSignature signature, Function<byte[], CompletableFuture<Void>> publish, Watermarks watermarks) {
+    WebhookReceiver(WebhookSignature signature, Function<byte[], CompletableFuture<Void>> publish, Watermarks watermarks,
+                    AuthgateEvents events) {
         this.signature = signature;
         this.publish = publish;
         this.watermarks = watermarks;
+        this.events = events;
     }
 
     /**
@@ -38,6 +41,10 @@ public final class WebhookReceiver {
      * @return the answer; never fails
      */
     public CompletableFuture<WebhookAnswer> receive(byte[] body, Optional<String> signatureHeader) {
+        return answer(body, signatureHeader).whenComplete((answer, error) -> events.webhookAnswered(answer));
+    }
+
+    private CompletableFuture<WebhookAnswer> answer(byte[] body, Optional<String> signatureHeader) {
         if (body.length > MAX_BODY_BYTES) {
             return CompletableFuture.completedFuture(WebhookAnswer.TOO_LARGE);
         }

@@ -98,6 +98,32 @@ class GuardedEventsTest {
         assertThat(second).containsExactly("miss", "hit");
     }
 
+    /** Every event of the interface reaches the listeners: one left out is silently lost behind the guard. */
+    @Test
+    void theGuardForwardsEveryEvent() throws Exception {
+        List<String> heard = new ArrayList<>();
+        AuthgateEvents listener = (AuthgateEvents) java.lang.reflect.Proxy.newProxyInstance(AuthgateEvents.class.getClassLoader(),
+                new Class<?>[]{AuthgateEvents.class}, (proxy, method, args) -> {
+                    heard.add(method.getName());
+                    return null;
+                });
+        AuthgateEvents guarded = GuardedEvents.of(List.of(listener));
+        List<String> events = new ArrayList<>();
+        for (java.lang.reflect.Method m : AuthgateEvents.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            Object[] args = new Object[m.getParameterCount()];
+            Class<?>[] types = m.getParameterTypes();
+            for (int i = 0; i < args.length; i++) {
+                args[i] = types[i] == long.class ? 0L : types[i] == int.class ? 0 : types[i].isEnum() ? types[i].getEnumConstants()[0] : null;
+            }
+            m.invoke(guarded, args);
+            events.add(m.getName());
+        }
+        assertThat(heard).containsExactlyInAnyOrderElementsOf(events);
+    }
+
     @Test
     void theDisabledSinkIsAnObjectNotNull() {
         assertThat(AuthgateEvents.NONE).isNotNull();

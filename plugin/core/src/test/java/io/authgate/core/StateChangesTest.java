@@ -38,6 +38,28 @@ class StateChangesTest {
     }
 
     @Test
+    void refusedWebhookEventsAreSaidOnceThenEveryIntervalThenTheirRecovery() {
+        changes.webhookAnswered(WebhookAnswer.ACCEPTED);
+        changes.webhookAnswered(WebhookAnswer.BAD_SIGNATURE);
+        advance(Duration.ofSeconds(1));
+        changes.webhookAnswered(WebhookAnswer.BAD_SIGNATURE);
+        changes.webhookAnswered(WebhookAnswer.UNSIGNED); // a scanner, not Authgear: counted, not said
+        changes.webhookAnswered(WebhookAnswer.MALFORMED);
+        advance(Duration.ofSeconds(9));
+        changes.webhookAnswered(WebhookAnswer.UNAVAILABLE);
+        advance(Duration.ofSeconds(2));
+        changes.webhookAnswered(WebhookAnswer.IGNORED);
+        changes.webhookAnswered(WebhookAnswer.ACCEPTED);
+
+        assertThat(lines).containsExactly(
+                "WARN webhook_failing: Authgear's webhook events are refused: the signature does not match"
+                        + " revocation.webhook_secret (is it the portal's current secret?)",
+                "WARN webhook_still_failing: Authgear's webhook events are still refused: 2 more, for 10 s; last: they cannot"
+                        + " be applied (the revocation table is at revocation.max_entries, or the feed is down): answered 503",
+                "INFO webhook_recovered: Authgear's webhook events are applied again after 3 refused over 12 s");
+    }
+
+    @Test
     void keysDownThenUpIsOneFailingLineOneStillFailingPerIntervalAndOneRecovery() {
         changes.jwksFetchFailed(JWKS, JwksFailure.CONNECT, "ConnectException");
         for (int i = 0; i < 5; i++) {

@@ -46,11 +46,11 @@ final class Demo {
         String jar = "java -jar " + Main.jarFileName();
         out.println();
         out.println("# a logout: Authgear's signed webhook event, and the demo user's tokens issued before it give no session");
-        out.println("TOKEN=$(" + jar + " mint)");
-        out.println("curl -i " + url + " -H \"Authorization: Bearer $TOKEN\"    # 200");
-        out.println(jar + " event user.signed_out                              # posted to this demo's webhook port");
-        out.println("curl -i " + url + " -H \"Authorization: Bearer $TOKEN\"    # 401 invalid_token");
-        out.println("(" + jar + " event user.disabled / user.reenabled work the same way; --sub names another user)");
+        out.println("  TOKEN=$(" + jar + " mint)");
+        out.println("  curl -i " + url + " -H \"Authorization: Bearer $TOKEN\"    # 200");
+        out.println("  " + jar + " event user.signed_out    # posted to this demo's webhook port");
+        out.println("  curl -i " + url + " -H \"Authorization: Bearer $TOKEN\"    # 401 invalid_token");
+        out.println("  (event user.disabled and user.reenabled work the same way; --sub names another user)");
     }
 
     /**

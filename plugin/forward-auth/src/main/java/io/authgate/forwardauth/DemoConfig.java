@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.authgate.core.config.WebhookSecretFromEnvironment;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,12 +57,6 @@ final class DemoConfig {
         if (!root.has(AdapterConfig.WEBHOOK_LISTEN)) {
             root.put(AdapterConfig.WEBHOOK_LISTEN, "127.0.0.1:0");
         }
-        JsonNode revocation = root.get("revocation");
-        if (revocation == null) {
-            root.putObject("revocation").put("webhook_secret", secret);
-        } else if (revocation instanceof ObjectNode section && !section.has("webhook_secret")) {
-            section.put("webhook_secret", secret);
-        }
-        return root;
+        return WebhookSecretFromEnvironment.unlessSet(root, secret);
     }
 }

@@ -114,8 +114,9 @@ public final class ForwardAuth implements AutoCloseable {
     }
 
     /** Rules share the top level's issuer and resolver settings, so these are the adapter's caches. */
+    /** The gauges show every project's caches: the top level's and those of each rule naming its own project. */
     private static void watch(Metrics metrics, Authgate authgate, Routing routing) {
-        metrics.watch(authgate.tokenCache(routing.topLevel()), authgate.resolverCache(routing.topLevel()));
+        metrics.watch(ProjectCaches.of(authgate, routing.coreConfigs()));
     }
 
     /**

@@ -7,10 +7,13 @@ import io.authgate.core.JwksFailure;
 import io.authgate.core.TokenCacheGauges;
 import io.authgate.core.ResolverCacheGauges;
 import io.authgate.core.TokenRejection;
+import io.authgate.core.WebhookAnswer;
+import io.authgate.core.WebhookReceiver;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
-import io.authgate.core.WebhookAnswer;
-import io.authgate.core.WebhookReceiver;
 import java.util.function.LongSupplier;
 
 /**
@@ -81,8 +82,7 @@ public final class Metrics implements AuthgateEvents {
     private final LongAdder resolverCoalesced = new LongAdder();
     private final LongAdder resolverQueued = new LongAdder();
     /** The caches whose size the gauges show; set once at start ({@link #watch}). */
-    private volatile TokenCacheGauges tokens;
-    private volatile Optional<ResolverCacheGauges> remote = Optional.empty();
+    private volatile List<ProjectCaches> projects = List.of();
     private final Histogram resolverLatency = new Histogram();
     private final Map<ConnectionLimits.Refusal, LongAdder> refusals = new EnumMap<>(ConnectionLimits.Refusal.class);
     private final Map<Closure, LongAdder> closures = new EnumMap<>(Closure.class);
@@ -168,7 +168,8 @@ public final class Metrics implements AuthgateEvents {
         }
     }
 
-    void webhookAnswered(WebhookAnswer answer) {
+    @Override
+    public void webhookAnswered(WebhookAnswer answer) {
         webhookEvents.get(answer).increment();
     }
 
@@ -213,10 +214,13 @@ public final class Metrics implements AuthgateEvents {
         droppedLogLines = counter;
     }
 
-    /** The caches and call slots the gauges show: the adapter's one token cache, and its resolver's (or none). */
-    public void watch(TokenCacheGauges tokens, Optional<ResolverCacheGauges> remote) {
-        this.tokens = tokens;
-        this.remote = remote;
+    /**
+     * The caches and call slots the gauges show, by project: every Authgear project the configuration
+     * names (the top level and each rule with its own {@code authgear_endpoint}), its token caches and
+     * its resolver's (or none).
+     */
+    void watch(List<ProjectCaches> projects) {
+        this.projects = List.copyOf(projects);
     }
 
     public void decided(Outcome outcome, long nanos) {
@@ -343,20 +347,44 @@ public final class Metrics implements AuthgateEvents {
         return out.toString();
     }
 
+    /** The cache gauges, one series per project ({@code project} = its authgear_endpoint); a resolver's only where there is one. */
     private void gauges(StringBuilder out) {
-        TokenCacheGauges t = tokens;
-        if (t != null) {
-            gauge(out, "authgate_token_cache_entries", "Verified tokens cached.", t.size());
-            gauge(out, "authgate_token_cache_bytes", "Heap the verified-token cache takes (estimated).", t.weightedBytes());
-            gauge(out, "authgate_token_cache_max_bytes", "token_cache_max_bytes.", t.maxBytes());
+        List<ProjectCaches> all = projects;
+        projectGauge(out, all, "authgate_token_cache_entries", "Verified tokens cached.", p -> sum(p.tokens(), TokenCacheGauges::size));
+        projectGauge(out, all, "authgate_token_cache_bytes", "Heap the verified-token cache takes (estimated).",
+                p -> sum(p.tokens(), TokenCacheGauges::weightedBytes));
+        projectGauge(out, all, "authgate_token_cache_max_bytes", "token_cache_max_bytes.", p -> sum(p.tokens(), TokenCacheGauges::maxBytes));
+        List<ProjectCaches> remote = all.stream().filter(p -> !p.resolvers().isEmpty()).toList();
+        projectGauge(out, remote, "authgate_resolver_cache_entries", "Gate answers cached.", p -> sum(p.resolvers(), ResolverCacheGauges::size));
+        projectGauge(out, remote, "authgate_resolver_cache_bytes", "Heap the resolver-answer cache takes (estimated).",
+                p -> sum(p.resolvers(), ResolverCacheGauges::weightedBytes));
+        projectGauge(out, remote, "authgate_resolver_cache_max_bytes", "resolver.cache_max_bytes.",
+                p -> sum(p.resolvers(), ResolverCacheGauges::maxBytes));
+        projectGauge(out, remote, "authgate_resolver_calls_in_flight", "Calls to Authgear's resolver in flight.",
+                p -> sum(p.resolvers(), ResolverCacheGauges::callsInFlight));
+        projectGauge(out, remote, "authgate_resolver_calls_queued", "Credentials waiting for a free call slot.",
+                p -> sum(p.resolvers(), ResolverCacheGauges::callsQueued));
+    }
+
+    /** A gauge family with one series per project; none when there is no project to show. */
+    private static void projectGauge(StringBuilder out, List<ProjectCaches> projects, String name, String help,
+                                     java.util.function.ToLongFunction<ProjectCaches> value) {
+        if (projects.isEmpty()) {
+            return;
         }
-        remote.ifPresent(r -> {
-            gauge(out, "authgate_resolver_cache_entries", "Gate answers cached.", r.size());
-            gauge(out, "authgate_resolver_cache_bytes", "Heap the resolver-answer cache takes (estimated).", r.weightedBytes());
-            gauge(out, "authgate_resolver_cache_max_bytes", "resolver.cache_max_bytes.", r.maxBytes());
-            gauge(out, "authgate_resolver_calls_in_flight", "Calls to Authgear's resolver in flight.", r.callsInFlight());
-            gauge(out, "authgate_resolver_calls_queued", "Credentials waiting for a free call slot.", r.callsQueued());
-        });
+        out.append("# HELP ").append(name).append(' ').append(help).append(" By project (its authgear_endpoint).\n");
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        for (ProjectCaches p : projects) {
+            out.append(name).append("{project=\"").append(labelValue(p.project())).append("\"} ").append(value.applyAsLong(p)).append('\n');
+        }
+    }
+
+    private static <G> long sum(List<G> gauges, java.util.function.ToLongFunction<G> value) {
+        long total = 0;
+        for (G g : gauges) {
+            total += value.applyAsLong(g);
+        }
+        return total;
     }
 
     /** A label value as the exposition format escapes it: backslash, quote, newline. */

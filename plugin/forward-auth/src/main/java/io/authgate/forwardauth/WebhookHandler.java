@@ -65,16 +65,21 @@ final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 : signatures.isEmpty() ? Optional.empty() : Optional.of("");
         byte[] body = ByteBufUtil.getBytes(request.content());
         try {
-            work.execute(() -> receiver.receive(body, signature)
-                    .whenComplete((answer, error) -> ctx.executor().execute(() -> answer(ctx, keepAlive,
-                            error == null ? answer : WebhookAnswer.UNAVAILABLE))));
+            work.execute(() -> receiver.receive(body, signature).whenComplete((answer, error) -> {
+                // The receiver never fails and counts its own answers (AuthgateEvents.webhookAnswered); were it to fail, say 503.
+                WebhookAnswer said = error == null ? answer : WebhookAnswer.UNAVAILABLE;
+                if (error != null) {
+                    metrics.webhookAnswered(said);
+                }
+                ctx.executor().execute(() -> answer(ctx, keepAlive, said));
+            }));
         } catch (RejectedExecutionException e) {
+            metrics.webhookAnswered(WebhookAnswer.UNAVAILABLE);
             answer(ctx, keepAlive, WebhookAnswer.UNAVAILABLE);
         }
     }
 
-    private void answer(ChannelHandlerContext ctx, boolean keepAlive, WebhookAnswer answer) {
-        metrics.webhookAnswered(answer);
+    private static void answer(ChannelHandlerContext ctx, boolean keepAlive, WebhookAnswer answer) {
         Responses.text(ctx, keepAlive, answer.status(), answer.label() + "\n");
     }
 

@@ -18,7 +18,15 @@ import java.util.Map;
  * @param fronts       the fronts the case applies to (the table's default when the row names none; a
  *                     case some gateway cannot express names the others, and says why in {@code note})
  * @param method       the client's request method ({@code GET} unless the row says otherwise)
- * @param target       the client's request target ({@link #DEFAULT_TARGET} unless the row says otherwise)
+ * @param target       the client's request target ({@link #DEFAULT_TARGET} unless the row says otherwise;
+ *                     under {@link TestProject#SECOND_PREFIX} by default on the second project's route)
+ * @param project      whose token the row's {@code token} is: minted by that project's issuer, with its
+ *                     keys ({@link TestProject#FIRST} unless the row says otherwise)
+ * @param route        the project whose route the request is on ({@link TestProject#FIRST}, the base
+ *                     configuration's, unless the row says otherwise)
+ * @param projects     the projects the front runs with for this row: the first alone, or (a row naming a
+ *                     {@code route}) both, the second on its route under {@link TestProject#SECOND_PREFIX}
+ *                     ({@link ConformanceProjects} sets a front up for either)
  */
 public record ConformanceCase(
         String name,
@@ -31,7 +39,10 @@ public record ConformanceCase(
         List<String> fronts,
         String note,
         String method,
-        String target) {
+        String target,
+        TestProject project,
+        TestProject route,
+        List<TestProject> projects) {
     /** The request target a row has unless it names one. */
     public static final String DEFAULT_TARGET = "/api/orders?page=2";
     /** A request entry {@code ["{filler}", "N"]} stands for N filler header lines, {@code X-Filler-1: f} ... */
@@ -46,6 +57,15 @@ public record ConformanceCase(
     public static boolean isWatched(String name) {
         String folded = name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         return folded.startsWith("x-authgear") || folded.startsWith("x-myapp");
+    }
+
+    public ConformanceCase {
+        projects = List.copyOf(projects);
+    }
+
+    /** Whether the front must run with both projects configured for this row. */
+    public boolean twoProjects() {
+        return projects.size() > 1;
     }
 
     public boolean appliesTo(String front) {
@@ -85,8 +105,25 @@ public record ConformanceCase(
     /**
      * The configuration for this case: {@code authgear_endpoint} set to the issuer, then the case's
      * keys, with {@code {issuer}} replaced in string values.
+     *
+     * @throws IllegalStateException for a row with two projects: a front that set up one issuer would
+     *                               run it against the wrong project and pass or fail by accident;
+     *                               {@link ConformanceProjects} sets up both
      */
     public Map<String, Object> configFor(String issuer) {
+        if (twoProjects()) {
+            throw new IllegalStateException(name + ": this row runs with two Authgear projects (route: " + route.tableName()
+                    + "); set the front up with ConformanceProjects (routeConfig or adapterConfig), not one issuer");
+        }
+        return configForProject(issuer);
+    }
+
+    /**
+     * One project's configuration for this case (on a row with two, the configuration of one of its
+     * routes): {@code authgear_endpoint} set to the project's issuer, then the case's keys, with
+     * {@code {issuer}} replaced in string values.
+     */
+    Map<String, Object> configForProject(String issuer) {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("authgear_endpoint", issuer);
         config.forEach((k, v) -> out.put(k, substitute(v, issuer)));

@@ -26,7 +26,8 @@ public final class ConformanceTable {
     public static final String HOSTILE = "conformance/hostile.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TABLE_KEYS = Set.of("header_sets", "default_fronts", "cases");
-    private static final Set<String> CASE_KEYS = Set.of("name", "config", "token", "request", "method", "target", "expect", "fronts", "note");
+    private static final Set<String> CASE_KEYS = Set.of("name", "config", "token", "request", "method", "target", "expect", "fronts", "note",
+            "project", "route");
     private static final Set<String> TOKEN_KEYS = Set.of("header", "claims", "signer", "raw", "pad_bytes", "header_bytes", "payload_bytes");
     private static final Set<String> SEGMENT_BYTES_KEYS = Set.of("encoding", "bom", "replace");
     private static final Set<String> EXPECT_KEYS = Set.of("status", "upstream", "reason");
@@ -54,7 +55,8 @@ public final class ConformanceTable {
         return hostile().stream().filter(c -> c.appliesTo(front)).toList();
     }
 
-    private static List<ConformanceCase> load(String resource) {
+    /** Every row of the table at this classpath resource (tests load broken tables of their own). */
+    static List<ConformanceCase> load(String resource) {
         try (InputStream in = ConformanceTable.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the classpath");
@@ -116,14 +118,47 @@ public final class ConformanceTable {
         Map<String, String> upstream = new LinkedHashMap<>();
         upstreamNode.fields().forEachRemaining(e -> upstream.put(e.getKey(), e.getValue().asText()));
         List<String> fronts = node.has("fronts") ? texts(node.get("fronts")) : defaultFronts;
-        String target = node.path("target").asText(ConformanceCase.DEFAULT_TARGET);
+        TestProject route = node.has("route") ? TestProject.named(node.get("route").asText(), name) : TestProject.FIRST;
+        String target = node.path("target").asText(route == TestProject.SECOND
+                ? TestProject.SECOND_PREFIX + ConformanceCase.DEFAULT_TARGET : ConformanceCase.DEFAULT_TARGET);
         if (!target.startsWith("/")) {
             throw new IllegalStateException(name + ": target must start with /");
         }
-        return new ConformanceCase(name, map(node.get("config")), token, List.copyOf(request),
+        Map<String, Object> config = map(node.get("config"));
+        List<TestProject> projects = node.has("route") ? List.of(TestProject.values()) : List.of(TestProject.FIRST);
+        TestProject project = projectOf(node, name, token, target, route, config);
+        return new ConformanceCase(name, config, token, List.copyOf(request),
                 expect.required("status").asInt(), upstream,
                 expect.has("reason") ? expect.get("reason").asText() : null, fronts, node.path("note").asText(""),
-                node.path("method").asText("GET"), target);
+                node.path("method").asText("GET"), target, project, route, projects);
+    }
+
+    /**
+     * The row's {@code project} (whose token it carries), checked against the rest of the row: it
+     * needs a token and a {@code route} (so the front runs with both projects, and the row says which
+     * route it is on); the target is on that route; the projects' endpoints and rules are the runner's.
+     */
+    private static TestProject projectOf(JsonNode node, String name, TokenRecipe token, String target, TestProject route,
+                                         Map<String, Object> config) {
+        boolean underSecond = target.equals(TestProject.SECOND_PREFIX) || target.startsWith(TestProject.SECOND_PREFIX + "/")
+                || target.startsWith(TestProject.SECOND_PREFIX + "?");
+        if (node.has("route") && underSecond != (route == TestProject.SECOND)) {
+            throw new IllegalStateException(name + ": the target " + target + " is not on the " + route.tableName()
+                    + " project's route (the second's is " + TestProject.SECOND_PREFIX + "/...)");
+        }
+        if (node.has("route") && (config.containsKey("rules") || config.containsKey("authgear_endpoint"))) {
+            throw new IllegalStateException(name + ": a row naming a route leaves rules and authgear_endpoint to the runner");
+        }
+        if (!node.has("project")) {
+            return TestProject.FIRST;
+        }
+        if (token == null) {
+            throw new IllegalStateException(name + ": project names whose token the row carries, and it has no token");
+        }
+        if (!node.has("route")) {
+            throw new IllegalStateException(name + ": a row naming a project names its route too (first or second)");
+        }
+        return TestProject.named(node.get("project").asText(), name);
     }
 
     private static TokenRecipe token(JsonNode node, String name) {

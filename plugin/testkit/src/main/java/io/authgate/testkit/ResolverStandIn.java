@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * mounted on {@link TestIssuer}'s server, following the contract file: which credential wins, which
  * headers come back for a valid, an invalid and a disabled session, 404 for an unknown host, 405 for
  * other methods. Authgear itself cannot run here. Sessions are registered by tests (a few are seeded
- * for the conformance table), JWTs are verified against the issuer's published keys, and every call
+ * for the conformance table, per {@link TestProject}), JWTs are verified against the issuer's published keys, and every call
  * is recorded so tests can see what a client sent and how often.
  *
  * <p>Calls are answered concurrently; nothing here serialises them (tests rely on that to see that a
@@ -60,12 +60,24 @@ public final class ResolverStandIn {
      */
     public static final String SEEDED_NON_UTF8_SESSION = "stand-in-non-utf8-session";
 
+    /**
+     * Seeded in the {@link TestProject#SECOND second project} instead of all the above (projects share
+     * no sessions): this {@code app_session} cookie and this opaque bearer token resolve to
+     * {@link #SECOND_PROJECT_USER}.
+     */
+    public static final String SEEDED_SECOND_PROJECT_APP_SESSION = "second-project-app-session";
+    public static final String SEEDED_SECOND_PROJECT_OPAQUE_TOKEN = "second-project-opaque-token";
+    /** The second project's seeded user: another id, one role, password only, another authentication time. */
+    public static final StandInSession SECOND_PROJECT_USER = new StandInSession("5e0f3b8d-9a2c-4d61-b7e4-8c1a2f3d4e50",
+            false, true, false, List.of("auditor"), List.of("pwd"), 1262304000L);
+
     private static final List<String> APP_COOKIES = List.of(APP_SESSION, APP_ACCESS_TOKEN);
     private static final Set<String> COOKIE_NAMES = Set.of(APP_SESSION, APP_ACCESS_TOKEN, IDP_SESSION);
 
     private final String issuer;
     private final String issuerHost;
     private final Supplier<List<JWK>> publishedKeys;
+    private final TestProject project;
 
     // Registered state: credential value -> session, per cookie name (un-prefixed) and for opaque tokens.
     private final Map<String, StandInSession> opaqueTokens = new ConcurrentHashMap<>();
@@ -84,10 +96,11 @@ public final class ResolverStandIn {
 
     private final List<RecordedRequest> recorded = new ArrayList<>(); // guarded by itself
 
-    ResolverStandIn(String issuer, String issuerHost, Supplier<List<JWK>> publishedKeys) {
+    ResolverStandIn(String issuer, String issuerHost, Supplier<List<JWK>> publishedKeys, TestProject project) {
         this.issuer = issuer;
         this.issuerHost = issuerHost;
         this.publishedKeys = publishedKeys;
+        this.project = project;
         reset();
     }
 
@@ -183,6 +196,11 @@ public final class ResolverStandIn {
     }
 
     private void seed() {
+        if (project == TestProject.SECOND) {
+            cookieSession(APP_SESSION, SEEDED_SECOND_PROJECT_APP_SESSION, SECOND_PROJECT_USER);
+            opaqueToken(SEEDED_SECOND_PROJECT_OPAQUE_TOKEN, SECOND_PROJECT_USER);
+            return;
+        }
         StandInSession user = StandInSession.defaultUser();
         cookieSession(APP_SESSION, SEEDED_APP_SESSION, user);
         cookieSession(APP_ACCESS_TOKEN, SEEDED_APP_ACCESS_TOKEN, user);

@@ -31,7 +31,7 @@ public final class TestIssuer implements AutoCloseable {
 
     /**
      * A second JWKS document: the published keys, then one entry per name here, by {@code kid}: the
-     * current key's public part (so a token signed by the issuer under that {@code kid} verifies
+     * project's current key's public part (so a token signed by the issuer under that {@code kid} verifies
      * when the entry may verify, and no key generation delays the first fetch past the 1 s wait for
      * keys), with {@code alg: RS256}, without {@code use} (so {@code key_ops} alone decides: Nimbus
      * refuses a {@code use} that contradicts {@code key_ops} before anyone reads either) and with
@@ -48,18 +48,25 @@ public final class TestIssuer implements AutoCloseable {
     private volatile int failWithStatus;
     private volatile Duration delay = Duration.ZERO;
     private final ResolverStandIn resolver;
+    private final TestProject project;
 
-    private TestIssuer(HttpServer server) {
+    private TestIssuer(HttpServer server, TestProject project) {
         this.server = server;
+        this.project = project;
         String host = "127.0.0.1:" + server.getAddress().getPort();
         this.issuer = "http://" + host;
-        this.keys = List.of(TestKeys.rsa(CURRENT_KID), TestKeys.rsa(PREVIOUS_KID));
+        this.keys = List.of(TestKeys.rsa(project.currentKid()), TestKeys.rsa(project.previousKid()));
         // The resolver verifies JWTs against whatever is published at the moment of the call.
-        this.resolver = new ResolverStandIn(issuer, host, () -> this.keys);
+        this.resolver = new ResolverStandIn(issuer, host, () -> this.keys, project);
     }
 
-    /** Starts on an ephemeral loopback port, publishing the current and the previous key. */
+    /** Starts the {@link TestProject#FIRST first project} on an ephemeral loopback port, publishing its current and previous key. */
     public static TestIssuer start() {
+        return start(TestProject.FIRST);
+    }
+
+    /** Starts this project on an ephemeral loopback port, publishing its current and previous key, its sessions seeded. */
+    public static TestIssuer start(TestProject project) {
         try {
             // Go's net.Listen (Authgear) queues as many connections as the kernel allows (somaxconn, 4096 on
             // current Linux); the JDK's default backlog of 50 would drop the connections of a burst.
@@ -69,7 +76,7 @@ public final class TestIssuer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             }));
-            TestIssuer issuer = new TestIssuer(server);
+            TestIssuer issuer = new TestIssuer(server, project);
             server.createContext("/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/oauth2/jwks", issuer::jwks);
             server.createContext(KEY_OPS_JWKS_PATH, issuer::keyOpsJwks);
@@ -85,6 +92,16 @@ public final class TestIssuer implements AutoCloseable {
 
     public String issuer() {
         return issuer;
+    }
+
+    /** Which project this issuer is: whose keys it publishes and whose sessions its resolver knows. */
+    public TestProject project() {
+        return project;
+    }
+
+    /** A minter of this project's tokens: its issuer, signed with its keys. */
+    public TokenMinter minter() {
+        return new TokenMinter(issuer, project);
     }
 
     public String jwksUri() {
@@ -160,7 +177,7 @@ public final class TestIssuer implements AutoCloseable {
             entries.add(key.toPublicJWK().toJSONObject());
         }
         KEY_OPS_KEYS.forEach((kid, ops) -> {
-            Map<String, Object> entry = new java.util.LinkedHashMap<>(TestKeys.rsa(CURRENT_KID).toPublicJWK().toJSONObject());
+            Map<String, Object> entry = new java.util.LinkedHashMap<>(TestKeys.rsa(project.currentKid()).toPublicJWK().toJSONObject());
             entry.put("kid", kid);
             entry.remove("use");
             if (kid.equals("use-enc")) {

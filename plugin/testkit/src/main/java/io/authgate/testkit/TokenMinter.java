@@ -32,9 +32,17 @@ public final class TokenMinter {
     public static final String ATTACKER_KID = "attacker-key";
 
     private final String issuer;
+    private final TestProject project;
 
+    /** Tokens of the {@link TestProject#FIRST first project}'s keys, naming this issuer. */
     public TokenMinter(String issuer) {
+        this(issuer, TestProject.FIRST);
+    }
+
+    /** Tokens naming this issuer, signed ({@code issuer}, {@code previous}, ...) with this project's keys. */
+    public TokenMinter(String issuer, TestProject project) {
         this.issuer = issuer;
+        this.project = project;
     }
 
     public String mint(TokenRecipe recipe, long nowSeconds) {
@@ -43,7 +51,7 @@ public final class TokenMinter {
         }
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "RS256");
-        header.put("kid", TestIssuer.CURRENT_KID);
+        header.put("kid", project.currentKid());
         header.put("typ", "at+jwt");
         merge(header, recipe.header(), nowSeconds);
         Map<String, Object> claims = AuthgearClaims.user(issuer, nowSeconds);
@@ -104,16 +112,16 @@ public final class TokenMinter {
             throws GeneralSecurityException, JOSEException, ParseException, JsonProcessingException {
         switch (signer) {
             case "issuer":
-                return rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID), segments);
+                return rs256(header, claims, TestKeys.rsa(project.currentKid()), segments);
             case "previous":
-                if (TestIssuer.CURRENT_KID.equals(header.get("kid"))) {
-                    header.put("kid", TestIssuer.PREVIOUS_KID);
+                if (project.currentKid().equals(header.get("kid"))) {
+                    header.put("kid", project.previousKid());
                 }
-                return rs256(header, claims, TestKeys.rsa(TestIssuer.PREVIOUS_KID), segments);
+                return rs256(header, claims, TestKeys.rsa(project.previousKid()), segments);
             case "attacker":
                 return rs256(header, claims, TestKeys.rsa(ATTACKER_KID), segments);
             case "nimbus":
-                return nimbus(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID));
+                return nimbus(header, claims, TestKeys.rsa(project.currentKid()));
             case "none": {
                 header.put("alg", "none");
                 return Segments.UTF8.signingInput(header, claims) + ".";
@@ -122,12 +130,12 @@ public final class TokenMinter {
                 header.put("alg", "HS256");
                 String input = Segments.UTF8.signingInput(header, claims);
                 Mac mac = Mac.getInstance("HmacSHA256");
-                byte[] secret = TestKeys.rsa(TestIssuer.CURRENT_KID).toRSAPublicKey().getEncoded();
+                byte[] secret = TestKeys.rsa(project.currentKid()).toRSAPublicKey().getEncoded();
                 mac.init(new SecretKeySpec(secret, "HmacSHA256"));
                 return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
             }
             case "tamper": {
-                String valid = rs256(header, claims, TestKeys.rsa(TestIssuer.CURRENT_KID), Segments.UTF8);
+                String valid = rs256(header, claims, TestKeys.rsa(project.currentKid()), Segments.UTF8);
                 Map<String, Object> changed = new LinkedHashMap<>(claims);
                 changed.put("sub", "00000000-0000-0000-0000-000000000000");
                 changed.put(AuthgearClaims.ROLES, java.util.List.of("superuser"));

@@ -11,8 +11,8 @@ import java.util.Objects;
  * <p>Claim values may be relative times, {@code "now"}, {@code "now+60"} or {@code "now-60"}, turned
  * into unix seconds when the token is minted.
  *
- * @param signer   {@code issuer} (the current key), {@code previous} (the older published key),
- *                 {@code nimbus} (the current key, signed by Nimbus rather than by hand),
+ * @param signer   {@code issuer} (the minting project's current key), {@code previous} (its older
+ *                 published key), {@code nimbus} (the current key, signed by Nimbus rather than by hand),
  *                 {@code attacker} (a key not in the JWKS), {@code none} (no signature),
  *                 {@code hs256_public_key} (HMAC keyed with the issuer's public key),
  *                 {@code tamper} (a valid token whose payload is changed afterwards)
@@ -62,6 +62,33 @@ public record TokenRecipe(Map<String, Object> header, Map<String, Object> claims
 
     public TokenRecipe withPayloadBytes(SegmentBytes bytes) {
         return new TokenRecipe(header, claims, signer, raw, padBytes, headerBytes, bytes);
+    }
+
+    /**
+     * This recipe with each {@code names} key replaced by its value in every string of the header and
+     * the claims, also inside lists ({@code {issuer:second}} in a row naming another project's issuer).
+     */
+    public TokenRecipe withNames(Map<String, String> names) {
+        return new TokenRecipe(replaced(header, names), replaced(claims, names), signer, raw, padBytes, headerBytes, payloadBytes);
+    }
+
+    private static Map<String, Object> replaced(Map<String, Object> map, Map<String, String> names) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(k, replaced(v, names)));
+        return out;
+    }
+
+    private static Object replaced(Object value, Map<String, String> names) {
+        if (value instanceof String s) {
+            for (Map.Entry<String, String> n : names.entrySet()) {
+                s = s.replace(n.getKey(), n.getValue());
+            }
+            return s;
+        }
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(v -> replaced(v, names)).toList();
+        }
+        return value;
     }
 
     public TokenRecipe withHeaderBytes(SegmentBytes bytes) {

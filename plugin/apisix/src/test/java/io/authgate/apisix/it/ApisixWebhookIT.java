@@ -1,6 +1,6 @@
 package io.authgate.apisix.it;
 
-import io.authgate.testkit.AuthgearWebhook;
+import io.authgate.testkit.AuthgearWebhooks;
 import io.authgate.testkit.RedisServer;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -69,17 +69,17 @@ class ApisixWebhookIT {
     private static HttpRequestSpec post(byte[] body, String signature, String contentType) {
         HttpRequestSpec.Builder b = HttpRequestSpec.builder("POST", "/authgear/webhook").header("Content-Type", contentType).body(body);
         if (signature != null) {
-            b.header(AuthgearWebhook.SIGNATURE_HEADER, signature);
+            b.header("x-authgear-body-signature", signature);
         }
         return b.build();
     }
 
     private static HttpRequestSpec signed(byte[] body) {
-        return post(body, AuthgearWebhook.sign(SECRET, body), "application/json");
+        return post(body, AuthgearWebhooks.sign(SECRET, body), "application/json");
     }
 
     private static byte[] signOut(String user) {
-        return AuthgearWebhook.event("user.signed_out", user, System.currentTimeMillis() / 1000, SEQ.incrementAndGet());
+        return AuthgearWebhooks.event("user.signed_out", user, System.currentTimeMillis() / 1000, SEQ.incrementAndGet());
     }
 
     /** Events of the fan-out measurement through two runners. */
@@ -143,12 +143,12 @@ class ApisixWebhookIT {
             String token = tokenOf("user-untouched");
             byte[] body = signOut("user-untouched");
             assertStopped(apisix.call(WEBHOOK, withSecret(), post(body, null, "application/json")), 401);
-            assertStopped(apisix.call(WEBHOOK, withSecret(), post(body, AuthgearWebhook.sign("another-projects-secret-0123456789", body),
+            assertStopped(apisix.call(WEBHOOK, withSecret(), post(body, AuthgearWebhooks.sign("another-projects-secret-0123456789", body),
                     "application/json")), 401);
             byte[] changed = body.clone();
             changed[changed.length - 3] ^= 1;
-            assertStopped(apisix.call(WEBHOOK, withSecret(), post(changed, AuthgearWebhook.sign(SECRET, body), "application/json")), 401);
-            assertStopped(apisix.call(WEBHOOK, withSecret(), post(body, AuthgearWebhook.sign(SECRET, body), "text/plain")), 415);
+            assertStopped(apisix.call(WEBHOOK, withSecret(), post(changed, AuthgearWebhooks.sign(SECRET, body), "application/json")), 401);
+            assertStopped(apisix.call(WEBHOOK, withSecret(), post(body, AuthgearWebhooks.sign(SECRET, body), "text/plain")), 415);
             byte[] big = new byte[64 * 1024 + 1];
             java.util.Arrays.fill(big, (byte) ' ');
             assertStopped(apisix.call(WEBHOOK, withSecret(), signed(big)), 413);

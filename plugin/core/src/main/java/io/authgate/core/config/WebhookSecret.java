@@ -24,7 +24,7 @@ public final class WebhookSecret {
     public static WebhookSecret of(String text, String key) {
         if (text == null || text.length() < MIN_CHARS || text.length() > MAX_CHARS) {
             throw new ConfigException(key, "must be the project's webhook secret, " + MIN_CHARS + " to " + MAX_CHARS
-                    + " characters (Authgear's portal shows it under Advanced > Webhooks)");
+                    + " characters (the one the Authgear portal shows with its webhook settings)");
         }
         if (!text.strip().equals(text)) {
             throw new ConfigException(key, "has leading or trailing whitespace (a copy-paste slip?): the signature would never match");

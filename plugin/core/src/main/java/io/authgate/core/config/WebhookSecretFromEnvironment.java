@@ -24,17 +24,20 @@ public final class WebhookSecretFromEnvironment {
         if (secret == null || secret.isEmpty()) {
             return UnaryOperator.identity();
         }
-        return tree -> {
-            if (!(tree instanceof ObjectNode root)) {
-                return tree; // the parser says what is wrong with it
-            }
-            JsonNode revocation = root.get("revocation");
-            if (revocation == null) {
-                root.putObject("revocation").put("webhook_secret", secret);
-            } else if (revocation instanceof ObjectNode section && !section.has("webhook_secret")) {
-                section.put("webhook_secret", secret);
-            }
-            return root;
-        };
+        return tree -> unlessSet(tree, secret);
+    }
+
+    /** The tree with {@code revocation.webhook_secret} set to {@code secret} where it has none. */
+    public static JsonNode unlessSet(JsonNode tree, String secret) {
+        if (!(tree instanceof ObjectNode root)) {
+            return tree; // the parser says what is wrong with it
+        }
+        JsonNode revocation = root.get("revocation");
+        if (revocation == null) {
+            root.putObject("revocation").put("webhook_secret", secret);
+        } else if (revocation instanceof ObjectNode section && !section.has("webhook_secret")) {
+            section.put("webhook_secret", secret);
+        }
+        return root;
     }
 }

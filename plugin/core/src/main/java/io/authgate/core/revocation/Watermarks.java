@@ -38,26 +38,40 @@ public final class Watermarks implements Revocations {
      *
      * @param revokedBefore tokens with {@code iat} below this give no session
      * @param blockedAt     time and seq of the last block or unblock applied ({@link Long#MIN_VALUE}: none)
-     * @param newest        the newest event's time, from which the entry expires
+     * @param blockFrom     the block holds from this time ({@link WebhookEvent#NO_START}: since it was applied)
+     * @param blockUntil    and until this one ({@link WebhookEvent#NO_END}: until an unblock)
+     * @param keepFrom      the time the entry is kept {@code maxTokenLifetime} after: its newest event, or a later block start
      */
-    private record Mark(long revokedBefore, boolean blocked, long blockedAt, long blockedSeq, long newest) {
-        static final Mark NONE = new Mark(Long.MIN_VALUE, false, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
+    private record Mark(long revokedBefore, boolean blocked, long blockedAt, long blockedSeq, long blockFrom, long blockUntil,
+                        long keepFrom) {
+        static final Mark NONE = new Mark(Long.MIN_VALUE, false, Long.MIN_VALUE, Long.MIN_VALUE, WebhookEvent.NO_START,
+                WebhookEvent.NO_END, Long.MIN_VALUE);
 
         Mark with(WebhookEvent e) {
-            long newestNow = Math.max(newest, e.timestamp());
+            long keep = Math.max(keepFrom, e.timestamp());
             return switch (e.effect()) {
-                case SESSIONS_ENDED -> new Mark(Math.max(revokedBefore, e.timestamp()), blocked, blockedAt, blockedSeq, newestNow);
-                case BLOCKED -> e.isAfter(blockedAt, blockedSeq)
-                        ? new Mark(Math.max(revokedBefore, e.timestamp()), true, e.timestamp(), e.seq(), newestNow)
-                        : new Mark(Math.max(revokedBefore, e.timestamp()), blocked, blockedAt, blockedSeq, newestNow);
+                case SESSIONS_ENDED -> new Mark(Math.max(revokedBefore, e.timestamp()), blocked, blockedAt, blockedSeq, blockFrom, blockUntil, keep);
+                case BLOCKED -> {
+                    // A disable in force when made ended the user's sessions then (Authgear terminates them).
+                    long before = e.inForceWhenMade() ? Math.max(revokedBefore, e.timestamp()) : revokedBefore;
+                    if (!e.isAfter(blockedAt, blockedSeq)) {
+                        yield new Mark(before, blocked, blockedAt, blockedSeq, blockFrom, blockUntil, keep);
+                    }
+                    long keepBlock = e.from() == WebhookEvent.NO_START ? keep : Math.max(keep, e.from());
+                    yield new Mark(before, true, e.timestamp(), e.seq(), e.from(), e.until(), keepBlock);
+                }
                 case UNBLOCKED -> e.isAfter(blockedAt, blockedSeq)
-                        ? new Mark(revokedBefore, false, e.timestamp(), e.seq(), newestNow)
-                        : new Mark(revokedBefore, blocked, blockedAt, blockedSeq, newestNow);
+                        ? new Mark(revokedBefore, false, e.timestamp(), e.seq(), WebhookEvent.NO_START, WebhookEvent.NO_END, keep)
+                        : new Mark(revokedBefore, blocked, blockedAt, blockedSeq, blockFrom, blockUntil, keep);
             };
         }
 
-        boolean refuses(long issuedAt) {
-            return blocked || issuedAt < revokedBefore;
+        boolean blocksAt(long now) {
+            return blocked && now >= blockFrom && now < blockUntil;
+        }
+
+        boolean refuses(long issuedAt, long now) {
+            return issuedAt < revokedBefore || blocksAt(now);
         }
     }
 
@@ -113,16 +127,17 @@ public final class Watermarks implements Revocations {
             return false;
         }
         Mark mark = marks.get(userId);
-        return mark != null && mark.refuses(issuedAt) && !expired(mark, nowSeconds());
-    }
-
-    @Override
-    public boolean blocks(String userId) {
-        if (marks.isEmpty()) {
+        if (mark == null) {
             return false;
         }
-        Mark mark = marks.get(userId);
-        return mark != null && mark.blocked() && !expired(mark, nowSeconds());
+        long now = nowSeconds();
+        return mark.refuses(issuedAt, now) && !expired(mark, now);
+    }
+
+    /** A block refuses a token issued at any time, so it is what refuses one issued at the end of time. */
+    @Override
+    public boolean blocks(String userId) {
+        return revokes(userId, Long.MAX_VALUE);
     }
 
     /** Users with an active watermark (expired ones are purged first): the gauge. */
@@ -141,7 +156,7 @@ public final class Watermarks implements Revocations {
     }
 
     private boolean expired(Mark mark, long now) {
-        return mark.newest() + lifetimeSeconds <= now;
+        return mark.keepFrom() + lifetimeSeconds <= now;
     }
 
     private long nowSeconds() {

@@ -81,7 +81,10 @@ public final class WebhookEventParser {
         }
         long timestamp = whole(tree.path("context").get("timestamp"), "context.timestamp");
         long seq = whole(tree.get("seq"), "seq");
-        return new ParsedEvent.Handled(new WebhookEvent(tree.get("id").textValue(), seq, type, timestamp, userId, effect));
+        JsonNode payload = tree.path("payload");
+        long from = instant(payload.get("temporarily_disabled_from"), "payload.temporarily_disabled_from", WebhookEvent.NO_START);
+        long until = instant(payload.get("temporarily_disabled_until"), "payload.temporarily_disabled_until", WebhookEvent.NO_END);
+        return new ParsedEvent.Handled(new WebhookEvent(tree.get("id").textValue(), seq, type, timestamp, userId, effect, from, until));
     }
 
     private static String text(JsonNode node, String name) {
@@ -89,6 +92,21 @@ public final class WebhookEventParser {
             throw new MalformedEventException(name + " must be a non-empty string");
         }
         return node.textValue();
+    }
+
+    /** An optional RFC 3339 time (Go's time.Time in JSON) as unix seconds; {@code absent} when it is absent or null. */
+    private static long instant(JsonNode node, String name, long absent) {
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isTextual()) {
+            throw new MalformedEventException(name + " must be an RFC 3339 time");
+        }
+        try {
+            return java.time.OffsetDateTime.parse(node.textValue()).toEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new MalformedEventException(name + " must be an RFC 3339 time");
+        }
     }
 
     private static long whole(JsonNode node, String name) {

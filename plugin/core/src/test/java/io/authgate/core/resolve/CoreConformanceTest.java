@@ -14,8 +14,7 @@ import io.authgate.core.headers.IdentityHeaderNames;
 import io.authgate.core.TokenRejection;
 import io.authgate.testkit.ConformanceCase;
 import io.authgate.testkit.ConformanceTable;
-import io.authgate.testkit.TestIssuer;
-import io.authgate.testkit.TokenMinter;
+import io.authgate.testkit.ConformanceProjects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,11 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conformance table against the core itself, with keys fetched over real HTTP from the test
  * issuer (discovery, then JWKS). The upstream view is what any front must produce: the client's
- * headers minus every identity header, plus the decision's.
+ * headers minus every identity header, plus the decision's. A row with two Authgear projects is
+ * decided by the gate of the route it is on (the core has no routing: which route a request is on
+ * is the front's choice), its project's issuer serving the keys and the resolver.
  */
 class CoreConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestIssuer issuer;
+    private static ConformanceProjects projects;
     private static Authgate authgate;
     /**
      * The rejections reported while resolving. Shared, not per thread: a rejection decided after a
@@ -45,7 +46,7 @@ class CoreConformanceTest {
 
     @BeforeAll
     static void start() {
-        issuer = TestIssuer.start();
+        projects = ConformanceProjects.start();
         authgate = Authgate.create(new AuthgateEvents() {
             @Override
             public void tokenRejected(TokenRejection reason) {
@@ -56,7 +57,7 @@ class CoreConformanceTest {
 
     @AfterAll
     static void stop() {
-        issuer.close();
+        projects.close();
     }
 
     static List<ConformanceCase> cases() {
@@ -66,8 +67,8 @@ class CoreConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conformance(ConformanceCase c) throws Exception {
-        Gate resolver = authgate.gateFor(ConfigParser.parseJson(JSON.writeValueAsString(c.configFor(issuer.issuer()))));
-        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
+        Gate resolver = authgate.gateFor(ConfigParser.parseJson(JSON.writeValueAsString(projects.routeConfig(c))));
+        String token = projects.token(c, System.currentTimeMillis() / 1000);
         List<Map.Entry<String, String>> request = c.requestWith(token);
 
         REJECTIONS.clear();

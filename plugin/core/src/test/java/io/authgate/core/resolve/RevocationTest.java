@@ -17,6 +17,7 @@ import io.authgate.core.jwks.HttpJwksFetcher;
 import io.authgate.core.revocation.WebhookSignature;
 import io.authgate.core.config.WebhookSecret;
 import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.AuthgearWebhooks;
 import io.authgate.testkit.MutableClock;
 import io.authgate.testkit.ResolverStandIn;
 import io.authgate.testkit.TestIssuer;
@@ -76,9 +77,7 @@ class RevocationTest {
     }
 
     private byte[] event(String type, String user) {
-        seq++;
-        return ("{\"id\":\"ev-" + seq + "\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"payload\":{\"user\":{\"id\":\"" + user
-                + "\"}},\"context\":{\"timestamp\":" + clock.epochSeconds() + "}}").getBytes(StandardCharsets.UTF_8);
+        return AuthgearWebhooks.event(type, user, clock.epochSeconds(), ++seq);
     }
 
     private WebhookAnswer send(AuthgateConfig config, byte[] body) {
@@ -114,8 +113,7 @@ class RevocationTest {
     void aWatermarkExpiresItsLifetimeAfterItsEvent() {
         AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
         long t = clock.epochSeconds();
-        byte[] body = ("{\"id\":\"e\",\"seq\":1,\"type\":\"user.signed_out\",\"payload\":{\"user\":{\"id\":\"" + USER
-                + "\"}},\"context\":{\"timestamp\":" + (t - 598) + "}}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = AuthgearWebhooks.event("user.signed_out", USER, t - 598, 1);
         assertThat(send(config, body)).isEqualTo(WebhookAnswer.ACCEPTED);
         String older = "Bearer " + new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("iat", t - 599, "jti", "x")), t);
         Gate gate = authgate.gateFor(config);
@@ -191,6 +189,18 @@ class RevocationTest {
         Gate gate = authgate.gateFor(config);
         send(config, event("user.disabled", USER));
         assertThat(gate.resolve(GatewayRequest.of(null, COOKIE))).isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
+    void receivingWithTheStateChangeSinkAnswers() {
+        List<String> said = new java.util.ArrayList<>();
+        Authgate withLog = new Authgate(clock, new io.authgate.core.StateChanges(c -> said.add(c.event())), config -> new HttpJwksFetcher(
+                CLIENT, config.issuer(), config.jwksUri(), config.discoveryUri(), config.jwks().fetchTimeout()));
+        AuthgateConfig config = config("");
+        byte[] body = event("user.signed_out", USER);
+        assertThat(withLog.webhookReceiver(config).receive(body, Optional.of("00")).join()).isEqualTo(WebhookAnswer.BAD_SIGNATURE);
+        assertThat(withLog.webhookReceiver(config).receive(body, Optional.of(signer.sign(body))).join()).isEqualTo(WebhookAnswer.ACCEPTED);
+        assertThat(said).containsExactly("webhook_failing", "webhook_recovered");
     }
 
     @Test

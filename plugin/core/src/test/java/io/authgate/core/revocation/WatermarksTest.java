@@ -135,6 +135,33 @@ class WatermarksTest {
         assertThat(small.apply(ev("u3", SESSIONS_ENDED, T + 3600, 5))).as("room once expired ones go").isEqualTo(Watermarks.Outcome.APPLIED);
     }
 
+    /**
+     * Authgear fires user.disabled at once even for a period that starts later, and ends a temporary
+     * disable with no event (authgear-server pkg/lib/facade/coordinator.go, UserDisable).
+     */
+    @Test
+    void aTemporaryDisableBlocksOnlyWithinItsPeriod() {
+        WebhookEvent later = new WebhookEvent("ev-1", 1, "user.disabled", T, "u1", BLOCKED, T + 60, T + 120);
+        marks.apply(later);
+        assertThat(marks.blocks("u1")).as("not yet").isFalse();
+        assertThat(marks.revokes("u1", T - 5)).as("nothing was terminated yet").isFalse();
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(marks.blocks("u1")).isTrue();
+        assertThat(marks.revokes("u1", T + 30)).isTrue();
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(marks.blocks("u1")).as("the period ended: Authgear sends no event for that").isFalse();
+        assertThat(marks.revokes("u1", T + 30)).isFalse();
+    }
+
+    @Test
+    void aDisableStartingLaterIsKeptUntilItsStartPlusTheLifetime() {
+        marks.apply(new WebhookEvent("ev-1", 1, "user.disabled", T, "u1", BLOCKED, T + 7200, WebhookEvent.NO_END));
+        clock.advance(Duration.ofSeconds(7200 + 3599));
+        assertThat(marks.blocks("u1")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(marks.active()).isZero();
+    }
+
     @Test
     void listenersHearTheUserOfEachChange() {
         List<String> heard = new ArrayList<>();

@@ -55,6 +55,21 @@ class WebhookEventParserTest {
     }
 
     @Test
+    void aTemporaryDisableCarriesItsPeriod() {
+        byte[] body = ("{\"id\":\"e\",\"seq\":3,\"type\":\"user.disabled\",\"payload\":{\"user\":{\"id\":\"u\"},"
+                + "\"temporarily_disabled_from\":\"2030-01-01T08:00:00+08:00\",\"temporarily_disabled_until\":\"2030-01-02T00:00:00.123456789Z\"},"
+                + "\"context\":{\"timestamp\":1700000000}}").getBytes(StandardCharsets.UTF_8);
+        WebhookEvent e = ((ParsedEvent.Handled) parse(body)).event();
+        assertThat(e.from()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z").getEpochSecond());
+        assertThat(e.until()).isEqualTo(java.time.Instant.parse("2030-01-02T00:00:00Z").getEpochSecond());
+        WebhookEvent indefinite = ((ParsedEvent.Handled) parse(event("user.disabled", "u1", 1700000000, 1, true))).event();
+        assertThat(indefinite.from()).isEqualTo(WebhookEvent.NO_START);
+        assertThat(indefinite.until()).isEqualTo(WebhookEvent.NO_END);
+        assertMalformed(new String(body).replace("2030-01-01T08:00:00+08:00", "soon"), "payload.temporarily_disabled_from");
+        assertMalformed(new String(body).replace("\"2030-01-01T08:00:00+08:00\"", "5"), "payload.temporarily_disabled_from");
+    }
+
+    @Test
     void malformedBodiesAreRefusedWithAReason() {
         assertMalformed("", "not JSON");
         assertMalformed("{", "not JSON");

@@ -3,10 +3,9 @@ package io.authgate.core.revocation;
 import io.authgate.core.config.WebhookSecret;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.authgate.testkit.AuthgearWebhooks;
+
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,15 +19,9 @@ class WebhookSignatureTest {
 
     private final WebhookSignature signature = new WebhookSignature(WebhookSecret.of(SECRET, "revocation.webhook_secret"));
 
-    /** Computed here with the JDK's Mac, as Go's hmac.New(sha256.New, secret) + hex.EncodeToString do. */
+    /** Computed with the JDK's Mac, as Go's hmac.New(sha256.New, secret) + hex.EncodeToString do. */
     static String sign(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return AuthgearWebhooks.sign(secret, body);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.authgate.forwardauth.it;
 
 import io.authgate.testkit.ConformanceCase;
 import io.authgate.testkit.ConformanceTable;
+import io.authgate.testkit.ConformanceProjects;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -31,20 +32,22 @@ class EnvoyExtAuthzIT {
     private static final String HOST = "api.example.com";
     private static final String PATH = GatewayContractTests.PATH;
     private static final AdaptersByConfig ADAPTERS = new AdaptersByConfig();
+    private static ConformanceProjects projects;
     private static TestIssuer issuer;
     private static EnvoyExtAuthz envoy;
 
     @BeforeAll
     static void start() throws Exception {
-        issuer = TestIssuer.start();
+        projects = ConformanceProjects.start();
+        issuer = projects.first();
         envoy = EnvoyExtAuthz.shipped();
     }
 
     @AfterAll
     static void stop() {
         ADAPTERS.close();
-        if (issuer != null) {
-            issuer.close();
+        if (projects != null) {
+            projects.close();
         }
     }
 
@@ -71,8 +74,8 @@ class EnvoyExtAuthzIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conformance(ConformanceCase c) throws Exception {
-        AdapterProcess adapter = adapterFor(c.configFor(issuer.issuer()));
-        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), now());
+        AdapterProcess adapter = adapterFor(projects.adapterConfig(c));
+        String token = projects.token(c, now());
 
         EnvoyExtAuthz.Outcome outcome = envoy.handle(c.method(), c.target(), withHost(c.requestWith(token)), adapter.decisionPort());
 

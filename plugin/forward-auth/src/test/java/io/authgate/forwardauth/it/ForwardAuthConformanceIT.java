@@ -2,8 +2,7 @@ package io.authgate.forwardauth.it;
 
 import io.authgate.testkit.ConformanceCase;
 import io.authgate.testkit.ConformanceTable;
-import io.authgate.testkit.TestIssuer;
-import io.authgate.testkit.TokenMinter;
+import io.authgate.testkit.ConformanceProjects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,22 +24,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * headers is the gateway's job; the adapter must simply never echo them back.
  *
  * <p>One adapter process per distinct case configuration, started on first use and kept for the
- * class; one test issuer serves them all.
+ * class; one test issuer per Authgear project serves them all. A row with two projects runs on an
+ * adapter with a rule for the second ({@link ConformanceProjects#adapterConfig}); a gateway would say
+ * which request it asks about, so such a row is sent with the forwarded headers the shipped gateway
+ * configurations write (method, URI and host of the row's request line).
  */
 class ForwardAuthConformanceIT {
     private static final AdaptersByConfig ADAPTERS = new AdaptersByConfig();
-    private static TestIssuer issuer;
+    private static ConformanceProjects projects;
 
     @BeforeAll
     static void start() {
-        issuer = TestIssuer.start();
+        projects = ConformanceProjects.start();
     }
 
     @AfterAll
     static void stop() {
         ADAPTERS.close();
-        if (issuer != null) {
-            issuer.close();
+        if (projects != null) {
+            projects.close();
         }
     }
 
@@ -73,9 +75,14 @@ class ForwardAuthConformanceIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conformance(ConformanceCase c) throws Exception {
-        AdapterProcess adapter = adapterFor(c.configFor(issuer.issuer()));
-        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), System.currentTimeMillis() / 1000);
-        List<Map.Entry<String, String>> sent = c.requestWith(token);
+        AdapterProcess adapter = adapterFor(projects.adapterConfig(c));
+        List<Map.Entry<String, String>> sent = c.requestWith(projects.token(c, System.currentTimeMillis() / 1000));
+        if (c.twoProjects()) {
+            sent = new java.util.ArrayList<>(sent);
+            sent.add(Map.entry("X-Forwarded-Method", c.method()));
+            sent.add(Map.entry("X-Forwarded-Uri", c.target()));
+            sent.add(Map.entry("X-Forwarded-Host", "api.example.com"));
+        }
 
         RawHttp.Response response = RawHttp.exchange(adapter.decisionPort(),
                 RawHttp.request("GET", "/_resolver/resolve", adapter.decisionPort(), sent));

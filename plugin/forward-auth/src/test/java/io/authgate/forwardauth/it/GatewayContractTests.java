@@ -3,6 +3,7 @@ package io.authgate.forwardauth.it;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.AuthgearClaims;
 import io.authgate.testkit.ConformanceCase;
+import io.authgate.testkit.ConformanceProjects;
 import io.authgate.testkit.ConformanceTable;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -34,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * received.
  *
  * <p>One gateway and one adapter per distinct adapter configuration, started on first use and kept
- * for the class.
+ * for the class. The table's rows with two Authgear projects run on an adapter whose rule for
+ * {@code /second} names the second ({@link ConformanceProjects#adapterConfig}): the gateway's own
+ * forwarded URI chooses it, as in production.
  *
  * <p>Empty values: neither nginx ({@code proxy_set_header} drops a header whose value is empty) nor
  * the Caddyfile (current Caddy's {@code copy_headers} skips empty values; for 2.6 the Caddyfile
@@ -71,6 +74,8 @@ abstract class GatewayContractTests {
             Map.entry("X-Authgear-Foo", "spoofed"),
             Map.entry("X_Authgear_Foo", "spoofed"));
 
+    protected ConformanceProjects projects;
+    /** The first project's issuer: the one the tests by hand use. */
     protected TestIssuer issuer;
     protected UpstreamEcho upstream;
     private final Map<Map<String, Object>, Stack> stacks = new HashMap<>();
@@ -100,7 +105,8 @@ abstract class GatewayContractTests {
 
     @BeforeAll
     void startShared() throws IOException {
-        issuer = TestIssuer.start();
+        projects = ConformanceProjects.start();
+        issuer = projects.first();
         upstream = UpstreamEcho.start();
     }
 
@@ -121,8 +127,8 @@ abstract class GatewayContractTests {
         if (upstream != null) {
             upstream.close();
         }
-        if (issuer != null) {
-            issuer.close();
+        if (projects != null) {
+            projects.close();
         }
     }
 
@@ -348,8 +354,8 @@ abstract class GatewayContractTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conformance(ConformanceCase c) throws Exception {
-        Stack stack = stack(c.configFor(issuer.issuer()));
-        String token = c.token() == null ? null : new TokenMinter(issuer.issuer()).mint(c.token(), now());
+        Stack stack = stack(projects.adapterConfig(c));
+        String token = projects.token(c, now());
         upstream.clear();
         int port = stack.gateway().port();
         RawHttp.Response response = RawHttp.exchange(port, RawHttp.request(c.method(), c.target(), port, withHost(stack.gateway(), c.requestWith(token))));

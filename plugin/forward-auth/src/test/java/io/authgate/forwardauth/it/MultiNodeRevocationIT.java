@@ -1,6 +1,6 @@
 package io.authgate.forwardauth.it;
 
-import io.authgate.testkit.AuthgearWebhook;
+import io.authgate.testkit.AuthgearWebhooks;
 import io.authgate.testkit.RedisServer;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -87,14 +87,14 @@ class MultiNodeRevocationIT {
     }
 
     private int postSignOut(String user) throws Exception {
-        byte[] body = AuthgearWebhook.event("user.signed_out", user, System.currentTimeMillis() / 1000, ++seq);
+        byte[] body = AuthgearWebhooks.event("user.signed_out", user, System.currentTimeMillis() / 1000, ++seq);
         return post(body);
     }
 
     private int post(byte[] body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver().webhookPort() + "/authgear/webhook"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json")
-                .header(AuthgearWebhook.SIGNATURE_HEADER, AuthgearWebhook.sign(SECRET, body)).timeout(Duration.ofSeconds(30)).build();
+                .header("x-authgear-body-signature", AuthgearWebhooks.sign(SECRET, body)).timeout(Duration.ofSeconds(30)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
@@ -190,7 +190,7 @@ class MultiNodeRevocationIT {
         await("every node raises the alarm", () -> nodes.stream().allMatch(a -> gauge(a, "authgate_revocation_feed_up") == 0.0));
         allAllow(nodes, token); // decisions continue
         allAllow(nodes, tokenOf("user-b"));
-        byte[] lost = AuthgearWebhook.event("user.signed_out", "user-a", System.currentTimeMillis() / 1000, ++seq);
+        byte[] lost = AuthgearWebhooks.event("user.signed_out", "user-a", System.currentTimeMillis() / 1000, ++seq);
         long start = System.nanoTime();
         assertThat(post(lost)).as("Authgear is told to deliver it again").isEqualTo(503);
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

@@ -104,6 +104,36 @@ class SeveralProjectsIT {
         assertThat(ask(adapter, "c.example", tokenOf(a)).status()).isEqualTo(401);
     }
 
+    /**
+     * The cache gauges are each project's, labelled by its authgear_endpoint: a token cached on B's
+     * rule is in B's token cache and nowhere else; a cookie resolved on C's rule is in C's resolver cache.
+     */
+    @Test
+    void cacheGaugesAreLabelledByProject() throws Exception {
+        AdapterProcess adapter = adapter();
+        assertThat(ask(adapter, "b.example", tokenOfB()).status()).isEqualTo(200);
+        assertThat(ask(adapter, "a.example", tokenOf(a)).status()).isEqualTo(200);
+        int port = adapter.decisionPort();
+        assertThat(RawHttp.exchange(port, RawHttp.get("/_resolver/resolve", port, "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api",
+                "X-Forwarded-Host", "c.example", "Cookie", "app_session=" + io.authgate.testkit.ResolverStandIn.SEEDED_APP_SESSION))
+                .header("x-authgear-user-id")).as("C's cookie on C's rule").isNotNull();
+
+        Map<String, Double> metrics = PrometheusScrape.scrape(adapter.adminPort());
+        assertThat(metrics.get(series("authgate_token_cache_entries", a))).as("A's token cache").isEqualTo(1.0);
+        assertThat(metrics.get(series("authgate_token_cache_entries", b))).as("B's token cache").isEqualTo(1.0);
+        assertThat(metrics.get(series("authgate_token_cache_entries", c))).as("C's token cache").isEqualTo(0.0);
+        assertThat(metrics.get(series("authgate_resolver_cache_entries", c))).as("C's resolver cache").isEqualTo(1.0);
+        assertThat(metrics.get(series("authgate_resolver_cache_entries", a))).as("A's resolver cache").isEqualTo(0.0);
+        for (TestIssuer project : new TestIssuer[] {a, b, c}) {
+            assertThat(metrics.get(series("authgate_token_cache_max_bytes", project))).as("budget of %s", project.issuer()).isPositive();
+        }
+        assertThat(metrics.keySet()).as("no unlabelled cache gauge").doesNotContain("authgate_token_cache_entries", "authgate_resolver_cache_entries");
+    }
+
+    private static String series(String name, TestIssuer project) {
+        return name + "{project=\"" + project.issuer() + "\"}";
+    }
+
     /** Readiness is every project's: the adapter is not ready while one project's keys cannot be loaded. */
     @Test
     void readinessWaitsForEveryProjectsKeys() throws Exception {

@@ -81,9 +81,9 @@ class TokenFloodIT {
             long liveAtEnd = HeapAfterGc.liveBytes(adapter.process().pid());
             timeline.add(answered.get() + " tokens: " + HeapAfterGc.mib(liveAtEnd));
             Map<String, Double> metrics = PrometheusScrape.scrape(port(adapter.adminOrigin()));
-            double cacheBytes = metrics.get("authgate_token_cache_bytes");
-            double cacheBudget = metrics.get("authgate_token_cache_max_bytes");
-            double entries = metrics.get("authgate_token_cache_entries");
+            double cacheBytes = metrics.get("authgate_token_cache_bytes{project=\"" + issuer.issuer() + "\"}");
+            double cacheBudget = metrics.get("authgate_token_cache_max_bytes{project=\"" + issuer.issuer() + "\"}");
+            double entries = metrics.get("authgate_token_cache_entries{project=\"" + issuer.issuer() + "\"}");
             System.out.printf(Locale.ROOT, "[token flood] %d distinct tokens (%d chars of extra claims) in %d s, -Xmx%s:"
                             + " heap after GC %s; token cache %.0f entries, %s of %s (%.0f bytes per entry)%n",
                     TOKENS, PAD_BYTES, seconds, HEAP, timeline, entries, HeapAfterGc.mib((long) cacheBytes), HeapAfterGc.mib((long) cacheBudget),

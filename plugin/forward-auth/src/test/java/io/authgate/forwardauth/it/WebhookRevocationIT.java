@@ -1,7 +1,7 @@
 package io.authgate.forwardauth.it;
 
 import io.authgate.testkit.AuthgearClaims;
-import io.authgate.testkit.AuthgearWebhook;
+import io.authgate.testkit.AuthgearWebhooks;
 import io.authgate.testkit.ResolverStandIn;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -71,16 +71,16 @@ class WebhookRevocationIT {
         return decide(a, "Authorization", "Bearer " + token);
     }
 
-    private byte[] event(String type, long timestamp, long seq) {
-        return AuthgearWebhook.event(type, USER, timestamp, seq);
+    private static byte[] event(String type, long timestamp, long seq) {
+        return AuthgearWebhooks.event(type, USER, timestamp, seq);
     }
 
     private byte[] event(String type) {
         return event(type, System.currentTimeMillis() / 1000, ++seq);
     }
 
-    static String sign(String secret, byte[] body) {
-        return AuthgearWebhook.sign(secret, body);
+    private static String sign(String secret, byte[] body) {
+        return AuthgearWebhooks.sign(secret, body);
     }
 
     private static HttpResponse<String> post(AdapterProcess a, byte[] body, String signature, String contentType) throws Exception {
@@ -191,7 +191,48 @@ class WebhookRevocationIT {
         assertThat(m.get("authgate_webhook_events_total{outcome=\"too_large\"}")).isEqualTo(1.0);
         assertThat(m.get("authgate_webhook_events_total{outcome=\"malformed\"}")).isEqualTo(2.0);
         assertThat(m.get("authgate_webhook_events_total{outcome=\"ignored\"}")).isEqualTo(1.0);
-        assertThat(a.log()).doesNotContain(SECRET);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!a.log().contains("webhook events are applied again") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(a.log()).contains("authgate: Authgear's webhook events are refused: the signature does not match revocation.webhook_secret")
+                .contains("authgate: Authgear's webhook events are applied again after 2 refused")
+                .doesNotContain(SECRET);
+    }
+
+    private static String raw(String headers, String body) {
+        return "POST /authgear/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Connection: close\r\n\r\n" + body;
+    }
+
+    @Test
+    void hostileRequestsOnTheWebhookPortChangeNothing() throws Exception {
+        AdapterProcess a = adapter("");
+        String old = token();
+        awaitNextSecond();
+        byte[] body = event("user.signed_out");
+        String text = new String(body, StandardCharsets.UTF_8);
+        String json = "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n";
+        String good = "x-authgear-body-signature: " + sign(SECRET, body) + "\r\n";
+        assertThat(RawHttp.exchange(a.webhookPort(), raw(json + good + "x-authgear-body-signature: 00\r\n", text)).status())
+                .as("two signatures: neither is trusted").isEqualTo(401);
+        assertThat(RawHttp.exchange(a.webhookPort(), raw(json + "X-Authgear-Body-Signature: " + sign(SECRET, body).substring(1) + "\r\n", text))
+                .status()).as("63 hex digits").isEqualTo(401);
+        String chunk = "a".repeat(8192);
+        StringBuilder chunked = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        assertThat(RawHttp.exchange(a.webhookPort(), raw("Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n" + good,
+                chunked.toString())).status()).as("72 KiB chunked: over the cap").isEqualTo(413);
+        assertThat(RawHttp.exchange(a.webhookPort(), raw(json.replace("application/json", "application/json-patch+json") + good, text))
+                .status()).isEqualTo(415);
+        assertThat(RawHttp.exchange(a.webhookPort(), raw(json + good, text).replace("/authgear/webhook", "/authgear/webhook/../x")).status())
+                .isEqualTo(404);
+        assertThat(withToken(a, old)).as("nothing changed").isEqualTo(200);
+        assertThat(RawHttp.exchange(a.webhookPort(), raw(json.replace("application/json", "Application/JSON; charset=utf-8") + good, text))
+                .status()).as("the real event, with a media type parameter").isEqualTo(200);
+        assertThat(withToken(a, old)).isEqualTo(401);
     }
 
     @Test

@@ -5,23 +5,22 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import java.util.UUID;
 
 /**
- * Authgear's webhook events as its server sends them: the body shape of
- * {@code pkg/api/event/event.go} ({@code id}, {@code seq}, {@code type}, {@code payload},
- * {@code context.timestamp}) and the signature of {@code pkg/lib/hook/hook_web.go} (the hex
- * HMAC-SHA256 of the raw body with the project's webhook secret, in {@code x-authgear-body-signature}).
+ * Authgear's webhook events as Authgear makes them, for tests: the envelope
+ * {@code {"id","seq","type","payload","context"}} with the user at {@code payload.user.id} and the
+ * time at {@code context.timestamp} in unix seconds (authgear-server {@code pkg/api/event/event.go},
+ * {@code docs/specs/event.md}), and {@code x-authgear-body-signature}: the hex HMAC-SHA256 of the
+ * body with the webhook secret ({@code pkg/lib/hook/hook_web.go}, {@code pkg/util/crypto/hmac_sha256.go}),
+ * computed here with the JDK's {@link Mac}, independently of the code under test.
  */
-public final class AuthgearWebhook {
-    public static final String SIGNATURE_HEADER = "x-authgear-body-signature";
-
-    private AuthgearWebhook() {
+public final class AuthgearWebhooks {
+    private AuthgearWebhooks() {
     }
 
-    /** An event about {@code userId}, made at {@code timestamp} (epoch seconds), with a fresh id. */
+    /** One event of {@code type} about {@code userId}, made at {@code timestamp} with {@code seq}. */
     public static byte[] event(String type, String userId, long timestamp, long seq) {
-        return ("{\"id\":\"" + UUID.randomUUID() + "\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"payload\":{\"user\":{\"id\":\""
+        return ("{\"id\":\"ev-" + type + "-" + seq + "\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"payload\":{\"user\":{\"id\":\""
                 + userId + "\",\"is_disabled\":false},\"sessions\":[]},\"context\":{\"timestamp\":" + timestamp
                 + ",\"triggered_by\":\"admin_api\"}}").getBytes(StandardCharsets.UTF_8);
     }
