@@ -220,11 +220,6 @@ public final class Authgate implements AutoCloseable {
         return feeds.up();
     }
 
-    /** Whether this process follows a Redis stream, so the feed gauge means something. */
-    public boolean followsRevocationStream() {
-        return feeds.any();
-    }
-
     private static WebhookSignature signatureOf(AuthgateConfig config) {
         return new WebhookSignature(config.revocation().webhookSecret().orElseThrow(() -> new ConfigException(
                 "revocation.webhook_secret", "is required to receive Authgear's webhook events (the project's webhook secret)")));

@@ -103,11 +103,6 @@ public final class ProjectFeeds implements AutoCloseable {
         return byIssuer.values().stream().allMatch(f -> f.feed().up());
     }
 
-    /** Whether any project follows a stream (the gauge is shown only then). */
-    public boolean any() {
-        return !byIssuer.isEmpty();
-    }
-
     @Override
     public synchronized void close() {
         closed = true;
