@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Registers the filter with the runner. The runner only component-scans its own package; this class
+ * Registers the filters with the runner ({@code AuthgearResolver}, {@code AuthgearWebhook}). The runner only component-scans its own package; this class
  * is named in {@code META-INF/spring.factories}, so dropping the jar into {@code loader.path} is the
  * whole installation.
  */
@@ -17,10 +17,21 @@ import org.springframework.context.annotation.Configuration;
 public class AuthgateAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AuthgateAutoConfiguration.class);
 
+    /** One runtime for both filters: a project's watermarks and Redis stream are the runner's, not a filter's. Closed with the context. */
     @Bean
-    RouteGates authgateRouteGates() {
+    Authgate authgate() {
         HostHeader.allowForResolver(); // JVM-wide: the runner's start-up is where it belongs
-        return new RouteGates(Authgate.create(new StateChanges(new Slf4jEvents())));
+        return Authgate.create(new StateChanges(new Slf4jEvents()));
+    }
+
+    @Bean
+    RouteGates authgateRouteGates(Authgate authgate) {
+        return new RouteGates(authgate);
+    }
+
+    @Bean
+    AuthgearWebhookFilter authgearWebhookFilter(Authgate authgate) {
+        return new AuthgearWebhookFilter(new WebhookRoutes(authgate, System.getenv()));
     }
 
     @Bean

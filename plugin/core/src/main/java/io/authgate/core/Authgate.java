@@ -14,9 +14,9 @@ import io.authgate.core.remote.HttpResolverClient;
 import io.authgate.core.remote.RemoteSessions;
 import io.authgate.core.remote.ResolverClient;
 import io.authgate.core.resolve.CredentialPipeline;
-import io.authgate.core.revocation.EmbeddedFeed;
-import io.authgate.core.revocation.RevocationFeed;
+import io.authgate.core.revocation.ProjectFeeds;
 import io.authgate.core.revocation.RevocationSink;
+import io.authgate.core.revocation.redis.RedisStreamFeed;
 import io.authgate.core.revocation.Revocations;
 import io.authgate.core.revocation.Watermarks;
 import io.authgate.core.revocation.WebhookSignature;
@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -45,7 +44,7 @@ import java.util.function.Function;
  * routes use the same Authgear project; they must not each fetch the JWKS or ask Authgear about the
  * same cookie). A front needs only {@link #prepare}, {@link #ready} and the gauges.
  */
-public final class Authgate {
+public final class Authgate implements AutoCloseable {
     private final Clock clock;
     private final AuthgateEvents events;
     private final Function<AuthgateConfig, JwksFetcher> fetchers;
@@ -59,8 +58,14 @@ public final class Authgate {
      * entries expire by themselves.
      */
     private final Map<String, Watermarks> watermarks = new ConcurrentHashMap<>();
-    /** The embedded receivers made by {@link #webhookReceiver(AuthgateConfig)}, one per issuer. */
+    /** The receivers made by {@link #webhookReceiver(AuthgateConfig)}, one per issuer. */
     private final Map<String, WebhookReceiver> receivers = new ConcurrentHashMap<>();
+    /**
+     * The Redis stream of each project that names one ({@code revocation.redis}), followed from the
+     * first {@link #prepare}; like the watermarks, kept on {@link #retainOnly} (a reload cannot change
+     * {@code revocation}) until {@link #close}.
+     */
+    private final ProjectFeeds feeds;
     /** The key sets of every prepared configuration, for {@link #ready}. */
     private final Set<CachedJwks> prepared = ConcurrentHashMap.newKeySet();
 
@@ -102,6 +107,7 @@ public final class Authgate {
         this.events = GuardedEvents.of(List.of(events));
         this.fetchers = fetchers;
         this.resolverClients = resolverClients;
+        this.feeds = new ProjectFeeds(settings -> new RedisStreamFeed(settings, this.events));
     }
 
     /** A runtime with its own JWKS fetchers and the JDK HTTP client for Authgear's resolver. */
@@ -136,9 +142,14 @@ public final class Authgate {
      * so its first request finds them; counted by {@link #ready}. Cheap after the first for the same
      * issuer.
      *
-     * @throws ConfigException when the configuration cannot run in this JVM (a resolver url whose Host it cannot set)
+     * When the configuration names a Redis stream ({@code revocation.redis}), the project's events
+     * are followed from here on (in the background: Redis down delays nothing).
+     *
+     * @throws ConfigException when the configuration cannot run in this JVM (a resolver url whose Host it cannot set),
+     *                         or names another stream than its project follows, or another project's
      */
     public Gate prepare(AuthgateConfig config) {
+        feeds.follow(config.issuer(), config.revocation().redis(), new RevocationSink(watermarks(config)));
         Gate gate = gateFor(config);
         CachedJwks keys = issuer(config).keys();
         prepared.add(keys);
@@ -186,28 +197,27 @@ public final class Authgate {
     }
 
     /**
-     * The webhook receiver of a configuration's Authgear project, with the embedded feed: this node
-     * applies what it receives. The same receiver for every configuration of the issuer.
+     * The webhook receiver of a configuration's Authgear project: it applies what it receives to this
+     * node's watermarks, then appends it to the project's Redis stream when one is followed (see
+     * {@link ProjectFeeds#publish}). The same receiver for every configuration of the issuer.
      *
-     * @throws ConfigException naming {@code revocation.webhook_secret} when the configuration has none
+     * @throws ConfigException naming {@code revocation.webhook_secret} when the configuration has none,
+     *                         or as {@link #prepare} does for its {@code revocation.redis}
      */
     public WebhookReceiver webhookReceiver(AuthgateConfig config) {
         WebhookSignature signature = signatureOf(config);
-        return receivers.computeIfAbsent(config.issuer(), issuer -> {
-            EmbeddedFeed feed = new EmbeddedFeed();
-            feed.start(revocationSink(config));
-            return new WebhookReceiver(signature, feed, watermarks(config), events);
-        });
+        RevocationSink here = new RevocationSink(watermarks(config));
+        feeds.follow(config.issuer(), config.revocation().redis(), here);
+        return receivers.computeIfAbsent(config.issuer(),
+                issuer -> new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), watermarks(config), events));
     }
 
-    /** A receiver that publishes to {@code feed} (Redis Streams), whose sink the caller starts with {@link #revocationSink}. */
-    public WebhookReceiver webhookReceiver(AuthgateConfig config, RevocationFeed feed) {
-        return new WebhookReceiver(signatureOf(config), feed, watermarks(config), events);
-    }
-
-    /** What a feed hands each event body to on this node: applies it to the project's watermarks. */
-    public Consumer<byte[]> revocationSink(AuthgateConfig config) {
-        return new RevocationSink(watermarks(config));
+    /**
+     * 1 for {@code authgate_revocation_feed_up}: every Redis stream followed is read and the last
+     * append reached it; true without any (the embedded feed cannot be down).
+     */
+    public boolean revocationFeedUp() {
+        return feeds.up();
     }
 
     private static WebhookSignature signatureOf(AuthgateConfig config) {
@@ -277,5 +287,11 @@ public final class Authgate {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Stops following the Redis streams (their threads and connections); decisions still work. Idempotent. */
+    @Override
+    public void close() {
+        feeds.close();
     }
 }

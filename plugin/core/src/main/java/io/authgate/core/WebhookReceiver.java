@@ -2,19 +2,20 @@ package io.authgate.core;
 
 import io.authgate.core.revocation.MalformedEventException;
 import io.authgate.core.revocation.ParsedEvent;
-import io.authgate.core.revocation.RevocationFeed;
 import io.authgate.core.revocation.Watermarks;
 import io.authgate.core.revocation.WebhookEventParser;
 import io.authgate.core.revocation.WebhookSignature;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * One Authgear project's webhook endpoint, as a front sees it: the signature is checked first (over
  * the raw bytes, before anything reads them), then the event is read, then a handled one is published
  * to the feed and answered once the feed has it. Nothing here logs a body. Thread-safe; the caller
- * runs it off any event loop (the embedded feed applies the event on the caller's thread).
+ * runs it off any event loop (the event is applied to this node's watermarks on the caller's thread;
+ * with Redis the answer then completes on the feed's publisher thread).
  */
 public final class WebhookReceiver {
     public static final int MAX_BODY_BYTES = WebhookEventParser.MAX_BODY_BYTES;
@@ -22,13 +23,15 @@ public final class WebhookReceiver {
     public static final String SIGNATURE_HEADER = WebhookSignature.HEADER;
 
     private final WebhookSignature signature;
-    private final RevocationFeed feed;
+    /** Applies a verified event here and hands it to the project's feed ({@code ProjectFeeds#publish}). */
+    private final Function<byte[], CompletableFuture<Void>> publish;
     private final Watermarks watermarks;
     private final AuthgateEvents events;
 
-    WebhookReceiver(WebhookSignature signature, RevocationFeed feed, Watermarks watermarks, AuthgateEvents events) {
+    WebhookReceiver(WebhookSignature signature, Function<byte[], CompletableFuture<Void>> publish, Watermarks watermarks,
+                    AuthgateEvents events) {
         this.signature = signature;
-        this.feed = feed;
+        this.publish = publish;
         this.watermarks = watermarks;
         this.events = events;
     }
@@ -62,11 +65,24 @@ public final class WebhookReceiver {
         }
         CompletableFuture<Void> published;
         try {
-            published = feed.publish(body);
+            published = publish.apply(body);
         } catch (RuntimeException e) {
             published = CompletableFuture.failedFuture(e);
         }
         return published.handle((done, error) -> error == null ? WebhookAnswer.ACCEPTED : WebhookAnswer.UNAVAILABLE);
+    }
+
+    /**
+     * Whether a request's {@code Content-Type} is what Authgear posts: {@code application/json}, with
+     * or without parameters ({@code ; charset=utf-8}), in any case. A front answers 415 otherwise.
+     */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json");
     }
 
     /** The event types that change tokens (the rest are answered 2xx and ignored). */

@@ -1,5 +1,6 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.config.WebhookSecretFromEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.authgate.core.config.AuthgateConfig;
 import io.authgate.core.config.BrowserSettings;
@@ -79,7 +80,7 @@ public record AdapterConfig(
 
     static final String WEBHOOK_LISTEN = "webhook_listen";
     /** Where the secret may come from instead of the file, so the file can be shared without it. */
-    static final String WEBHOOK_SECRET_ENV = "AUTHGATE_WEBHOOK_SECRET";
+    static final String WEBHOOK_SECRET_ENV = WebhookSecretFromEnvironment.ENV;
     static final String DEFAULT_LISTEN = "127.0.0.1:9095";
     static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9096";
     private static final Set<String> ADAPTER_KEYS = union(Set.of("listen", "admin_listen", "event_loop_threads", "envoy_path_prefix",

@@ -2,6 +2,7 @@ package io.authgate.forwardauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.authgate.core.config.WebhookSecretFromEnvironment;
 
 import java.util.ArrayList;
 import java.util.List;

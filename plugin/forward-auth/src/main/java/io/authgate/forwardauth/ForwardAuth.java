@@ -59,6 +59,7 @@ public final class ForwardAuth implements AutoCloseable {
         Metrics metrics = new Metrics();
         metrics.logDrops(log::droppedLines);
         ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics);
+        Optional<Authgate> runtime = Optional.empty();
         try {
             if (config.developmentIssuer()) {
                 dev = DevelopmentIssuer.start();
@@ -66,9 +67,11 @@ public final class ForwardAuth implements AutoCloseable {
             HostHeader.allowForResolver(); // JVM-wide: the adapter's start-up is where it belongs
             HeldUntilListening stateChanges = new HeldUntilListening(log::stateChanged);
             Authgate authgate = Authgate.create(AuthgateEvents.all(List.of(metrics, new StateChanges(stateChanges))));
+            runtime = Optional.of(authgate);
             String devEndpoint = dev == null ? null : dev.issuer();
             Routing routing = Routing.build(config, authgate, devEndpoint);
             watch(metrics, authgate, routing);
+            metrics.watchRevocationFeed(authgate::revocationFeedUp);
             LiveRouting live = new LiveRouting(routing);
             server.start(config.listen(), new DecisionHandler(live, metrics, inFlight, config.answerCaching(), Clock.systemUTC(),
                             log.decisions(config.logs().decisionLog())),
@@ -78,14 +81,15 @@ public final class ForwardAuth implements AutoCloseable {
             stateChanges.release();
             return started;
         } catch (ConfigException e) {
-            // Found only once the runtime exists (a resolver url whose Host this JVM cannot set).
-            stopPartial(server, dev);
+            // Found only once the runtime exists (a resolver url whose Host this JVM cannot set, a
+            // Redis stream another project names).
+            stopPartial(server, dev, runtime);
             throw e;
         } catch (IOException | RuntimeException e) {
-            stopPartial(server, dev);
+            stopPartial(server, dev, runtime);
             throw new StartException(describe(config, e), e);
         } catch (InterruptedException e) {
-            stopPartial(server, dev);
+            stopPartial(server, dev, runtime);
             Thread.currentThread().interrupt();
             throw new StartException("interrupted while starting", e);
         }
@@ -93,7 +97,9 @@ public final class ForwardAuth implements AutoCloseable {
 
     /**
      * The webhook port, when configured: the top level's Authgear project (its secret, its
-     * watermarks), with the embedded feed, so this adapter applies the events it receives.
+     * watermarks). This adapter applies the events it receives, and appends them to the project's
+     * Redis stream when {@code revocation.redis} is set (then every adapter following it applies
+     * them; one without {@code webhook_listen} is a pure reader).
      */
     private static Optional<WebhookWork> startWebhooks(AdapterConfig config, ForwardAuthServer server, Authgate authgate, Routing routing,
                                                        Metrics metrics) throws InterruptedException, ListenException {
@@ -141,9 +147,10 @@ public final class ForwardAuth implements AutoCloseable {
         return live.current().config();
     }
 
-    /** What a start that cannot finish has opened, closed: the listeners and the development issuer. */
-    private static void stopPartial(ForwardAuthServer server, DevelopmentIssuer dev) {
+    /** What a start that cannot finish has opened, closed: the listeners, the development issuer, the Redis feeds. */
+    private static void stopPartial(ForwardAuthServer server, DevelopmentIssuer dev, Optional<Authgate> runtime) {
         server.close();
+        runtime.ifPresent(Authgate::close);
         if (dev != null) {
             dev.close();
         }
@@ -200,6 +207,7 @@ public final class ForwardAuth implements AutoCloseable {
     public void close(Duration drain) {
         server.shutdown(drain);
         webhooks.ifPresent(WebhookWork::close);
+        authgate.close();
         if (developmentIssuer != null) {
             developmentIssuer.close();
         }

@@ -1,5 +1,6 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.config.WebhookSecretFromEnvironment;
 import io.authgate.forwardauth.dev.DemoKeyFile;
 import io.authgate.forwardauth.dev.DemoWebhook;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -90,6 +91,8 @@ public final class Metrics implements AuthgateEvents {
     private final Map<WebhookAnswer, LongAdder> webhookEvents = new EnumMap<>(WebhookAnswer.class);
     /** The webhook receiver's watermark table, once it runs ({@link #watchWatermarks}); absent: no gauge. */
     private volatile Optional<WebhookReceiver> watermarks = Optional.empty();
+    /** Whether the revocation feed reaches every node ({@link #watchRevocationFeed}); up until told. */
+    private volatile BooleanSupplier revocationFeedUp = () -> true;
     /** Per JWKS source: when keys were last fetched (epoch millis), 0 while they never were. */
     private final Map<URI, Long> jwksLastSuccess = new ConcurrentHashMap<>();
     /** The log's dropped lines, once the adapter reports them ({@link #logDrops}). */
@@ -172,6 +175,11 @@ public final class Metrics implements AuthgateEvents {
 
     long webhookEvents(WebhookAnswer answer) {
         return webhookEvents.get(answer).sum();
+    }
+
+    /** The feed gauge's source: the runtime's Redis streams (always up with the embedded feed). */
+    void watchRevocationFeed(BooleanSupplier up) {
+        revocationFeedUp = up;
     }
 
     void watchWatermarks(WebhookReceiver receiver) {
@@ -331,6 +339,8 @@ public final class Metrics implements AuthgateEvents {
             gauge(out, "authgate_revocation_watermarks", "Users with an active revocation watermark.", w.activeWatermarks());
             gauge(out, "authgate_revocation_watermarks_max", "revocation.max_entries.", w.maxWatermarks());
         });
+        gauge(out, "authgate_revocation_feed_up", "1 while the revocation feed reaches every node (its Redis stream is read, the last append landed); 0 raises the alarm.",
+                revocationFeedUp.getAsBoolean() ? 1 : 0);
         counter(out, "authgate_log_lines_dropped_total", "Log lines dropped because stdout did not keep up.", droppedLogLines.getAsLong());
         counter(out, "authgate_accept_errors_total", "Failures to accept a connection (file descriptors exhausted, ...); accepting resumes after a pause.",
                 acceptErrors.sum());

@@ -34,7 +34,8 @@ final class RestartOnlyKeys {
             new Key(AnswerCaching.KEY, AdapterConfig::answerCaching),
             new Key("log_format", c -> c.logs().format()),
             new Key("decision_log", c -> c.logs().decisionLog()),
-            // The listener is bound once; the watermarks are made once per project with their lifetime and cap.
+            // The listener is bound once; the watermarks are made once per project with their lifetime and cap,
+            // and the project's Redis stream (revocation.redis) is followed from start to shutdown.
             new Key(AdapterConfig.WEBHOOK_LISTEN, AdapterConfig::webhookListen),
             new Key("revocation", c -> c.core().revocation()));
 

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,7 +55,7 @@ final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             Responses.send(ctx, keepAlive, false, 405, POST_ONLY, "method not allowed: POST " + PATH + "\n");
             return;
         }
-        if (!isJson(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+        if (!WebhookReceiver.isJson(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
             Responses.text(ctx, keepAlive, 415, "unsupported media type: Authgear posts application/json\n");
             return;
         }
@@ -82,16 +81,6 @@ final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private static void answer(ChannelHandlerContext ctx, boolean keepAlive, WebhookAnswer answer) {
         Responses.text(ctx, keepAlive, answer.status(), answer.label() + "\n");
-    }
-
-    /** {@code application/json}, with or without parameters ({@code ; charset=utf-8}), in any case. */
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-        return type.toLowerCase(Locale.ROOT).equals("application/json");
     }
 
     @Override

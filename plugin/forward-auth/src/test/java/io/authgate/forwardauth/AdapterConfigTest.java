@@ -1,5 +1,6 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.config.WebhookSecretFromEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -25,7 +25,9 @@ class RestartOnlyKeysTest {
             "log_format|log_format: json",
             "decision_log|decision_log: true",
             "webhook_listen|'revocation: {webhook_secret: 0123456789abcdefghijklmnopqrstuv}\nwebhook_listen: 127.0.0.1:9097'",
-            "revocation|'revocation: {max_token_lifetime_seconds: 600}'"})
+            "revocation|'revocation: {max_token_lifetime_seconds: 600}'",
+            // The stream is followed from start to close: a reload that names another is refused.
+            "revocation|'revocation: {redis: {uri: \"redis://127.0.0.1:6390\"}}'"})
     void aChangeToWhatIsMadeAtStartIsNamed(String key, String line) {
         AdapterConfig running = AdapterConfigTest.parse(BASE + (key.equals("gateway_sources") ? "max_connections_per_source: 5\n" : ""));
         AdapterConfig next = AdapterConfigTest.parse(BASE + line.replace("\\n", "\n") + "\n");

@@ -73,6 +73,13 @@ public final class ApisixExtPluginClient implements AutoCloseable {
     private long nextId = 1; // APISIX starts at 0, but 0 is also what an absent id field reads as
     private SocketChannel keptAlive;
 
+    /** How many times the runner asked for a request body (ExtraInfo ReqBody), over every call. */
+    private int bodiesAsked;
+
+    public synchronized int bodiesAsked() {
+        return bodiesAsked;
+    }
+
     public ApisixExtPluginClient(Path socket) {
         this(socket, DEFAULT_TIMEOUT);
     }
@@ -160,7 +167,12 @@ public final class ApisixExtPluginClient implements AutoCloseable {
         while (true) {
             Frame frame = readFrame(channel);
             switch (frame.type()) {
-                case RPC_EXTRA_INFO -> writeFrame(channel, RPC_EXTRA_INFO, answerExtraInfo(frame.payload(), request));
+                case RPC_EXTRA_INFO -> {
+                    if (io.github.api7.A6.ExtraInfo.Req.getRootAsReq(frame.payload().duplicate()).infoType() == Info.ReqBody) {
+                        bodiesAsked++;
+                    }
+                    writeFrame(channel, RPC_EXTRA_INFO, answerExtraInfo(frame.payload(), request));
+                }
                 case RPC_PREPARE_CONF -> {
                     // a duplicate PrepareConf reply (runner #320) on a reused connection: not ours, skip it
                 }

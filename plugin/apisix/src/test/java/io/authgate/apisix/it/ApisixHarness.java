@@ -35,10 +35,15 @@ final class ApisixHarness implements AutoCloseable {
 
     /** The runner started with these JVM options too (before {@code -jar}). */
     static ApisixHarness start(List<String> jvmOptions) throws IOException {
+        return start(jvmOptions, Map.of());
+    }
+
+    /** The runner started with these JVM options and this environment too (APISIX's ext-plugin.cmd environment). */
+    static ApisixHarness start(List<String> jvmOptions, Map<String, String> env) throws IOException {
         // The shipped log configuration, so the tests read the log an operator would get.
         List<String> options = new java.util.ArrayList<>(jvmOptions);
         options.add("-Dlogging.config=" + repoFile("runner-config/log4j2.xml"));
-        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), Map.of(), options));
+        return new ApisixHarness(RunnerProcess.start(RunnerProcess.runnerJar(), RunnerProcess.pluginJar(), env, options));
     }
 
     long runnerPid() {
@@ -70,16 +75,27 @@ final class ApisixHarness implements AutoCloseable {
 
     /** Sends a request on a route whose AuthgearResolver value is {@code routeValue}. */
     ReqCallResult call(String routeValue, HttpRequestSpec request) throws IOException {
-        Long token = confTokens.get(routeValue);
+        return call(FILTER, routeValue, request);
+    }
+
+    /** Sends a request on a route whose only ext-plugin filter is {@code filter}, with the value {@code routeValue}. */
+    ReqCallResult call(String filter, String routeValue, HttpRequestSpec request) throws IOException {
+        String key = filter.equals(FILTER) ? routeValue : filter + "\n" + routeValue;
+        Long token = confTokens.get(key);
         if (token == null) {
-            token = client.prepareConf("route-" + confTokens.size(), List.of(Map.entry(FILTER, routeValue)));
-            confTokens.put(routeValue, token);
+            token = client.prepareConf("route-" + confTokens.size(), List.of(Map.entry(filter, routeValue)));
+            confTokens.put(key, token);
         }
         return client.call(token, request);
     }
 
     String log() {
         return runner.log();
+    }
+
+    /** How many times the runner asked this harness's client for a request body. */
+    int bodiesAsked() {
+        return client.bodiesAsked();
     }
 
     /**

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.core.headers.ClaimHeaders;
+import io.authgate.core.revocation.redis.RedisSettings;
+import io.authgate.core.revocation.redis.RedisSettingsParser;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,7 +48,7 @@ public final class ConfigParser {
             "url", "timeout_ms", "cache_ttl_seconds", "negative_cache_ttl_seconds", "cache_max_bytes", "max_entries",
             "max_concurrent_calls", "max_queued_calls", "on_error");
 
-    private static final Set<String> REVOCATION_KEYS = Set.of("webhook_secret", "max_token_lifetime_seconds", "max_entries");
+    private static final Set<String> REVOCATION_KEYS = Set.of("webhook_secret", "max_token_lifetime_seconds", "max_entries", "redis");
 
     /** A cache budget: 0 (off, where allowed) or from 64 KiB to 64 GiB. */
     private static final long MIN_CACHE_BYTES = 64L << 10;
@@ -154,7 +156,24 @@ public final class ConfigParser {
         int lifetime = r.integer("max_token_lifetime_seconds", RevocationSettings.DEFAULT_LIFETIME_SECONDS,
                 RevocationSettings.MIN_LIFETIME_SECONDS, RevocationSettings.MAX_LIFETIME_SECONDS);
         int maxEntries = r.integer("max_entries", RevocationSettings.DEFAULT_MAX_ENTRIES, 1, RevocationSettings.MAX_MAX_ENTRIES);
-        return new RevocationSettings(secret, Duration.ofSeconds(lifetime), maxEntries);
+        Duration maxLifetime = Duration.ofSeconds(lifetime);
+        Optional<RedisSettings> redis = r.has("redis")
+                ? Optional.of(redisSettings(r.section("redis", "must be an object (uri, stream, ...)"), maxLifetime)) : Optional.empty();
+        return new RevocationSettings(secret, maxLifetime, maxEntries, redis);
+    }
+
+    /**
+     * The stream the project's nodes share. Its retention is how far back a node started late reads,
+     * so it may not be shorter than the watermarks' lifetime: the node would forget revocations whose
+     * tokens are still valid.
+     */
+    private static RedisSettings redisSettings(ConfigSection redis, Duration maxTokenLifetime) {
+        RedisSettings settings = RedisSettingsParser.parse(redis, maxTokenLifetime);
+        if (settings.retention().compareTo(maxTokenLifetime) < 0) {
+            throw new ConfigException(redis.key("retention_seconds"), "must be at least revocation.max_token_lifetime_seconds ("
+                    + maxTokenLifetime.toSeconds() + "): a node started late reads back only this far and would forget revocations still in force");
+        }
+        return settings;
     }
 
     /** An Authgear origin: scheme, host and optional port, nothing else. */

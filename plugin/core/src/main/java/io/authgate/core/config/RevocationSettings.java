@@ -1,5 +1,7 @@
 package io.authgate.core.config;
 
+import io.authgate.core.revocation.redis.RedisSettings;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +15,11 @@ import java.util.Optional;
  * @param maxTokenLifetime the longest access-token lifetime of the project: a watermark is kept this
  *                         long after its event, since every token it refuses has expired by then
  * @param maxEntries       hard cap on the users with an active watermark
+ * @param redis            the Redis stream every node of the project follows ({@code revocation.redis});
+ *                         empty: the embedded feed, the receiving node applies its own events
  */
-public record RevocationSettings(Optional<WebhookSecret> webhookSecret, Duration maxTokenLifetime, int maxEntries) {
+public record RevocationSettings(Optional<WebhookSecret> webhookSecret, Duration maxTokenLifetime, int maxEntries,
+                                 Optional<RedisSettings> redis) {
     public static final String KEY = "revocation";
     public static final int DEFAULT_LIFETIME_SECONDS = 3600;
     /** Authgear's access-token lifetime is configurable up to days; a day of watermarks is the ceiling. */
@@ -24,14 +29,15 @@ public record RevocationSettings(Optional<WebhookSecret> webhookSecret, Duration
     public static final int MAX_MAX_ENTRIES = 10_000_000;
 
     public static final RevocationSettings DEFAULTS = new RevocationSettings(Optional.empty(),
-            Duration.ofSeconds(DEFAULT_LIFETIME_SECONDS), DEFAULT_MAX_ENTRIES);
+            Duration.ofSeconds(DEFAULT_LIFETIME_SECONDS), DEFAULT_MAX_ENTRIES, Optional.empty());
 
     public RevocationSettings {
         Objects.requireNonNull(webhookSecret, "webhookSecret");
         Objects.requireNonNull(maxTokenLifetime, "maxTokenLifetime");
+        Objects.requireNonNull(redis, "redis");
     }
 
     public RevocationSettings withSecret(WebhookSecret secret) {
-        return new RevocationSettings(Optional.of(secret), maxTokenLifetime, maxEntries);
+        return new RevocationSettings(Optional.of(secret), maxTokenLifetime, maxEntries, redis);
     }
 }

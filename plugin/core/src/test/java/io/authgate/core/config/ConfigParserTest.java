@@ -105,6 +105,41 @@ class ConfigParserTest {
             assertFails("\"revocation\":true", "revocation");
         }
 
+        @Test
+        void withoutARedisSectionTheFeedIsEmbedded() {
+            assertThat(parseWith("").revocation().redis()).isEmpty();
+        }
+
+        @Test
+        void theRedisSectionIsReadOnceAndItsRetentionDefaultsToTheTokenLifetime() {
+            RevocationSettings r = parseWith("\"revocation\":{\"max_token_lifetime_seconds\":1800,"
+                    + "\"redis\":{\"uri\":\"redis://:pw-123@127.0.0.1:6390/2\",\"stream\":\"s1\"}}").revocation();
+            io.authgate.core.revocation.redis.RedisSettings redis = r.redis().orElseThrow();
+            assertThat(redis.retention()).isEqualTo(Duration.ofMinutes(30));
+            assertThat(redis.stream()).isEqualTo("s1");
+            assertThat(redis.uri().port()).isEqualTo(6390);
+            assertThat(r.toString()).doesNotContain("pw-123");
+            assertThat(parseWith("\"revocation\":{\"redis\":{\"uri\":\"redis://127.0.0.1:6390\",\"retention_seconds\":7200}}")
+                    .revocation().redis().orElseThrow().retention()).isEqualTo(Duration.ofHours(2));
+        }
+
+        @Test
+        void badRedisValuesNameTheirKey() {
+            assertFails("\"revocation\":{\"redis\":{}}", "revocation.redis.uri");
+            assertFails("\"revocation\":{\"redis\":{\"uri\":\"http://127.0.0.1:6390\"}}", "revocation.redis.uri");
+            assertFails("\"revocation\":{\"redis\":{\"uri\":\"redis://127.0.0.1:6390\",\"read_count\":0}}", "revocation.redis.read_count");
+            assertFails("\"revocation\":{\"redis\":{\"uri\":\"redis://127.0.0.1:6390\",\"streem\":\"x\"}}", "revocation.redis.streem");
+            assertFails("\"revocation\":{\"redis\":\"redis://127.0.0.1:6390\"}", "revocation.redis");
+        }
+
+        @Test
+        void aRetentionShorterThanTheTokenLifetimeIsRefused() {
+            // A node started late reads the stream back only as far as the retention: a shorter one
+            // would forget revocations whose tokens are still valid.
+            assertFails("\"revocation\":{\"redis\":{\"uri\":\"redis://127.0.0.1:6390\",\"retention_seconds\":3599}}",
+                    "revocation.redis.retention_seconds");
+        }
+
         private void assertFails(String json, String key) {
             assertThatThrownBy(() -> parseWith(json)).isInstanceOfSatisfying(ConfigException.class,
                     e -> assertThat(e.key()).isEqualTo(key));
