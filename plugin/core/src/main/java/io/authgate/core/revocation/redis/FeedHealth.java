@@ -8,7 +8,8 @@ import java.util.List;
  * Whether the feed's two sides (the reader, the publisher) last reached Redis, for the alarm gauge,
  * and each success and failure reported to the core's events (which say "failing" and "recovered"
  * once each, see {@code StateChanges}). The reader is down until it first reads; the publisher is up
- * until a publish fails (it connects only when there is something to publish).
+ * until a publish fails (it connects only when there is something to publish), and again once it
+ * succeeds or the reader reconnects after an outage.
  */
 final class FeedHealth {
     private final AuthgateEvents events;
@@ -20,6 +21,13 @@ final class FeedHealth {
     }
 
     void readerUp() {
+        if (!readerUp) {
+            // Redis answers again: a publish that failed while it was down says nothing about now,
+            // and the publisher connects afresh for its next event. Without this the alarm would stay
+            // raised until an event happened to come. A publisher failing on its own (the reader never
+            // down) still holds the alarm until one of its appends succeeds.
+            publisherUp = true;
+        }
         readerUp = true;
         events.revocationFeedUp();
     }

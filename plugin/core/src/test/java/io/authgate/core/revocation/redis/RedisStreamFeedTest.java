@@ -79,6 +79,20 @@ class RedisStreamFeedTest {
         wide.awaitBodies("old", "new");
     }
 
+    /** An alarm that stays raised after Redis is back, until an event happens to come, would be a false one. */
+    @Test
+    void aPublishThatFailedWhileRedisWasDownDoesNotHoldTheAlarmOnceRedisAnswersAgain() throws Exception {
+        Node receiver = node(settings());
+        receiver.awaitUp();
+        redis.kill();
+        CompletableFuture<Void> down = receiver.feed.publish(utf8("lost"));
+        assertThatThrownBy(() -> down.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        await("the alarm", () -> !receiver.feed.up());
+
+        redis.restart();
+        await("the alarm clears with no publish in between", receiver.feed::up);
+    }
+
     @Test
     void whileRedisIsDownPublishingFailsFastAndTheStateSaysSoThenReadersCatchUp() throws Exception {
         Node reader = node(settings());
