@@ -103,13 +103,13 @@ public final class AccessTokenVerifier {
             events.tokenRejected(broken.get());
             return broken.get();
         }
-        return unlessRevoked(verified);
+        return unlessRevoked(verified, now);
     }
 
     /** After verification, on every path: what Authgear's events revoked since the token was issued. */
-    private Verification unlessRevoked(VerifiedToken verified) {
+    private Verification unlessRevoked(VerifiedToken verified, long nowSeconds) {
         AccessToken t = verified.token();
-        return revocations.revokes(t.subject(), t.issuedAt()) ? rejected(TokenRejection.REVOKED) : verified;
+        return revocations.revokes(t.subject(), t.issuedAt(), nowSeconds) ? rejected(TokenRejection.REVOKED) : verified;
     }
 
     private CompletableFuture<Verification> verifyCold(BearerToken token) {
@@ -141,7 +141,7 @@ public final class AccessTokenVerifier {
         if (!key.verify(parsed.header(), parsed.signingInput(), parsed.signature())) {
             return rejected(TokenRejection.BAD_SIGNATURE);
         }
-        return unlessRevoked(cache.put(token, parsed.token(), parsed.claims(), claimHeaders));
+        return unlessRevoked(cache.put(token, parsed.token(), parsed.claims(), claimHeaders), clock.millis() / 1000);
     }
 
     private TokenRejection rejected(TokenRejection rejection) {

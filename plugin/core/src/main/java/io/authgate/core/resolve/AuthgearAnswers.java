@@ -55,7 +55,7 @@ final class AuthgearAnswers {
         return switch (session.kind()) {
             // Authgear may still answer for a disabled user's session (its own cache, a call made
             // before the event): the event has the last word.
-            case VALID -> revoked.blocks(session.claims().userId())
+            case VALID -> revoked.blocks(session.claims().userId(), Math.floorDiv(now, 1000))
                     ? Resolution.Invalid.rejected(TokenRejection.REVOKED)
                     : new Resolution.Session(session.claims(), scopes, session.headers(), now + validTtlMillis);
             case INVALID -> Resolution.Invalid.notValid(session.headers(), now + negativeTtlMillis);

@@ -9,12 +9,12 @@ public interface Revocations {
     /** Nothing is ever revoked: a runtime without watermarks. */
     Revocations NONE = new Revocations() {
         @Override
-        public boolean revokes(String userId, long issuedAt) {
+        public boolean revokes(String userId, long issuedAt, long nowSeconds) {
             return false;
         }
 
         @Override
-        public boolean blocks(String userId) {
+        public boolean blocks(String userId, long nowSeconds) {
             return false;
         }
     };
@@ -22,10 +22,11 @@ public interface Revocations {
     /**
      * @param issuedAt the token's {@code iat}, unix seconds; {@code AccessToken.ABSENT} (the lowest
      *                 long) when it has none, which any watermark revokes
+     * @param nowSeconds the caller's clock, unix seconds (it has read it already: one read per request)
      * @return true when a token of this user issued then gives no session
      */
-    boolean revokes(String userId, long issuedAt);
+    boolean revokes(String userId, long issuedAt, long nowSeconds);
 
     /** True when no credential of this user gives a session (disabled, deleted, anonymized). */
-    boolean blocks(String userId);
+    boolean blocks(String userId, long nowSeconds);
 }

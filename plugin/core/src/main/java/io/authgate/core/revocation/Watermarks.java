@@ -122,22 +122,18 @@ public final class Watermarks implements Revocations {
     }
 
     @Override
-    public boolean revokes(String userId, long issuedAt) {
+    public boolean revokes(String userId, long issuedAt, long nowSeconds) {
         if (marks.isEmpty()) {
             return false;
         }
         Mark mark = marks.get(userId);
-        if (mark == null) {
-            return false;
-        }
-        long now = nowSeconds();
-        return mark.refuses(issuedAt, now) && !expired(mark, now);
+        return mark != null && mark.refuses(issuedAt, nowSeconds) && !expired(mark, nowSeconds);
     }
 
     /** A block refuses a token issued at any time, so it is what refuses one issued at the end of time. */
     @Override
-    public boolean blocks(String userId) {
-        return revokes(userId, Long.MAX_VALUE);
+    public boolean blocks(String userId, long nowSeconds) {
+        return revokes(userId, Long.MAX_VALUE, nowSeconds);
     }
 
     /** Users with an active watermark (expired ones are purged first): the gauge. */

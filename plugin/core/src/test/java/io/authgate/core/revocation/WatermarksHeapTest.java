@@ -37,6 +37,6 @@ class WatermarksHeapTest {
         long perEntry = (after - before) / USERS;
         System.out.println("watermarks: " + perEntry + " bytes per user, " + (after - before) / 1024 + " KiB for " + USERS);
         assertThat(perEntry).isLessThanOrEqualTo(BYTES_PER_ENTRY_AT_MOST);
-        assertThat(marks.revokes(ids[0], now - 1)).isTrue(); // keeps the table (and ids) reachable to here
+        assertThat(marks.revokes(ids[0], now - 1, now)).isTrue(); // keeps the table (and ids) reachable to here
     }
 }

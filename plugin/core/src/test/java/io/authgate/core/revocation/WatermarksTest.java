@@ -18,6 +18,10 @@ class WatermarksTest {
     private final MutableClock clock = new MutableClock(Instant.ofEpochSecond(T));
     private final Watermarks marks = new Watermarks(Duration.ofHours(1), 1000, clock);
 
+    private long now() {
+        return clock.millis() / 1000;
+    }
+
     private static WebhookEvent ev(String user, WebhookEvent.Effect effect, long at, long seq) {
         String type = switch (effect) {
             case SESSIONS_ENDED -> "user.signed_out";
@@ -29,27 +33,27 @@ class WatermarksTest {
 
     @Test
     void anEmptyTableRevokesNothing() {
-        assertThat(marks.revokes("u1", T - 10)).isFalse();
-        assertThat(marks.blocks("u1")).isFalse();
+        assertThat(marks.revokes("u1", T - 10, now())).isFalse();
+        assertThat(marks.blocks("u1", now())).isFalse();
         assertThat(marks.active()).isZero();
     }
 
     @Test
     void signedOutRefusesTokensIssuedBeforeTheEventOnly() {
         assertThat(marks.apply(ev("u1", SESSIONS_ENDED, T, 1))).isEqualTo(Watermarks.Outcome.APPLIED);
-        assertThat(marks.revokes("u1", T - 1)).isTrue();
-        assertThat(marks.revokes("u1", T)).as("iat = T is after the sign-out's second").isFalse();
-        assertThat(marks.revokes("u1", T + 5)).isFalse();
-        assertThat(marks.revokes("u2", T - 1)).as("another user").isFalse();
-        assertThat(marks.revokes("u1", io.authgate.core.jwt.AccessToken.ABSENT)).as("a token without iat").isTrue();
-        assertThat(marks.blocks("u1")).isFalse();
+        assertThat(marks.revokes("u1", T - 1, now())).isTrue();
+        assertThat(marks.revokes("u1", T, now())).as("iat = T is after the sign-out's second").isFalse();
+        assertThat(marks.revokes("u1", T + 5, now())).isFalse();
+        assertThat(marks.revokes("u2", T - 1, now())).as("another user").isFalse();
+        assertThat(marks.revokes("u1", io.authgate.core.jwt.AccessToken.ABSENT, now())).as("a token without iat").isTrue();
+        assertThat(marks.blocks("u1", now())).isFalse();
     }
 
     @Test
     void theWatermarkOnlyRises() {
         marks.apply(ev("u1", SESSIONS_ENDED, T, 2));
         marks.apply(ev("u1", SESSIONS_ENDED, T - 100, 1)); // late
-        assertThat(marks.revokes("u1", T - 1)).isTrue();
+        assertThat(marks.revokes("u1", T - 1, now())).isTrue();
     }
 
     @Test
@@ -61,44 +65,44 @@ class WatermarksTest {
         WebhookEvent block = ev("u2", BLOCKED, T, 2);
         marks.apply(block);
         assertThat(marks.apply(block)).isEqualTo(Watermarks.Outcome.UNCHANGED);
-        assertThat(marks.blocks("u2")).isTrue();
+        assertThat(marks.blocks("u2", now())).isTrue();
     }
 
     @Test
     void disabledRefusesEveryTokenUntilReenabled() {
         marks.apply(ev("u1", BLOCKED, T, 1));
-        assertThat(marks.blocks("u1")).isTrue();
-        assertThat(marks.revokes("u1", T + 30)).as("even one issued after").isTrue();
+        assertThat(marks.blocks("u1", now())).isTrue();
+        assertThat(marks.revokes("u1", T + 30, now())).as("even one issued after").isTrue();
         clock.advance(Duration.ofSeconds(60));
         marks.apply(ev("u1", UNBLOCKED, T + 60, 2));
-        assertThat(marks.blocks("u1")).isFalse();
-        assertThat(marks.revokes("u1", T + 30)).isFalse();
-        assertThat(marks.revokes("u1", T - 1)).as("tokens from before the disable stay refused: they refresh").isTrue();
+        assertThat(marks.blocks("u1", now())).isFalse();
+        assertThat(marks.revokes("u1", T + 30, now())).isFalse();
+        assertThat(marks.revokes("u1", T - 1, now())).as("tokens from before the disable stay refused: they refresh").isTrue();
     }
 
     @Test
     void aLateReenableOlderThanTheDisableIsIgnored() {
         marks.apply(ev("u1", BLOCKED, T, 5));
         assertThat(marks.apply(ev("u1", UNBLOCKED, T - 30, 4))).isEqualTo(Watermarks.Outcome.UNCHANGED);
-        assertThat(marks.blocks("u1")).isTrue();
+        assertThat(marks.blocks("u1", now())).isTrue();
     }
 
     @Test
     void aLateDisableOlderThanTheReenableDoesNotBlockAgain() {
         marks.apply(ev("u1", UNBLOCKED, T, 5));
         marks.apply(ev("u1", BLOCKED, T - 30, 4));
-        assertThat(marks.blocks("u1")).isFalse();
-        assertThat(marks.revokes("u1", T - 31)).as("its watermark still holds").isTrue();
+        assertThat(marks.blocks("u1", now())).isFalse();
+        assertThat(marks.revokes("u1", T - 31, now())).as("its watermark still holds").isTrue();
     }
 
     @Test
     void withinOneSecondSeqDecides() {
         marks.apply(ev("u1", UNBLOCKED, T, 9));
         marks.apply(ev("u1", BLOCKED, T, 8));
-        assertThat(marks.blocks("u1")).isFalse();
+        assertThat(marks.blocks("u1", now())).isFalse();
         marks.apply(ev("u2", BLOCKED, T, 9));
         marks.apply(ev("u2", UNBLOCKED, T, 8));
-        assertThat(marks.blocks("u2")).isTrue();
+        assertThat(marks.blocks("u2", now())).isTrue();
     }
 
     @Test
@@ -106,11 +110,11 @@ class WatermarksTest {
         marks.apply(ev("u1", SESSIONS_ENDED, T, 1));
         marks.apply(ev("u2", BLOCKED, T, 2));
         clock.advance(Duration.ofSeconds(3599));
-        assertThat(marks.revokes("u1", T - 1)).isTrue();
-        assertThat(marks.blocks("u2")).isTrue();
+        assertThat(marks.revokes("u1", T - 1, now())).isTrue();
+        assertThat(marks.blocks("u2", now())).isTrue();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(marks.revokes("u1", T - 1)).isFalse();
-        assertThat(marks.blocks("u2")).isFalse();
+        assertThat(marks.revokes("u1", T - 1, now())).isFalse();
+        assertThat(marks.blocks("u2", now())).isFalse();
         assertThat(marks.active()).as("expired entries are purged").isZero();
     }
 
@@ -128,8 +132,8 @@ class WatermarksTest {
         }
         assertThat(small.apply(ev("u3", SESSIONS_ENDED, T, 3))).isEqualTo(Watermarks.Outcome.FULL);
         assertThat(small.active()).isEqualTo(3);
-        assertThat(small.revokes("u3", T - 1)).isFalse();
-        assertThat(small.revokes("u0", T - 1)).as("nothing held is evicted").isTrue();
+        assertThat(small.revokes("u3", T - 1, now())).isFalse();
+        assertThat(small.revokes("u0", T - 1, now())).as("nothing held is evicted").isTrue();
         assertThat(small.apply(ev("u0", BLOCKED, T, 4))).as("a user already held still updates").isEqualTo(Watermarks.Outcome.APPLIED);
         clock.advance(Duration.ofHours(1));
         assertThat(small.apply(ev("u3", SESSIONS_ENDED, T + 3600, 5))).as("room once expired ones go").isEqualTo(Watermarks.Outcome.APPLIED);
@@ -143,21 +147,21 @@ class WatermarksTest {
     void aTemporaryDisableBlocksOnlyWithinItsPeriod() {
         WebhookEvent later = new WebhookEvent("ev-1", 1, "user.disabled", T, "u1", BLOCKED, T + 60, T + 120);
         marks.apply(later);
-        assertThat(marks.blocks("u1")).as("not yet").isFalse();
-        assertThat(marks.revokes("u1", T - 5)).as("nothing was terminated yet").isFalse();
+        assertThat(marks.blocks("u1", now())).as("not yet").isFalse();
+        assertThat(marks.revokes("u1", T - 5, now())).as("nothing was terminated yet").isFalse();
         clock.advance(Duration.ofSeconds(60));
-        assertThat(marks.blocks("u1")).isTrue();
-        assertThat(marks.revokes("u1", T + 30)).isTrue();
+        assertThat(marks.blocks("u1", now())).isTrue();
+        assertThat(marks.revokes("u1", T + 30, now())).isTrue();
         clock.advance(Duration.ofSeconds(60));
-        assertThat(marks.blocks("u1")).as("the period ended: Authgear sends no event for that").isFalse();
-        assertThat(marks.revokes("u1", T + 30)).isFalse();
+        assertThat(marks.blocks("u1", now())).as("the period ended: Authgear sends no event for that").isFalse();
+        assertThat(marks.revokes("u1", T + 30, now())).isFalse();
     }
 
     @Test
     void aDisableStartingLaterIsKeptUntilItsStartPlusTheLifetime() {
         marks.apply(new WebhookEvent("ev-1", 1, "user.disabled", T, "u1", BLOCKED, T + 7200, WebhookEvent.NO_END));
         clock.advance(Duration.ofSeconds(7200 + 3599));
-        assertThat(marks.blocks("u1")).isTrue();
+        assertThat(marks.blocks("u1", now())).isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(marks.active()).isZero();
     }
