@@ -31,13 +31,14 @@ final class RestartOnlyKeys {
             new Key("max_pipelined_requests", c -> c.connections().maxPipelinedRequests()),
             new Key("envoy_path_prefix", AdapterConfig::envoyPathPrefix),
             new Key("development_issuer", AdapterConfig::developmentIssuer),
+            // The listener is bound once; the watermarks are made once per project with their lifetime and cap,
+            // and the project's Redis stream (revocation.redis) is followed from start to shutdown. Before
+            // the answer caching: turning revocation on also lowers its default, and the cause is the one to name.
+            new Key(AdapterConfig.WEBHOOK_LISTEN, AdapterConfig::webhookListen),
+            new Key("revocation", c -> c.core().revocation()),
             new Key(AnswerCaching.KEY, AdapterConfig::answerCaching),
             new Key("log_format", c -> c.logs().format()),
-            new Key("decision_log", c -> c.logs().decisionLog()),
-            // The listener is bound once; the watermarks are made once per project with their lifetime and cap,
-            // and the project's Redis stream (revocation.redis) is followed from start to shutdown.
-            new Key(AdapterConfig.WEBHOOK_LISTEN, AdapterConfig::webhookListen),
-            new Key("revocation", c -> c.core().revocation()));
+            new Key("decision_log", c -> c.logs().decisionLog()));
 
     private RestartOnlyKeys() {
     }
