@@ -3,6 +3,7 @@ package io.authgate.forwardauth;
 import io.authgate.core.config.ConfigException;
 import io.authgate.forwardauth.log.AdapterLog;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,7 +43,11 @@ final class ReloadOnHangup {
     /** Reloads on every {@code SIGHUP} from now on. */
     static ReloadOnHangup install(ConfigSource file, ForwardAuth app, AdapterLog log) {
         ReloadOnHangup reloads = new ReloadOnHangup(file, app, log);
-        Signal.handle(new Signal("HUP"), s -> reloads.request());
+        // A signal ignored when the JVM started (nohup) gets no handler: HotSpot leaves it ignored and
+        // returns SIG_IGN. Said once at start, or an operator's SIGHUP would change nothing, silently.
+        if (Signal.handle(new Signal("HUP"), s -> reloads.request()) == SignalHandler.SIG_IGN) {
+            log.hangupIgnored();
+        }
         return reloads;
     }
 

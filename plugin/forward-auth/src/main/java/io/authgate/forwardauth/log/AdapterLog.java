@@ -36,6 +36,9 @@ public interface AdapterLog {
     /** The configuration file was read again and refused; the running configuration keeps serving. */
     void reloadRefused(Path file, String key, String reason);
 
+    /** This process cannot hear {@code SIGHUP} (it was started with the signal ignored, as nohup does). */
+    void hangupIgnored();
+
     /** One JSON line per decision on the same stream when {@code on}; {@link DecisionLog#OFF} otherwise. */
     DecisionLog decisions(boolean on);
 

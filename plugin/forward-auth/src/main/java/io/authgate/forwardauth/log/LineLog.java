@@ -57,6 +57,12 @@ final class LineLog implements AdapterLog {
     }
 
     @Override
+    public void hangupIgnored() {
+        write(LogLine.warn("config_reload_unavailable", "SIGHUP is ignored by this process (started under nohup, or with"
+                + " SIGHUP ignored by its parent): a SIGHUP reloads nothing; restart to change the configuration"));
+    }
+
+    @Override
     public DecisionLog decisions(boolean on) {
         return on ? new JsonDecisionLog(writer) : DecisionLog.OFF;
     }

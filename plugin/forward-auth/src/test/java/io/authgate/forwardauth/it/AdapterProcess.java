@@ -104,6 +104,11 @@ public final class AdapterProcess implements AutoCloseable {
         return startWithArgs(dir, args, Launch.AS_THE_USER, Optional.empty());
     }
 
+    /** The same, launched as {@code launch} says (a wrapper such as {@code nohup}). */
+    public static AdapterProcess startWithArgs(Path dir, List<String> args, Launch launch) throws IOException {
+        return startWithArgs(dir, args, launch, Optional.empty());
+    }
+
     private static AdapterProcess startWithArgs(Path dir, List<String> args, Launch launch, Optional<Path> ownDir) throws IOException {
         Path log = dir.resolve("adapter.log");
         List<String> command = new ArrayList<>(launch.wrapper());

@@ -109,6 +109,20 @@ class ReloadIT {
         return line.contains("reload refused");
     }
 
+    /** nohup starts the JVM with SIGHUP ignored, and HotSpot then installs no handler: say so, once, at start. */
+    @Test
+    void underNohupTheAdapterSaysAtStartThatASighupReloadsNothing() throws Exception {
+        issuer = issuer();
+        AdapterProcess a = AdapterProcess.startWithArgs(dir, List.of("--config", config("authgear_endpoint: " + issuer.issuer() + "\n"
+                + EPHEMERAL).toString()), new AdapterProcess.Launch(List.of("nohup"), List.of()));
+        closing.add(0, a);
+        awaitLogLine(a, l -> l.contains("SIGHUP is ignored by this process"), 1);
+        hangUp(a);
+        Thread.sleep(1_000);
+        assertThat(a.process().isAlive()).as("still serving:\n%s", a.log()).isTrue();
+        assertThat(a.log()).doesNotContain("config reloaded");
+    }
+
     @Test
     void sighupKeepsTheProcessServingInsteadOfEndingIt() throws Exception {
         issuer = issuer();
