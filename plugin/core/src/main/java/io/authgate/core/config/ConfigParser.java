@@ -78,8 +78,7 @@ public final class ConfigParser {
         try {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("(document)", "is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw new ConfigException("(document)", JsonSyntaxError.describe(e));
         }
         return tree;
     }
