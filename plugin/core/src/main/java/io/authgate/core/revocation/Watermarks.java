@@ -80,6 +80,13 @@ public final class Watermarks implements Revocations {
     /** Purge expired entries at least this often while events come (and on every gauge read). */
     private static final long PURGE_EVERY_SECONDS = 60;
 
+    /**
+     * An event dated later than this past this node's clock counts as dated here: a broken Authgear
+     * clock, or anyone with the secret, cannot make an entry outlive the lifetime by years (it still
+     * revokes every token issued up to then). Authgear and its gateways run NTP; 5 minutes is far past drift.
+     */
+    public static final long FUTURE_TOLERANCE_SECONDS = 300;
+
     // Volatile, not final: the project's configurations can change them (resize); one plain load on x86.
     private volatile long keepSeconds;
     private volatile int maxEntries;
@@ -109,8 +116,9 @@ public final class Watermarks implements Revocations {
         listeners.add(listener);
     }
 
-    public Outcome apply(WebhookEvent event) {
+    public Outcome apply(WebhookEvent given) {
         long now = nowSeconds();
+        WebhookEvent event = given.timestamp() > now + FUTURE_TOLERANCE_SECONDS ? given.datedAt(now + FUTURE_TOLERANCE_SECONDS) : given;
         if (event.timestamp() + keepSeconds <= now) {
             return Outcome.STALE;
         }

@@ -37,6 +37,11 @@ public record WebhookEvent(String id, long seq, String type, long timestamp, Str
         this(id, seq, type, timestamp, userId, effect, NO_START, NO_END);
     }
 
+    /** The same event dated {@code timestamp} instead (its period, if any, unchanged). */
+    public WebhookEvent datedAt(long timestamp) {
+        return new WebhookEvent(id, seq, type, timestamp, userId, effect, from, until);
+    }
+
     public WebhookEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");

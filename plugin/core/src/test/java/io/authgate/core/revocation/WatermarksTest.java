@@ -124,6 +124,21 @@ class WatermarksTest {
         assertThat(marks.active()).isZero();
     }
 
+    /**
+     * An event dated far ahead (a broken Authgear clock, or anyone with the secret) must not hold a
+     * table slot for years: it counts as dated {@value Watermarks#FUTURE_TOLERANCE_SECONDS} s ahead.
+     */
+    @Test
+    void anEventDatedFarAheadIsKeptNoLongerThanOneDatedAtTheTolerance() {
+        long tenYears = 10L * 365 * 86_400;
+        assertThat(marks.apply(ev("u1", BLOCKED, T + tenYears, 1))).isEqualTo(Watermarks.Outcome.APPLIED);
+        assertThat(marks.blocks("u1", now())).as("it still revokes").isTrue();
+        assertThat(marks.revokes("u1", T + Watermarks.FUTURE_TOLERANCE_SECONDS - 1, now())).isTrue();
+        clock.advance(Duration.ofSeconds(3600 + Watermarks.FUTURE_TOLERANCE_SECONDS + 1));
+        assertThat(marks.active()).as("gone after the lifetime past the tolerance").isZero();
+        assertThat(marks.blocks("u1", now())).isFalse();
+    }
+
     @Test
     void theTableIsCappedAndKeepsWhatItHolds() {
         Watermarks small = new Watermarks(Duration.ofHours(1), 3, clock);
