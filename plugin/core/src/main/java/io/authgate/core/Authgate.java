@@ -58,8 +58,8 @@ public final class Authgate implements AutoCloseable {
      * entries expire by themselves.
      */
     private final Map<String, Watermarks> watermarks = new ConcurrentHashMap<>();
-    /** The receivers made by {@link #webhookReceiver(AuthgateConfig)}, one per issuer. */
-    private final Map<String, WebhookReceiver> receivers = new ConcurrentHashMap<>();
+    /** Per project, what its configurations so far say the watermarks keep and hold (kept like them). */
+    private final Map<String, WatermarkBounds> watermarkBounds = new ConcurrentHashMap<>();
     /**
      * The Redis stream of each project that names one ({@code revocation.redis}), followed from the
      * first {@link #prepare}; like the watermarks, kept on {@link #retainOnly} (a reload cannot change
@@ -199,7 +199,9 @@ public final class Authgate implements AutoCloseable {
     /**
      * The webhook receiver of a configuration's Authgear project: it applies what it receives to this
      * node's watermarks, then appends it to the project's Redis stream when one is followed (see
-     * {@link ProjectFeeds#publish}). The same receiver for every configuration of the issuer.
+     * {@link ProjectFeeds#publish}). Each configuration gets its own, checking its own
+     * {@code webhook_secret}: a rotated secret (a new route value) is the only one a receiver made for
+     * the new value accepts. A receiver holds no state of its own, so one per call costs an object.
      *
      * @throws ConfigException naming {@code revocation.webhook_secret} when the configuration has none,
      *                         or as {@link #prepare} does for its {@code revocation.redis}
@@ -208,8 +210,8 @@ public final class Authgate implements AutoCloseable {
         WebhookSignature signature = signatureOf(config);
         RevocationSink here = new RevocationSink(watermarks(config));
         feeds.follow(config.issuer(), config.revocation().redis(), here);
-        return receivers.computeIfAbsent(config.issuer(),
-                issuer -> new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), watermarks(config), events));
+        String issuer = config.issuer();
+        return new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), watermarks(config), events);
     }
 
     /**
@@ -227,11 +229,13 @@ public final class Authgate implements AutoCloseable {
 
     /**
      * The project's watermarks. Each change drops the cached resolver answers of that user, so a
-     * signed-out cookie session is asked of Authgear again.
+     * signed-out cookie session is asked of Authgear again. Each configuration asking widens their
+     * keep and cap to what it states ({@link WatermarkBounds}), whichever asked first.
      */
     Watermarks watermarks(AuthgateConfig config) {
-        return watermarks.computeIfAbsent(config.issuer(), issuer -> {
-            Watermarks w = new Watermarks(config.revocation().maxTokenLifetime(), config.revocation().maxEntries(), clock);
+        WatermarkBounds stated = WatermarkBounds.of(config);
+        Watermarks marks = watermarks.computeIfAbsent(config.issuer(), issuer -> {
+            Watermarks w = new Watermarks(stated.keep(), stated.cap(), clock);
             w.onChange(user -> remotes.forEach((key, sessions) -> {
                 if (key.issuer().equals(issuer)) {
                     sessions.dropUser(user);
@@ -239,6 +243,15 @@ public final class Authgate implements AutoCloseable {
             }));
             return w;
         });
+        // Atomic per project, so two configurations asking at once cannot leave the narrower bounds in force.
+        watermarkBounds.compute(config.issuer(), (issuer, held) -> {
+            WatermarkBounds next = held == null ? stated : held.with(stated);
+            if (!next.equals(held)) {
+                marks.resize(next.keep(), next.cap());
+            }
+            return next;
+        });
+        return marks;
     }
 
     /** The cache of Authgear's resolver answers for a configuration; empty when it is off. */

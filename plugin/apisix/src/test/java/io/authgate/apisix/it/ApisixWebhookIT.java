@@ -166,6 +166,42 @@ class ApisixWebhookIT {
     }
 
     @Test
+    void aRotatedSecretInTheRouteValueStopsTheOldOneWithoutARestart() throws Exception {
+        String rotated = "it-rotated-secret-0123456789abcdef";
+        try (ApisixHarness apisix = ApisixHarness.start()) {
+            assertStopped(apisix.call(WEBHOOK, withSecret(), signed(signOut("user-rotation"))), 200);
+            String newValue = webhookRoute("\"webhook_secret\":\"" + rotated + "\"");
+            byte[] body = signOut("user-rotation");
+            assertStopped(apisix.call(WEBHOOK, newValue, signed(body)), 401); // signed with the old secret
+            assertStopped(apisix.call(WEBHOOK, newValue, post(body, AuthgearWebhooks.sign(rotated, body), "application/json")), 200);
+        }
+    }
+
+    @Test
+    void aMalformedRouteValueIsLoggedWithoutItsText() throws Exception {
+        try (ApisixHarness apisix = ApisixHarness.start()) {
+            String secret = "Sup3rS3cretWebhookKey0123456789ab"; // one JSON token: Jackson's message would quote all of it
+            String unquoted = "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"revocation\":{\"webhook_secret\": " + secret + "}}";
+            assertStopped(apisix.call(WEBHOOK, unquoted, signed(signOut("user-malformed"))), 500);
+            assertThat(apisix.log()).contains("is not valid JSON (an unexpected character or unquoted text) at line 1").doesNotContain("Sup3rS3cret");
+        }
+    }
+
+    @Test
+    void theWebhookRoutesLifetimeHoldsThoughAResolverRouteWithoutOneCameFirst() throws Exception {
+        try (ApisixHarness apisix = ApisixHarness.start()) {
+            long now = System.currentTimeMillis() / 1000;
+            String dayToken = new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("sub", "user-day",
+                    "iat", now - 7300, "exp", now + 70_000)), now);
+            assertThat(apisix.call(resolverRoute(""), bearer(dayToken)).action()).isEqualTo(ReqCallResult.Action.REWRITE);
+            String dayHook = webhookRoute("\"webhook_secret\":\"" + SECRET + "\",\"max_token_lifetime_seconds\":86400");
+            byte[] twoHoursAgo = AuthgearWebhooks.event("user.signed_out", "user-day", now - 7200, SEQ.incrementAndGet());
+            assertStopped(apisix.call(WEBHOOK, dayHook, signed(twoHoursAgo)), 200);
+            assertStopped(apisix.call(resolverRoute(""), bearer(dayToken)), 401);
+        }
+    }
+
+    @Test
     void theSecretMayComeFromTheRunnersEnvironment() throws Exception {
         try (ApisixHarness apisix = ApisixHarness.start(List.of(), Map.of("AUTHGATE_WEBHOOK_SECRET", SECRET))) {
             String token = tokenOf("user-env");

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -78,8 +79,7 @@ public final class ConfigParser {
         try {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("(document)", "is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw new ConfigException("(document)", JsonSyntaxError.describe(e));
         }
         return tree;
     }
@@ -153,13 +153,17 @@ public final class ConfigParser {
         r.allowOnly(REVOCATION_KEYS);
         Optional<WebhookSecret> secret = r.get("webhook_secret")
                 .map(v -> WebhookSecret.of(v.isTextual() ? v.textValue() : null, r.key("webhook_secret")));
-        int lifetime = r.integer("max_token_lifetime_seconds", RevocationSettings.DEFAULT_LIFETIME_SECONDS,
-                RevocationSettings.MIN_LIFETIME_SECONDS, RevocationSettings.MAX_LIFETIME_SECONDS);
-        int maxEntries = r.integer("max_entries", RevocationSettings.DEFAULT_MAX_ENTRIES, 1, RevocationSettings.MAX_MAX_ENTRIES);
-        Duration maxLifetime = Duration.ofSeconds(lifetime);
+        Optional<Duration> lifetime = r.has("max_token_lifetime_seconds")
+                ? Optional.of(Duration.ofSeconds(r.integer("max_token_lifetime_seconds", RevocationSettings.DEFAULT_LIFETIME_SECONDS,
+                        RevocationSettings.MIN_LIFETIME_SECONDS, RevocationSettings.MAX_LIFETIME_SECONDS)))
+                : Optional.empty();
+        OptionalInt maxEntries = r.has("max_entries")
+                ? OptionalInt.of(r.integer("max_entries", RevocationSettings.DEFAULT_MAX_ENTRIES, 1, RevocationSettings.MAX_MAX_ENTRIES))
+                : OptionalInt.empty();
+        Duration maxLifetime = lifetime.orElse(Duration.ofSeconds(RevocationSettings.DEFAULT_LIFETIME_SECONDS));
         Optional<RedisSettings> redis = r.has("redis")
                 ? Optional.of(redisSettings(r.section("redis", "must be an object (uri, stream, ...)"), maxLifetime)) : Optional.empty();
-        return new RevocationSettings(secret, maxLifetime, maxEntries, redis);
+        return new RevocationSettings(secret, lifetime, maxEntries, redis);
     }
 
     /**

@@ -14,9 +14,11 @@ import java.util.function.Consumer;
  * unblock applies only when it is newer, by Authgear's order (its time, then its seq), than the last
  * one applied. So applying an event again, or out of order, ends in the same state.
  *
- * <p>Bounded by active revocations, not users: an entry is kept {@code maxTokenLifetime} after its
- * newest event (every token it refuses has expired by then, and a blocked user is issued no new one),
- * and an event older than that changes nothing. A hard cap on entries keeps a flood of events from
+ * <p>Bounded by active revocations, not users: an entry is kept {@code keep} after its newest event
+ * (the longest token lifetime plus the clock skew a token is accepted with past its {@code exp}, so
+ * every token it refuses is refused as expired by then, and a blocked user is issued no new one),
+ * and an event older than that changes nothing. The keep and the cap follow the project's
+ * configurations ({@link #resize}). A hard cap on entries keeps a flood of events from
  * taking the heap: at the cap a new user's event is {@link Outcome#FULL} (the receiver answers 503
  * so it is delivered again), and nothing held is evicted. Thread-safe; lookups take no lock.
  */
@@ -27,7 +29,7 @@ public final class Watermarks implements Revocations {
         APPLIED,
         /** A duplicate, or an event older than what the user's state already holds. */
         UNCHANGED,
-        /** Older than the longest token lifetime: every token it could refuse has expired. */
+        /** Older than the keep: every token it could refuse is refused as expired. */
         STALE,
         /** The table is at its cap and this user is not in it: not applied. */
         FULL
@@ -40,7 +42,7 @@ public final class Watermarks implements Revocations {
      * @param blockedAt     time and seq of the last block or unblock applied ({@link Long#MIN_VALUE}: none)
      * @param blockFrom     the block holds from this time ({@link WebhookEvent#NO_START}: since it was applied)
      * @param blockUntil    and until this one ({@link WebhookEvent#NO_END}: until an unblock)
-     * @param keepFrom      the time the entry is kept {@code maxTokenLifetime} after: its newest event, or a later block start
+     * @param keepFrom      the time the entry is kept {@code keep} after: its newest event, or a later block start
      */
     private record Mark(long revokedBefore, boolean blocked, long blockedAt, long blockedSeq, long blockFrom, long blockUntil,
                         long keepFrom) {
@@ -85,17 +87,28 @@ public final class Watermarks implements Revocations {
      */
     public static final long FUTURE_TOLERANCE_SECONDS = 300;
 
-    private final long lifetimeSeconds;
-    private final int maxEntries;
+    // Volatile, not final: the project's configurations can change them (resize); one plain load on x86.
+    private volatile long keepSeconds;
+    private volatile int maxEntries;
     private final Clock clock;
     private final ConcurrentHashMap<String, Mark> marks = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private volatile long nextPurge = Long.MIN_VALUE;
 
-    public Watermarks(Duration maxTokenLifetime, int maxEntries, Clock clock) {
-        this.lifetimeSeconds = maxTokenLifetime.toSeconds();
+    /** @param keep how long an entry is kept after its newest event (see the class) */
+    public Watermarks(Duration keep, int maxEntries, Clock clock) {
+        this.keepSeconds = keep.toSeconds();
         this.maxEntries = maxEntries;
         this.clock = clock;
+    }
+
+    /**
+     * Keeps entries this long and caps them here from now on. Below the current cap nothing held is
+     * evicted: new users' events are {@link Outcome#FULL} until expiries bring the table under it.
+     */
+    public void resize(Duration keep, int maxEntries) {
+        this.keepSeconds = keep.toSeconds();
+        this.maxEntries = maxEntries;
     }
 
     /** Hears the user id of every change applied (to drop what is cached of that user). */
@@ -106,7 +119,7 @@ public final class Watermarks implements Revocations {
     public Outcome apply(WebhookEvent given) {
         long now = nowSeconds();
         WebhookEvent event = given.timestamp() > now + FUTURE_TOLERANCE_SECONDS ? given.datedAt(now + FUTURE_TOLERANCE_SECONDS) : given;
-        if (event.timestamp() + lifetimeSeconds <= now) {
+        if (event.timestamp() + keepSeconds <= now) {
             return Outcome.STALE;
         }
         if (now >= nextPurge || marks.size() >= maxEntries) {
@@ -157,7 +170,7 @@ public final class Watermarks implements Revocations {
     }
 
     private boolean expired(Mark mark, long now) {
-        return mark.keepFrom() + lifetimeSeconds <= now;
+        return mark.keepFrom() + keepSeconds <= now;
     }
 
     private long nowSeconds() {

@@ -734,11 +734,23 @@ class ConfigParserTest {
             assertThat(e.reason()).contains("is not valid JSON").contains("line ").contains("column ");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"{\"authgear_endpoint\":\"https://p.example\",\"revocation\":{\"webhook_secret\": Sup3rS3cretWebhookKey0123456789ab}}",
+                "{\"authgear_endpoint\":\"https://p.example\",\"revocation\":{\"redis\":{\"uri\":redis://:Sup3rS3cret@r:6379/0}}}",
+                "{\"authgear_endpoint\":\"https://p.example\",\"Sup3rS3cret\":1,\"Sup3rS3cret\":2}"})
+        void invalidJsonIsReportedWithoutItsText(String json) {
+            // Fronts log this reason (APISIX's WebhookRoutes, once per route value): Jackson's own message quotes the token.
+            assertThatThrownBy(() -> ConfigParser.readJson(json)).isInstanceOfSatisfying(ConfigException.class, e -> {
+                assertThat(e.getMessage()).doesNotContain("Sup3rS3cret");
+                assertThat(e.reason()).startsWith("is not valid JSON (").contains("line 1, column ");
+            });
+        }
+
         @Test
         void trailingContentAfterTheObjectIsInvalidJson() {
             ConfigException e = rejectionOf(endpoint(ENDPOINT) + " {\"authgear_endpoint\":\"https://evil.example.com\"}");
             assertThat(e.key()).isEqualTo("(document)");
-            assertThat(e.reason()).contains("is not valid JSON");
+            assertThat(e.reason()).startsWith("is not valid JSON (something follows the value) at line 1, column ");
         }
 
         @Test
@@ -746,14 +758,14 @@ class ConfigParserTest {
             ConfigException e = rejectionOf("{\"authgear_endpoint\":\"https://auth.example.com\","
                     + "\"authgear_endpoint\":\"https://evil.example.com\"}");
             assertThat(e.key()).isEqualTo("(document)");
-            assertThat(e.reason()).contains("Duplicate field 'authgear_endpoint'");
+            assertThat(e.reason()).isEqualTo("is not valid JSON (a key appears twice) at line 1, column 68"); // the second one's position, not its name
         }
 
         @Test
         void duplicateNestedKeysAreRejected() {
             ConfigException e = rejectionWith("\"jwks\":{\"ttl_seconds\":1,\"ttl_seconds\":2}");
             assertThat(e.key()).isEqualTo("(document)");
-            assertThat(e.reason()).contains("Duplicate field 'ttl_seconds'");
+            assertThat(e.reason()).isEqualTo("is not valid JSON (a key appears twice) at line 1, column 86");
         }
 
         @ParameterizedTest

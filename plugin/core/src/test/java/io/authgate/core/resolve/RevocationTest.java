@@ -110,7 +110,7 @@ class RevocationTest {
     }
 
     @Test
-    void aWatermarkExpiresItsLifetimeAfterItsEvent() {
+    void aWatermarkExpiresItsLifetimeAndASecondAfterItsEvent() { // clock_skew_seconds 0 here
         AuthgateConfig config = config(",\"mode\":\"enforce\",\"resolver\":false");
         long t = clock.epochSeconds();
         byte[] body = AuthgearWebhooks.event("user.signed_out", USER, t - 598, 1);
@@ -119,6 +119,8 @@ class RevocationTest {
         Gate gate = authgate.gateFor(config);
         assertThat(gate.resolve(GatewayRequest.of(older, null))).isInstanceOf(Decision.Deny.class);
         clock.advance(Duration.ofSeconds(2));
+        assertThat(gate.resolve(GatewayRequest.of(older, null))).as("at event + 600: the second of margin").isInstanceOf(Decision.Deny.class);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(allowedAs(gate.resolve(GatewayRequest.of(older, null)), USER)).isTrue();
     }
 
@@ -230,5 +232,86 @@ class RevocationTest {
         byte[] other = event("user.created", USER);
         assertThat(receiver.receive(other, Optional.of(signer.sign(other))).join()).isEqualTo(WebhookAnswer.IGNORED);
         assertThat(List.of(WebhookAnswer.ACCEPTED, WebhookAnswer.IGNORED)).allMatch(a -> a.status() == 200);
+    }
+
+    // Issue 14 review, finding 2: the first configuration of a project no longer fixes its watermarks' bounds.
+
+    private AuthgateConfig stating(String revocation, String extra) {
+        return ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\",\"resolver\":false,"
+                + "\"revocation\":{\"webhook_secret\":\"" + SECRET + "\"" + revocation + "}" + extra + "}");
+    }
+
+    private String issuedAt(long iat, long exp) {
+        return "Bearer " + new TokenMinter(issuer.issuer()).mint(TokenRecipe.withClaims(Map.of("iat", iat, "exp", exp,
+                "jti", UUID.randomUUID().toString())), clock.epochSeconds());
+    }
+
+    @Test
+    void aRouteWithoutARevocationSectionDoesNotShortenTheLifetimeAnotherRouteStates() {
+        AuthgateConfig plain = ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\",\"resolver\":false}");
+        Gate gate = authgate.gateFor(plain); // the resolver route reaches the core first, with the 3600 s default
+        AuthgateConfig hook = stating(",\"max_token_lifetime_seconds\":86400", "");
+        long t = clock.epochSeconds();
+        String dayToken = issuedAt(t - 7300, t + 70_000);
+        assertThat(send(hook, AuthgearWebhooks.event("user.signed_out", USER, t - 7200, ++seq))).isEqualTo(WebhookAnswer.ACCEPTED);
+        assertThat(gate.resolve(GatewayRequest.of(dayToken, null))).as("signed out 2 h ago, token lives a day")
+                .isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
+    void whereTwoRoutesStateLifetimesTheLongerHoldsWhicheverCameFirst() {
+        long t = clock.epochSeconds();
+        String dayToken = issuedAt(t - 7300, t + 70_000);
+        AuthgateConfig shortLived = stating(",\"max_token_lifetime_seconds\":600", "");
+        AuthgateConfig longLived = stating(",\"max_token_lifetime_seconds\":86400", "");
+        Gate gate = authgate.gateFor(shortLived);
+        authgate.gateFor(longLived);
+        authgate.gateFor(shortLived); // asking again with the shorter one shrinks nothing
+        assertThat(send(shortLived, AuthgearWebhooks.event("user.signed_out", USER, t - 7200, ++seq))).isEqualTo(WebhookAnswer.ACCEPTED);
+        assertThat(gate.resolve(GatewayRequest.of(dayToken, null))).isInstanceOf(Decision.Deny.class);
+    }
+
+    @Test
+    void whereTwoRoutesStateCapsTheLargerHolds() {
+        AuthgateConfig one = stating(",\"max_entries\":1", "");
+        AuthgateConfig two = stating(",\"max_entries\":2", "");
+        assertThat(send(one, event("user.signed_out", "u-1"))).isEqualTo(WebhookAnswer.ACCEPTED);
+        authgate.gateFor(two);
+        assertThat(send(one, event("user.signed_out", "u-2"))).as("the cap is 2 now").isEqualTo(WebhookAnswer.ACCEPTED);
+        assertThat(send(one, event("user.signed_out", "u-3"))).as("and holds at 2").isEqualTo(WebhookAnswer.UNAVAILABLE);
+    }
+
+    // Finding 3: a rotated webhook_secret takes effect without a restart.
+
+    @Test
+    void aRotatedSecretStopsTheOldOneFromVerifying() {
+        String rotated = "rotated-webhook-secret-0123456789";
+        WebhookSignature newSigner = new WebhookSignature(WebhookSecret.of(rotated, "k"));
+        AuthgateConfig before = config("");
+        AuthgateConfig after = ConfigParser.parseJson("{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"revocation\":{\"webhook_secret\":\""
+                + rotated + "\",\"max_token_lifetime_seconds\":600}}");
+        assertThat(send(before, event("user.signed_out", USER))).isEqualTo(WebhookAnswer.ACCEPTED);
+        WebhookReceiver receiver = authgate.webhookReceiver(after);
+        byte[] body = event("user.signed_out", USER);
+        assertThat(receiver.receive(body, Optional.of(signer.sign(body))).join()).as("signed with the old secret")
+                .isEqualTo(WebhookAnswer.BAD_SIGNATURE);
+        assertThat(receiver.receive(body, Optional.of(newSigner.sign(body))).join()).isEqualTo(WebhookAnswer.ACCEPTED);
+    }
+
+    // Finding 6: a mark outlives every token TimeWindow still accepts (exp + clock_skew_seconds).
+
+    @Test
+    void aWatermarkOutlivesTheClockSkewAfterTheLongestLifetime() {
+        AuthgateConfig skewed = stating(",\"max_token_lifetime_seconds\":600", ",\"clock_skew_seconds\":300");
+        Gate gate = authgate.gateFor(skewed);
+        long t = clock.epochSeconds();
+        String last = issuedAt(t - 1, t - 1 + 600); // the last token the sign-out refuses, living the longest lifetime
+        assertThat(send(skewed, AuthgearWebhooks.event("user.signed_out", USER, t, ++seq))).isEqualTo(WebhookAnswer.ACCEPTED);
+        clock.advance(Duration.ofSeconds(600 + 298)); // exp + 299: TimeWindow (now < exp + skew) still accepts it
+        assertThat(gate.resolve(GatewayRequest.of(last, null))).isInstanceOf(Decision.Deny.class);
+        clock.advance(Duration.ofSeconds(2)); // past exp + skew: refused as expired, the mark may go
+        RejectionRecorder trace = new RejectionRecorder();
+        assertThat(gate.resolve(GatewayRequest.of(last, null).traced(trace))).isInstanceOf(Decision.Deny.class);
+        assertThat(trace.rejection()).isNotEqualTo(Optional.of(TokenRejection.REVOKED));
     }
 }
