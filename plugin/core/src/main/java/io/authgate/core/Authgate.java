@@ -209,7 +209,8 @@ public final class Authgate implements AutoCloseable {
         RevocationSink here = new RevocationSink(watermarks(config));
         feeds.follow(config.issuer(), config.revocation().redis(), here);
         return receivers.computeIfAbsent(config.issuer(),
-                issuer -> new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), watermarks(config), events));
+                issuer -> new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), () -> feeds.up(issuer),
+                        watermarks(config), events));
     }
 
     /**

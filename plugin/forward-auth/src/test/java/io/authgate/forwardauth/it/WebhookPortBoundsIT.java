@@ -124,17 +124,19 @@ class WebhookPortBoundsIT {
             System.arraycopy(bad, 0, flood, i * bad.length, bad.length);
         }
         InetAddress attacker = InetAddress.getByName("127.0.0.3");
-        List<RawHttp> flooders = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         List<Thread> senders = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
-                RawHttp c = RawHttp.connect(adapter.webhookPort(), attacker);
-                flooders.add(c);
                 Thread t = new Thread(() -> {
-                    try {
-                        c.send(flood); // never reads an answer
-                    } catch (IOException closed) {
-                        // the adapter may close a pipelining connection
+                    while (!stop.get()) { // an attacker reconnects when closed, and never reads an answer
+                        try (RawHttp c = RawHttp.connect(adapter.webhookPort(), attacker)) {
+                            while (!stop.get()) {
+                                c.send(flood);
+                            }
+                        } catch (IOException closed) {
+                            // closed by the adapter: connect again
+                        }
                     }
                 });
                 t.setDaemon(true);
@@ -150,8 +152,9 @@ class WebhookPortBoundsIT {
             }
             assertThat(statuses).as("every signed disable during the flood is taken").containsOnly(200);
         } finally {
-            for (RawHttp c : flooders) {
-                c.close();
+            stop.set(true);
+            for (Thread t : senders) {
+                t.join(10_000);
             }
         }
     }
