@@ -158,4 +158,17 @@ class WebhookPortBoundsIT {
             }
         }
     }
+    @Test
+    void aSecondRequestSentBeforeTheFirstIsAnsweredClosesTheConnection() throws Exception {
+        String closedSeries = "authgate_connections_closed_total{reason=\"webhook_pipelined\"}";
+        double before = PrometheusScrape.scrape(adapter.adminPort()).getOrDefault(closedSeries, 0.0);
+        try (RawHttp c = RawHttp.connect(adapter.webhookPort())) {
+            c.send(signedEvent() + signedEvent()); // Authgear's client never pipelines
+            byte[] got = c.readToEnd();
+            String answers = new String(got, StandardCharsets.ISO_8859_1);
+            assertThat(answers.split("HTTP/1.1 ", -1).length - 1).as("at most the first is answered: " + answers).isLessThanOrEqualTo(1);
+        }
+        assertThat(PrometheusScrape.scrape(adapter.adminPort()).getOrDefault(closedSeries, 0.0) - before).as(closedSeries).isEqualTo(1.0);
+        assertThat(postFrom(InetAddress.getLoopbackAddress())).as("a request at a time is served").isEqualTo(200);
+    }
 }
