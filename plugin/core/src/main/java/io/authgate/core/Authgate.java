@@ -211,7 +211,8 @@ public final class Authgate implements AutoCloseable {
         RevocationSink here = new RevocationSink(watermarks(config));
         feeds.follow(config.issuer(), config.revocation().redis(), here);
         String issuer = config.issuer();
-        return new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), watermarks(config), events);
+        return new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), () -> feeds.up(issuer),
+                watermarks(config), events);
     }
 
     /**

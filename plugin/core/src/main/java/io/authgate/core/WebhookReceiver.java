@@ -8,6 +8,7 @@ import io.authgate.core.revocation.WebhookSignature;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -25,13 +26,16 @@ public final class WebhookReceiver {
     private final WebhookSignature signature;
     /** Applies a verified event here and hands it to the project's feed ({@code ProjectFeeds#publish}). */
     private final Function<byte[], CompletableFuture<Void>> publish;
+    /** Whether the project's feed is up ({@code ProjectFeeds#up(String)}). */
+    private final BooleanSupplier feedUp;
     private final Watermarks watermarks;
     private final AuthgateEvents events;
 
-    WebhookReceiver(WebhookSignature signature, Function<byte[], CompletableFuture<Void>> publish, Watermarks watermarks,
-                    AuthgateEvents events) {
+    WebhookReceiver(WebhookSignature signature, Function<byte[], CompletableFuture<Void>> publish, BooleanSupplier feedUp,
+                    Watermarks watermarks, AuthgateEvents events) {
         this.signature = signature;
         this.publish = publish;
+        this.feedUp = feedUp;
         this.watermarks = watermarks;
         this.events = events;
     }
@@ -41,19 +45,59 @@ public final class WebhookReceiver {
      * @return the answer; never fails
      */
     public CompletableFuture<WebhookAnswer> receive(byte[] body, Optional<String> signatureHeader) {
-        return answer(body, signatureHeader).whenComplete((answer, error) -> events.webhookAnswered(answer));
+        return receive(check(body, signatureHeader));
     }
 
-    private CompletableFuture<WebhookAnswer> answer(byte[] body, Optional<String> signatureHeader) {
+    /**
+     * The first half of {@link #receive}, cheap enough for an event loop (one HMAC-SHA256 over at most
+     * {@link #MAX_BODY_BYTES}: tens of microseconds). A refusal (too large, unsigned, badly signed) is
+     * counted here. A front calls this before a request takes room in any queue, so that unsigned
+     * floods cannot crowd out signed events, then hands a signed one to {@link #receive(Checked)}.
+     */
+    public Checked check(byte[] body, Optional<String> signatureHeader) {
+        Optional<WebhookAnswer> refused = signatureRefusal(body, signatureHeader);
+        refused.ifPresent(events::webhookAnswered);
+        return new Checked(body, refused);
+    }
+
+    /** The second half of {@link #receive}: a refused body's answer, or a signed one read, published and answered; never fails. */
+    public CompletableFuture<WebhookAnswer> receive(Checked checked) {
+        if (checked.refused.isPresent()) {
+            return CompletableFuture.completedFuture(checked.refused.get());
+        }
+        return answerSigned(checked.body).whenComplete((answer, error) -> events.webhookAnswered(answer));
+    }
+
+    /** A body whose signature {@link #check} has looked at: only this class makes one, so nothing skips the check. */
+    public static final class Checked {
+        private final byte[] body;
+        private final Optional<WebhookAnswer> refused;
+
+        private Checked(byte[] body, Optional<WebhookAnswer> refused) {
+            this.body = body;
+            this.refused = refused;
+        }
+
+        /** The answer when the body is not Authgear's signed event; empty when it is. */
+        public Optional<WebhookAnswer> refused() {
+            return refused;
+        }
+    }
+
+    private Optional<WebhookAnswer> signatureRefusal(byte[] body, Optional<String> signatureHeader) {
         if (body.length > MAX_BODY_BYTES) {
-            return CompletableFuture.completedFuture(WebhookAnswer.TOO_LARGE);
+            return Optional.of(WebhookAnswer.TOO_LARGE);
         }
         if (signatureHeader.isEmpty()) {
-            return CompletableFuture.completedFuture(WebhookAnswer.UNSIGNED);
+            return Optional.of(WebhookAnswer.UNSIGNED);
         }
         if (!signature.matches(body, signatureHeader.get())) {
-            return CompletableFuture.completedFuture(WebhookAnswer.BAD_SIGNATURE);
+            return Optional.of(WebhookAnswer.BAD_SIGNATURE);
         }
+        return Optional.empty();
+    }
+
+    private CompletableFuture<WebhookAnswer> answerSigned(byte[] body) {
         ParsedEvent parsed;
         try {
             parsed = WebhookEventParser.parse(body);
@@ -88,6 +132,14 @@ public final class WebhookReceiver {
     /** The event types that change tokens (the rest are answered 2xx and ignored). */
     public static java.util.Set<String> handledTypes() {
         return WebhookEventParser.handledTypes();
+    }
+
+    /**
+     * Whether the project's feed reaches every node now (always, without Redis): a front that must
+     * answer on an event loop answers 503 at once, rather than wait, for an append to a feed known down.
+     */
+    public boolean feedUp() {
+        return feedUp.getAsBoolean();
     }
 
     /** Users with an active watermark in this node's table: a gauge. */

@@ -23,7 +23,9 @@ final class ConnectionLimits {
         /** The management port's own cap ({@link ForwardAuthServer#ADMIN_MAX_CONNECTIONS}). */
         ADMIN_MAX_CONNECTIONS("admin_max_connections"),
         /** The webhook port's own cap ({@link ForwardAuthServer#WEBHOOK_MAX_CONNECTIONS}). */
-        WEBHOOK_MAX_CONNECTIONS("webhook_max_connections");
+        WEBHOOK_MAX_CONNECTIONS("webhook_max_connections"),
+        /** The webhook port's per-source cap ({@link ForwardAuthServer#WEBHOOK_MAX_CONNECTIONS_PER_SOURCE}). */
+        WEBHOOK_MAX_CONNECTIONS_PER_SOURCE("webhook_max_connections_per_source");
 
         final String label;
 
@@ -34,6 +36,7 @@ final class ConnectionLimits {
 
     private final int max;
     private final Refusal overMax;
+    private final Refusal overPerSource;
     private final OptionalInt perSource;
     private final AddressRanges gateways;
     private final Metrics metrics;
@@ -43,8 +46,14 @@ final class ConnectionLimits {
 
     /** @param overMax how a refusal past {@code max} is counted */
     ConnectionLimits(int max, Refusal overMax, OptionalInt perSource, AddressRanges gateways, Metrics metrics) {
+        this(max, overMax, perSource, Refusal.MAX_CONNECTIONS_PER_SOURCE, gateways, metrics);
+    }
+
+    /** @param overPerSource how a refusal past {@code perSource} is counted */
+    ConnectionLimits(int max, Refusal overMax, OptionalInt perSource, Refusal overPerSource, AddressRanges gateways, Metrics metrics) {
         this.max = max;
         this.overMax = overMax;
+        this.overPerSource = overPerSource;
         this.perSource = perSource;
         this.gateways = gateways;
         this.metrics = metrics;
@@ -70,7 +79,7 @@ final class ConnectionLimits {
         if (source.isPresent() && bySource.merge(source.get(), 1, Integer::sum) > perSource.getAsInt()) {
             release(source.get());
             open.decrementAndGet();
-            return refuse(ch, Refusal.MAX_CONNECTIONS_PER_SOURCE);
+            return refuse(ch, overPerSource);
         }
         ch.closeFuture().addListener(closed -> {
             source.ifPresent(this::release);

@@ -28,6 +28,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +56,16 @@ final class ForwardAuthServer implements AutoCloseable {
     static final int ADMIN_MAX_CONNECTIONS = 64;
     /** The webhook port's own connection cap: Authgear posts one event per request, a few at once. */
     static final int WEBHOOK_MAX_CONNECTIONS = 64;
+    /**
+     * At most this many webhook connections from any one address, so one source cannot hold all
+     * {@link #WEBHOOK_MAX_CONNECTIONS}. Every source, loopback too: {@code gateway_sources} names the
+     * decision port's gateways (loopback by default), which Authgear is not. A TLS proxy in front is
+     * one source; Authgear posts one event per request, a few at once, so 8 is room enough, and the
+     * proxy is where the webhook URL is rate-limited.
+     */
+    static final int WEBHOOK_MAX_CONNECTIONS_PER_SOURCE = 8;
+    /** A whole webhook request (head and body) is due within this of its connection opening or its previous answer. */
+    static final Duration WEBHOOK_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     static final int IDLE_TIMEOUT_SECONDS = 60;
     /** The decision port's request decoder; writes from its place skip the response encoder. */
     static final String DECODER = "decoder";
@@ -114,12 +125,15 @@ final class ForwardAuthServer implements AutoCloseable {
     }
 
     /**
-     * Binds the webhook port (after {@link #start}): its own connection cap, bodies capped at
-     * {@link WebhookReceiver#MAX_BODY_BYTES} (a larger one is 413, counted, and the connection closed).
+     * Binds the webhook port (after {@link #start}): its own connection cap and per-source cap, bodies
+     * capped at {@link WebhookReceiver#MAX_BODY_BYTES} (a larger one is 413, counted, and the connection
+     * closed), a whole request due within {@link #WEBHOOK_REQUEST_TIMEOUT}, one request in flight per
+     * connection ({@link WebhookConnection}).
      */
     void startWebhooks(InetSocketAddress address, ChannelHandler handler) throws InterruptedException, ListenException {
         ConnectionLimits limits = new ConnectionLimits(WEBHOOK_MAX_CONNECTIONS, ConnectionLimits.Refusal.WEBHOOK_MAX_CONNECTIONS,
-                OptionalInt.empty(), policy.gatewaySources(), metrics);
+                OptionalInt.of(WEBHOOK_MAX_CONNECTIONS_PER_SOURCE), ConnectionLimits.Refusal.WEBHOOK_MAX_CONNECTIONS_PER_SOURCE,
+                AddressRanges.parse(List.of(), AdapterConfig.WEBHOOK_LISTEN), metrics);
         webhookChannel = bind(AdapterConfig.WEBHOOK_LISTEN, address, limits, new AcceptErrors(metrics, System.err), p -> p
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(WebhookReceiver.MAX_BODY_BYTES) {
@@ -129,6 +143,7 @@ final class ForwardAuthServer implements AutoCloseable {
                         super.handleOversizedMessage(ctx, oversized);
                     }
                 })
+                .addLast(new WebhookConnection(WEBHOOK_REQUEST_TIMEOUT, metrics))
                 .addLast(handler));
     }
 

@@ -56,7 +56,11 @@ public final class Metrics implements AuthgateEvents {
 
     /** Why the adapter closed a connection it had admitted. */
     public enum Closure {
-        REQUEST_HEAD_TIMEOUT("request_head_timeout");
+        REQUEST_HEAD_TIMEOUT("request_head_timeout"),
+        /** The webhook port: a whole request not in within its deadline ({@link WebhookConnection}). */
+        WEBHOOK_REQUEST_TIMEOUT("webhook_request_timeout"),
+        /** The webhook port: a request sent before the previous one was answered ({@link WebhookConnection}). */
+        WEBHOOK_PIPELINED("webhook_pipelined");
 
         final String label;
 

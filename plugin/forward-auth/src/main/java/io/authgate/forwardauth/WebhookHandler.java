@@ -20,9 +20,12 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The webhook port: {@code POST /authgear/webhook} with Authgear's JSON event and its
  * {@code x-authgear-body-signature}. The body is capped before this sees it ({@link ForwardAuthServer}:
- * 413); the signature, the event and the feed are the core's ({@link WebhookReceiver}), run on the
- * receiver's own thread, never the event loop, and answered when the feed has the event (200), or
- * could not take it (503, so Authgear may deliver it again). Nothing here logs a body or a header.
+ * 413), and one request per connection is in flight ({@link WebhookConnection}). The signature is
+ * checked here, on the event loop, so a badly signed request is answered 401 at once and never takes
+ * queue room; a signed event is read and published on the receiver's own thread, never the event
+ * loop, and answered when the feed has it (200), or could not take it (503, so Authgear may deliver
+ * it again). The signature, the event and the feed are the core's ({@link WebhookReceiver}). Nothing
+ * here logs a body or a header.
  */
 @ChannelHandler.Sharable
 final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -64,8 +67,15 @@ final class WebhookHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Optional<String> signature = signatures.size() == 1 ? Optional.of(signatures.get(0))
                 : signatures.isEmpty() ? Optional.empty() : Optional.of("");
         byte[] body = ByteBufUtil.getBytes(request.content());
+        // The signature is checked here, on the event loop (one HMAC over at most 64 KiB: tens of
+        // microseconds), so that only Authgear's signed events take room on the webhook thread's queue.
+        WebhookReceiver.Checked checked = receiver.check(body, signature);
+        if (checked.refused().isPresent()) {
+            answer(ctx, keepAlive, checked.refused().get());
+            return;
+        }
         try {
-            work.execute(() -> receiver.receive(body, signature).whenComplete((answer, error) -> {
+            work.execute(() -> receiver.receive(checked).whenComplete((answer, error) -> {
                 // The receiver never fails and counts its own answers (AuthgateEvents.webhookAnswered); were it to fail, say 503.
                 WebhookAnswer said = error == null ? answer : WebhookAnswer.UNAVAILABLE;
                 if (error != null) {

@@ -98,6 +98,12 @@ public final class ProjectFeeds implements AutoCloseable {
         }
     }
 
+    /** Whether {@code issuer}'s stream is read and written now (true without one): a front need not wait on a feed known down. */
+    public boolean up(String issuer) {
+        Followed followed = byIssuer.get(issuer);
+        return followed == null || followed.feed().up();
+    }
+
     /** For {@code authgate_revocation_feed_up}: every followed stream is read and written (true with none). */
     public boolean up() {
         return byIssuer.values().stream().allMatch(f -> f.feed().up());
