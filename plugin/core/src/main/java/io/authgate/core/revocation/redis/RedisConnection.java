@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One blocking connection to Redis, used by one thread of the feed at a time (never an event loop).
@@ -55,7 +56,13 @@ final class RedisConnection implements AutoCloseable {
         RedisUri uri = settings.uri();
         Socket socket = new Socket();
         long timeoutMillis = settings.connectTimeout().toMillis();
-        ScheduledFuture<?> guard = watchdog.schedule(() -> closeQuietly(socket), timeoutMillis, TimeUnit.MILLISECONDS);
+        // Set before the socket is closed: the failing read can come before the watchdog's future says
+        // it is done, and isDone() then called a deadline a connect failure.
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> guard = watchdog.schedule(() -> {
+            expired.set(true);
+            closeQuietly(socket);
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) timeoutMillis);
@@ -69,7 +76,7 @@ final class RedisConnection implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             closeQuietly(socket);
-            throw classify(uri, e, guard.isDone() && !guard.isCancelled());
+            throw classify(uri, e, expired.get());
         } finally {
             guard.cancel(false);
         }
