@@ -4,8 +4,8 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.authgate.forwardauth.log.AdapterLog;
 
-import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a listening socket does when accept(2) fails, typically because the process is out of file
  * descriptors (EMFILE): the connection waits in the kernel's backlog, the port stops accepting for
  * {@link #RETRY_MILLIS} and tries again, so it accepts within a tenth of a second of descriptors
- * freeing; the failure is counted in /metrics and said on one line at most once a minute. Netty's
+ * freeing; the failure is counted in /metrics and said on one line of the log at most once a minute. Netty's
  * own handling (a WARN with a stack trace through the JDK logger for every failure, and a
  * one-second pause) is not reached: under EMFILE that logger's first record could not load the
  * time-zone rules, and the NoClassDefFoundError killed the accepting thread for good. An Error ends
@@ -25,12 +25,12 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
     private static final long SAY_AT_MOST_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Metrics metrics;
-    private final PrintStream err;
+    private final AdapterLog log;
     private final AtomicLong lastSaid = new AtomicLong(System.nanoTime() - SAY_AT_MOST_EVERY_NANOS);
 
-    AcceptErrors(Metrics metrics, PrintStream err) {
+    AcceptErrors(Metrics metrics, AdapterLog log) {
         this.metrics = metrics;
-        this.err = err;
+        this.log = log;
     }
 
     @Override
@@ -51,10 +51,6 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
         if (now - last < SAY_AT_MOST_EVERY_NANOS || !lastSaid.compareAndSet(last, now)) {
             return;
         }
-        String reason = String.valueOf(cause.getMessage());
-        String what = reason.contains("Too many open files") ? "out of file descriptors (" + reason + "); raise ulimit -n (see the README)"
-                : reason;
-        err.println("authgate: cannot accept connections: " + what + "; retrying every " + RETRY_MILLIS
-                + " ms (said at most once a minute, counted in authgate_accept_errors_total)");
+        log.acceptFailing(String.valueOf(cause.getMessage()), RETRY_MILLIS);
     }
 }

@@ -1,9 +1,12 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.log.LogFormat;
+import io.authgate.forwardauth.log.LogLine;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.function.BooleanSupplier;
 
@@ -14,19 +17,29 @@ import java.util.function.BooleanSupplier;
  * unanswered, and Netty catches what its handlers throw, Errors included, and carries on. So any
  * Error, any thread dying of an uncaught throwable, and any event loop ending while the adapter is
  * not stopping end the process at once with {@link #EXIT_STATUS} and one line on stderr, for systemd
- * or Kubernetes to restart it. Heap exhaustion is also covered by {@code -XX:+ExitOnOutOfMemoryError}
+ * or Kubernetes to restart it, in the configuration's {@code log_format} (a JSON object under
+ * {@code json}, as every other line). The line is written here, not through the log's queue: the
+ * log's thread may be the one that died. Heap exhaustion is also covered by {@code -XX:+ExitOnOutOfMemoryError}
  * (same status); this covers what that flag does not: Errors thrown from Java code (direct buffer
  * memory), the other Errors, and threads that end without one.
  */
 final class Fatal {
     /** Also what {@code -XX:+ExitOnOutOfMemoryError} exits with. */
     static final int EXIT_STATUS = 3;
-    private static final String PREFIX = "authgate: fatal: ";
+    private static final String PREFIX = "fatal: ";
     private static final String SUFFIX = "; exiting";
+    private static final String UNRECOVERABLE = PREFIX + "an unrecoverable error" + SUFFIX;
     /** The stream as it was at start: nothing later can redirect where the last words go. */
     private static final PrintStream ERR = System.err;
 
+    private static volatile LogFormat format = LogFormat.TEXT;
+
     private Fatal() {
+    }
+
+    /** The last line's format from now on: the configuration's {@code log_format}, once it is read. */
+    static void writeAs(LogFormat logFormat) {
+        format = logFormat;
     }
 
     /**
@@ -38,6 +51,7 @@ final class Fatal {
      */
     static void install() {
         ZonedDateTime.now().getOffset();
+        LogLine.fatal("fatal", "").render(LogFormat.JSON, Instant.now());
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> halt("thread " + thread.getName() + " died", error));
     }
 
@@ -74,10 +88,13 @@ final class Fatal {
      * alive. Building the line can itself fail (no memory left): then a fixed line.
      */
     static void halt(String what, Throwable cause) {
+        LogFormat f = format;
         try {
-            ERR.println(PREFIX + what + (cause == null ? "" : ": " + describe(cause)) + SUFFIX);
+            ERR.println(LogLine.fatal("fatal", PREFIX + what + (cause == null ? "" : ": " + describe(cause)) + SUFFIX)
+                    .render(f, Instant.now()));
         } catch (Throwable again) {
-            ERR.println(PREFIX + "an unrecoverable error" + SUFFIX);
+            ERR.println(f == LogFormat.JSON ? "{\"level\":\"fatal\",\"event\":\"fatal\",\"message\":\"" + UNRECOVERABLE + "\"}"
+                    : "authgate: " + UNRECOVERABLE);
         } finally {
             ERR.flush();
             Runtime.getRuntime().halt(EXIT_STATUS);

@@ -58,7 +58,7 @@ public final class ForwardAuth implements AutoCloseable {
         AtomicInteger inFlight = new AtomicInteger();
         Metrics metrics = new Metrics();
         metrics.logDrops(log::droppedLines);
-        ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics);
+        ForwardAuthServer server = new ForwardAuthServer(inFlight, config.eventLoopThreads(), config.connections(), metrics, log);
         Optional<Authgate> runtime = Optional.empty();
         try {
             if (config.developmentIssuer()) {

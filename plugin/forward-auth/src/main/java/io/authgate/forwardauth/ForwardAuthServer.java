@@ -1,5 +1,7 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.log.AdapterLog;
+
 import io.authgate.core.WebhookAnswer;
 import io.authgate.core.WebhookReceiver;
 import io.netty.bootstrap.ServerBootstrap;
@@ -79,6 +81,7 @@ final class ForwardAuthServer implements AutoCloseable {
     private final AtomicInteger inFlight;
     private final ConnectionPolicy policy;
     private final Metrics metrics;
+    private final AdapterLog log;
     private final ConnectionLimits decisionLimits;
     private final ConnectionLimits adminLimits;
     private volatile boolean stopping;
@@ -87,8 +90,9 @@ final class ForwardAuthServer implements AutoCloseable {
     private Channel webhookChannel;
 
     /** @param threads event loops serving connections (both ports) */
-    ForwardAuthServer(AtomicInteger inFlight, int threads, ConnectionPolicy policy, Metrics metrics) {
+    ForwardAuthServer(AtomicInteger inFlight, int threads, ConnectionPolicy policy, Metrics metrics, AdapterLog log) {
         this.inFlight = inFlight;
+        this.log = log;
         this.policy = policy;
         this.metrics = metrics;
         this.workers = group(threads, "authgate-io");
@@ -109,7 +113,7 @@ final class ForwardAuthServer implements AutoCloseable {
     /** Binds both ports or fails; returns nothing until both listen. */
     void start(InetSocketAddress decisions, ChannelHandler decisionHandler, InetSocketAddress admin, ChannelHandler adminHandler)
             throws InterruptedException, ListenException {
-        AcceptErrors acceptErrors = new AcceptErrors(metrics, System.err);
+        AcceptErrors acceptErrors = new AcceptErrors(metrics, log);
         // Decoder and encoder are separate rather than an HttpServerCodec, whose encoder expects one
         // encoded response per request it decoded: a cached session's answer is written pre-encoded,
         // from the decoder's place in the pipeline, so it passes no encoder (Responses.allow).
@@ -134,7 +138,7 @@ final class ForwardAuthServer implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(WEBHOOK_MAX_CONNECTIONS, ConnectionLimits.Refusal.WEBHOOK_MAX_CONNECTIONS,
                 OptionalInt.of(WEBHOOK_MAX_CONNECTIONS_PER_SOURCE), ConnectionLimits.Refusal.WEBHOOK_MAX_CONNECTIONS_PER_SOURCE,
                 AddressRanges.parse(List.of(), AdapterConfig.WEBHOOK_LISTEN), metrics);
-        webhookChannel = bind(AdapterConfig.WEBHOOK_LISTEN, address, limits, new AcceptErrors(metrics, System.err), p -> p
+        webhookChannel = bind(AdapterConfig.WEBHOOK_LISTEN, address, limits, new AcceptErrors(metrics, log), p -> p
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(WebhookReceiver.MAX_BODY_BYTES) {
                     @Override

@@ -10,6 +10,9 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import io.authgate.core.config.ConfigException;
 import io.authgate.core.Denials;
 import io.authgate.forwardauth.log.AdapterLog;
+import io.authgate.forwardauth.log.LibraryLogs;
+import io.authgate.forwardauth.log.LogFormat;
+import io.authgate.forwardauth.log.LogLine;
 import io.authgate.forwardauth.log.StartupSummary;
 import sun.misc.Signal;
 
@@ -17,6 +20,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,12 +152,15 @@ public final class Main {
             err.println(Denials.invalidConfigMessage(e));
             return 2;
         }
-        AdapterLog log = AdapterLog.to(config.logs().format(), out);
+        LogFormat format = config.logs().format();
+        Fatal.writeAs(format);
+        AdapterLog log = AdapterLog.to(format, out);
+        LibraryLogs.routeTo(log);
         ForwardAuth app;
         try {
             app = ForwardAuth.start(config, log);
         } catch (ForwardAuth.StartException e) {
-            err.println("authgate: cannot start: " + e.getMessage());
+            err.println(LogLine.error("cannot_start", "cannot start: " + e.getMessage()).render(format, Instant.now()));
             return 1;
         } catch (ConfigException e) {
             err.println(Denials.invalidConfigMessage(e));
@@ -169,7 +176,7 @@ public final class Main {
         boolean demoFileWritten = config.developmentIssuer() && writeDemoFile(demoFile, app, err);
         log.started(app.summary(BuildInfo.VERSION));
         log.flush(); // the start-up line before anything else is printed
-        descriptorWarning(config.connections()).ifPresent(err::println);
+        descriptorWarning(config.connections()).ifPresent(log::note);
         if (config.developmentIssuer()) {
             out.println("DEVELOPMENT ISSUER (a stand-in for Authgear on loopback, never for production): " + app.developmentIssuer().issuer());
             if (demoFileWritten) {
@@ -247,7 +254,7 @@ public final class Main {
      * accepting fails (EMFILE) and new connections wait until descriptors free, however low the
      * adapter's own load. Not an error: the limit may be right for a smaller deployment.
      */
-    static Optional<String> descriptorWarning(ConnectionPolicy connections) {
+    static Optional<LogLine> descriptorWarning(ConnectionPolicy connections) {
         if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) {
             return Optional.empty();
         }
@@ -256,9 +263,10 @@ public final class Main {
         if (limit >= needed) {
             return Optional.empty();
         }
-        return Optional.of("authgate: warning: the open-file limit (" + limit + ") is below what max_connections "
+        return Optional.of(LogLine.warn("open_file_limit_low", "warning: the open-file limit (" + limit + ") is below what max_connections "
                 + connections.maxConnections() + " needs (" + needed + "); past it new connections wait until descriptors free:"
-                + " raise ulimit -n (LimitNOFILE) or lower max_connections");
+                + " raise ulimit -n (LimitNOFILE) or lower max_connections")
+                .with("limit", limit).with("max_connections", connections.maxConnections()).with("needed", needed));
     }
 
     /** {@code 127.0.0.1:9095}, {@code [::1]:9095}: no resolver's "/" (InetSocketAddress.toString). */

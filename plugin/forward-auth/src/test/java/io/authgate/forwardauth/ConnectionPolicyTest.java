@@ -1,11 +1,13 @@
 package io.authgate.forwardauth;
 
+import io.authgate.forwardauth.log.LogFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.lang.management.ManagementFactory;
 
 import static io.authgate.forwardauth.AdapterConfigTest.parse;
@@ -113,7 +115,8 @@ class ConnectionPolicyTest {
     @Test
     void theDescriptorWarningNamesTheLimitAndTheNeed() {
         // The JVM running this test has some limit; a cap far above it must be warned about.
-        assertThat(Main.descriptorWarning(policy("max_connections: 1000000\n"))).hasValueSatisfying(line -> assertThat(line)
+        assertThat(Main.descriptorWarning(policy("max_connections: 1000000\n")).map(l -> l.render(LogFormat.TEXT, Instant.EPOCH)))
+                .hasValueSatisfying(line -> assertThat(line)
                 .startsWith("authgate: warning: the open-file limit (").contains("max_connections 1000000 needs (1001024)").doesNotContain("\n"));
         long limit = ((com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
         assertThat(limit).as("this machine's open-file limit (the adapter's tests need a few thousand)").isGreaterThanOrEqualTo(1025);

@@ -39,6 +39,15 @@ public interface AdapterLog {
     /** This process cannot hear {@code SIGHUP} (it was started with the signal ignored, as nohup does). */
     void hangupIgnored();
 
+    /** A line that needs no method of its own (the open-file limit below what the connection cap needs). */
+    void note(LogLine line);
+
+    /**
+     * accept(2) failing, typically out of file descriptors; the caller says it at most once a minute.
+     * Written by the log's thread like every line: under EMFILE nothing here opens a file.
+     */
+    void acceptFailing(String reason, long retryMillis);
+
     /** One JSON line per decision on the same stream when {@code on}; {@link DecisionLog#OFF} otherwise. */
     DecisionLog decisions(boolean on);
 

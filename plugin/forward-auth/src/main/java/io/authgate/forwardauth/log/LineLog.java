@@ -63,6 +63,19 @@ final class LineLog implements AdapterLog {
     }
 
     @Override
+    public void note(LogLine line) {
+        write(line);
+    }
+
+    @Override
+    public void acceptFailing(String reason, long retryMillis) {
+        String what = reason.contains("Too many open files") ? "out of file descriptors (" + reason + "); raise ulimit -n (see the README)"
+                : reason;
+        write(LogLine.warn("accept_failing", "cannot accept connections: " + what + "; retrying every " + retryMillis
+                + " ms (said at most once a minute, counted in authgate_accept_errors_total)").with("reason", reason));
+    }
+
+    @Override
     public DecisionLog decisions(boolean on) {
         return on ? new JsonDecisionLog(writer) : DecisionLog.OFF;
     }

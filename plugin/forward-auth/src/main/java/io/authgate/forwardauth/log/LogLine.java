@@ -18,7 +18,11 @@ import java.util.Locale;
 public record LogLine(Level level, String event, String message, List<Field> fields) {
 
     public enum Level {
-        INFO, WARN;
+        INFO, WARN,
+        /** The process could not start (a port in use): the last line. */
+        ERROR,
+        /** The process ends now ({@code Fatal}): the last line. */
+        FATAL;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -46,6 +50,14 @@ public record LogLine(Level level, String event, String message, List<Field> fie
 
     public static LogLine warn(String event, String message) {
         return new LogLine(Level.WARN, event, message, List.of());
+    }
+
+    public static LogLine error(String event, String message) {
+        return new LogLine(Level.ERROR, event, message, List.of());
+    }
+
+    public static LogLine fatal(String event, String message) {
+        return new LogLine(Level.FATAL, event, message, List.of());
     }
 
     /** This line with one more field. */

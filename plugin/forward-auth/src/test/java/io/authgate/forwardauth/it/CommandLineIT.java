@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.TestIssuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -221,6 +223,24 @@ class CommandLineIT {
             Run r = run("--config", file.toString());
             assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isEqualTo(1);
             assertThat(r.stderr()).isEqualTo("authgate: cannot start: cannot listen on " + address + " (" + listener + "): address already in use\n");
+        }
+    }
+
+    /** With {@code log_format: json} the configuration is known by then: a log pipeline reads the reason as JSON too. */
+    @Test
+    void aPortInUseUnderLogFormatJsonIsOneJsonLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + busy.getLocalPort();
+            Path file = config("authgear_endpoint: " + issuer.issuer() + "\nlisten: " + address + "\nadmin_listen: 127.0.0.1:0\nlog_format: json\n");
+            Run r = run("--config", file.toString());
+            assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isEqualTo(1);
+            assertThat(r.stderr().lines().toList()).as("stderr").hasSize(1);
+            JsonNode line = new ObjectMapper().readTree(r.stderr());
+            assertThat(line.get("level").textValue()).isEqualTo("error");
+            assertThat(line.get("event").textValue()).isEqualTo("cannot_start");
+            assertThat(line.get("message").textValue())
+                    .isEqualTo("cannot start: cannot listen on " + address + " (listen): address already in use");
+            assertThat(line.get("time").textValue()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.authgate.forwardauth.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -189,11 +192,46 @@ class ConnectionLimitsIT {
 
     @Test
     void runningOutOfFileDescriptorsNeverStopsAcceptingForGood() throws Exception {
-        // 256 descriptors, under the default max_connections: accept(2) fails with EMFILE while the
-        // flood is held. The default configuration, so this runs the same on an adapter without caps.
+        AdapterProcess adapter = floodPastTheDescriptorLimit("");
+        String log = adapter.log();
+        assertThat(log).as("no thread died, nothing logged but the lines about descriptors")
+                .doesNotContain("Exception").doesNotContain("Error").doesNotContain("\tat ");
+        assertThat(log.lines().filter(l -> l.startsWith("authgate: cannot accept connections: out of file descriptors")).count())
+                .as("one line says what ran out\n%s", log).isEqualTo(1);
+        assertThat(log).as("warned at start").contains("authgate: warning: the open-file limit (256) is below what max_connections 1024 needs");
+        int admin = adapter.adminPort();
+        assertThat(PrometheusScrape.scrape(admin).get("authgate_accept_errors_total")).as("accept errors counted").isPositive();
+    }
+
+    /** The same lines under {@code log_format: json}: JSON objects a log pipeline can match on, as every other line. */
+    @Test
+    void underLogFormatJsonTheDescriptorLinesAreJson() throws Exception {
+        AdapterProcess adapter = floodPastTheDescriptorLimit("log_format: json\n");
+        assertThat(adapter.terminate(Duration.ofSeconds(30))).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : adapter.log().lines().filter(l -> !l.isBlank()).toList()) {
+            lines.add(new ObjectMapper().readTree(l)); // fails on any line that is not JSON
+        }
+        List<JsonNode> low = lines.stream().filter(n -> n.get("event").textValue().equals("open_file_limit_low")).toList();
+        assertThat(low).as("warned at start\n%s", adapter.log()).hasSize(1);
+        assertThat(low.get(0).get("level").textValue()).isEqualTo("warn");
+        assertThat(low.get(0).get("limit").asLong()).isEqualTo(256);
+        assertThat(low.get(0).get("max_connections").asLong()).isEqualTo(1024);
+        List<JsonNode> failing = lines.stream().filter(n -> n.get("event").textValue().equals("accept_failing")).toList();
+        assertThat(failing).as("one line says what ran out\n%s", adapter.log()).hasSize(1);
+        assertThat(failing.get(0).get("level").textValue()).isEqualTo("warn");
+        assertThat(failing.get(0).get("message").textValue()).startsWith("cannot accept connections: out of file descriptors");
+    }
+
+    /**
+     * 256 descriptors, under the default max_connections: accept(2) fails with EMFILE while the
+     * flood is held. The default configuration, so this runs the same on an adapter without caps.
+     * Returns the adapter, alive and serving again after the flood.
+     */
+    private AdapterProcess floodPastTheDescriptorLimit(String extraYaml) throws Exception {
         Path prlimit = Path.of("/usr/bin/prlimit");
         assertThat(Files.isExecutable(prlimit)).as("this test needs prlimit (Debian package util-linux)").isTrue();
-        AdapterProcess adapter = adapter("", new AdapterProcess.Launch(List.of(prlimit.toString(), "--nofile=256:256"), List.of()));
+        AdapterProcess adapter = adapter(extraYaml, new AdapterProcess.Launch(List.of(prlimit.toString(), "--nofile=256:256"), List.of()));
         int port = adapter.decisionPort();
         InetAddress loopback = address("127.0.0.1");
         assertThat(millisUntilServed(port, loopback)).isLessThan(RECOVERY_MILLIS);
@@ -214,13 +252,6 @@ class ConnectionLimitsIT {
         // Still serving a while later (no thread died on the way).
         Thread.sleep(1_000);
         assertThat(millisUntilServed(port, loopback)).isLessThan(RECOVERY_MILLIS);
-        String log = adapter.log();
-        assertThat(log).as("no thread died, nothing logged but the lines about descriptors")
-                .doesNotContain("Exception").doesNotContain("Error").doesNotContain("\tat ");
-        assertThat(log.lines().filter(l -> l.startsWith("authgate: cannot accept connections: out of file descriptors")).count())
-                .as("one line says what ran out\n%s", log).isEqualTo(1);
-        assertThat(log).as("warned at start").contains("authgate: warning: the open-file limit (256) is below what max_connections 1024 needs");
-        int admin = adapter.adminPort();
-        assertThat(PrometheusScrape.scrape(admin).get("authgate_accept_errors_total")).as("accept errors counted").isPositive();
+        return adapter;
     }
 }

@@ -2,6 +2,8 @@ package io.authgate.forwardauth.it;
 
 import io.authgate.testkit.TemporaryDirectories;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
@@ -17,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -99,7 +102,32 @@ class FatalErrorIT {
         adapter = AdapterProcess.start("authgear_endpoint: " + issuer.issuer() + "\n" + CONFIG);
         int port = adapter.decisionPort();
         assertServed(port);
+        killEventLoopThreads(port);
+        assertDiedWithOneLine("thread");
+    }
 
+    /** Under {@code log_format: json} the last words are a JSON line too, like every line before them. */
+    @Test
+    void underLogFormatJsonTheFatalLineIsJson() throws Exception {
+        adapter = AdapterProcess.start("authgear_endpoint: " + issuer.issuer() + "\n" + CONFIG + "log_format: json\n");
+        int port = adapter.decisionPort();
+        assertServed(port);
+        killEventLoopThreads(port);
+        int status = adapter.awaitExit(Duration.ofSeconds(15));
+        String log = adapter.log();
+        assertThat(status).as("exit status\n%s", log).isEqualTo(3);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : log.lines().filter(l -> !l.isBlank()).toList()) {
+            lines.add(new ObjectMapper().readTree(l)); // fails on any line that is not JSON
+        }
+        JsonNode last = lines.get(lines.size() - 1);
+        assertThat(last.get("level").textValue()).as("the last line\n%s", log).isEqualTo("fatal");
+        assertThat(last.get("event").textValue()).isEqualTo("fatal");
+        assertThat(last.get("message").textValue()).startsWith("fatal: ").contains("thread").endsWith("; exiting");
+    }
+
+    /** Loads {@link StopThreadsAgent} into the adapter and wakes its event loops until it is gone. */
+    private void killEventLoopThreads(int port) throws Exception {
         VirtualMachine vm = VirtualMachine.attach(String.valueOf(adapter.process().pid()));
         try {
             // Netty's default thread names, and the adapter's own.
@@ -118,7 +146,6 @@ class FatalErrorIT {
                 // not answered: the thread died
             }
         }
-        assertDiedWithOneLine("thread");
     }
 
     /** {@link StopThreadsAgent} in a jar of its own, with the manifest entry the attach API reads. */
