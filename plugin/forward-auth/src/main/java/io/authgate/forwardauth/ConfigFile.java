@@ -11,6 +11,10 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,6 +35,9 @@ final class ConfigFile {
             .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    /** The largest configuration file read: far above any real one (a thousand rules is about 100 KiB). */
+    static final int MAX_BYTES = 1 << 20;
+
     private ConfigFile() {
     }
 
@@ -42,13 +49,24 @@ final class ConfigFile {
         if (Files.isDirectory(file)) {
             throw new ConfigException("(document)", "cannot read " + file + ": it is a directory, not a config file");
         }
-        String text;
+        return parse(text(file), file.toString());
+    }
+
+    /** At most {@link #MAX_BYTES} ({@link BoundedFile}) of strict UTF-8. */
+    private static String text(Path file) {
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = BoundedFile.read(file, MAX_BYTES).orElseThrow(() ->
+                    new ConfigException("(document)", file + " is larger than 1 MiB, too large for a configuration file"));
         } catch (IOException e) {
             throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString());
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("(document)", file + " is not UTF-8 text");
+        }
     }
 
     /** @param source what to call the text in an error (the file's name) */

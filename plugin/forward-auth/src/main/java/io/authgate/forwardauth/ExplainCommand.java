@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,9 @@ final class ExplainCommand {
             "--cookie", "--cookie-file", "--jwks");
     private static final Duration DECISION_WAIT = Duration.ofSeconds(30);
     /** A credential file is one line; a bigger file is not one (the core caps tokens at 16 KiB). */
-    private static final long MAX_CREDENTIAL_FILE_BYTES = 64 * 1024;
+    private static final int MAX_CREDENTIAL_FILE_BYTES = 64 * 1024;
+    /** Twice what the server's fetcher takes from a JWKS endpoint (512 KiB): a larger file is refused there anyway. */
+    private static final int MAX_JWKS_FILE_BYTES = 1024 * 1024;
 
     private ExplainCommand() {
     }
@@ -161,11 +164,10 @@ final class ExplainCommand {
             throw new CommandFlags.UsageException("cannot read " + fileFlag + " " + path + ": it is a directory");
         }
         try {
-            if (Files.size(path) > MAX_CREDENTIAL_FILE_BYTES) {
-                throw new CommandFlags.UsageException(fileFlag + " " + path + " is larger than " + MAX_CREDENTIAL_FILE_BYTES + " bytes");
-            }
+            byte[] bytes = BoundedFile.read(path, MAX_CREDENTIAL_FILE_BYTES).orElseThrow(() ->
+                    new CommandFlags.UsageException(fileFlag + " " + path + " is larger than " + MAX_CREDENTIAL_FILE_BYTES + " bytes"));
             // One line: what `echo "$TOKEN" > file` writes, its line end dropped.
-            return Optional.of(new Credential(Files.readString(path).strip(), "from " + fileFlag + " " + path));
+            return Optional.of(new Credential(new String(bytes, StandardCharsets.UTF_8).strip(), "from " + fileFlag + " " + path));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CommandFlags.UsageException("cannot read " + fileFlag + " " + path + ": it does not exist");
         } catch (IOException e) {
@@ -240,7 +242,8 @@ final class ExplainCommand {
             throw new CommandFlags.UsageException("cannot read --jwks " + jwks + ": it is a directory");
         }
         try {
-            body = Files.readAllBytes(jwks);
+            body = BoundedFile.read(jwks, MAX_JWKS_FILE_BYTES).orElseThrow(() ->
+                    new CommandFlags.UsageException("--jwks " + jwks + " is larger than " + MAX_JWKS_FILE_BYTES + " bytes"));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CommandFlags.UsageException("cannot read --jwks " + jwks + ": it does not exist");
         } catch (IOException e) {

@@ -80,6 +80,28 @@ class ConfigFileErrorsTest {
         }
     }
 
+    /** A config file is small; reading one without a bound would let {@code --config /dev/zero} fill the heap. */
+    @Test
+    void aFileOverOneMebibyteIsRefusedUnread() throws IOException {
+        Run r = runFile(ENDPOINT + "# " + "x".repeat(1 << 20) + "\n");
+        assertOneLine(r, "(document)");
+        assertThat(r.err()).contains("is larger than 1 MiB, too large for a configuration file");
+    }
+
+    @Test
+    void anEndlessStreamIsRefusedAtTheBound() {
+        Run r = run("--config", "/dev/zero");
+        assertOneLine(r, "(document)");
+        assertThat(r.err()).contains("/dev/zero is larger than 1 MiB");
+    }
+
+    @Test
+    void checkAnEndlessStreamEndsToo() {
+        Run r = run("check", "/dev/zero");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("/dev/zero is larger than 1 MiB");
+    }
+
     @Test
     void aTopLevelTypoSuggestsTheClosestKeyAndListsThemAll() throws IOException {
         Run r = runFile(ENDPOINT + "jwks_url: https://myapp.authgear.cloud/oauth2/jwks\n");
