@@ -76,6 +76,37 @@ class AdminPortBoundsIT {
         assertThat(metrics.get("authgate_connections_closed_total{reason=\"admin_request_timeout\"}")).isEqualTo(64.0);
     }
 
+    /**
+     * A request Netty could not parse is a clean 4xx here too, as on the decision port, and never
+     * answered as if it had been read: before, a head Netty had cut off at its bound was served
+     * (200 for /metrics) and a TLS hello was a 404.
+     */
+    @Test
+    void unparsableRequestsAreA4xxNotAnAnswer() throws Exception {
+        adapter = AdapterProcess.start("authgear_endpoint: " + issuer.issuer() + "\nlisten: 127.0.0.1:0\nadmin_listen: 127.0.0.1:0\n");
+        int admin = adapter.adminPort();
+        assertThat(status(admin, "GET /metrics HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(70_000) + "\r\n\r\n")).isEqualTo(431);
+        assertThat(status(admin, "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n")).isEqualTo(414);
+        assertThat(status(admin, "GET /healthz HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n")).isEqualTo(400);
+        assertThat(status(admin, "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\r\n\r\n")).isEqualTo(400);
+        assertThat(status(admin, "GET /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n")).isEqualTo(400);
+        assertThat(healthz(admin)).as("and the port still serves").isEqualTo(200);
+    }
+
+    /** The status line's code for one raw request on a new connection, -1 when closed unanswered. */
+    private static int status(int port, String request) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            byte[] head = s.getInputStream().readNBytes(12);
+            String line = new String(head, StandardCharsets.US_ASCII);
+            return line.startsWith("HTTP/1.1 ") ? Integer.parseInt(line.substring(9, 12)) : -1;
+        } catch (IOException closed) {
+            return -1;
+        }
+    }
+
     private static void trickle(Socket s) {
         try {
             s.getOutputStream().write('X');
