@@ -33,7 +33,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        if (!request.decoderResult().isSuccess()) {
+            // Netty stopped reading it (a bound, a bad line): answer that, never what was read of it; then close.
+            Responses.text(ctx, false, Responses.unparsable(request.decoderResult().cause()), "bad request\n");
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpMethod method = request.method();
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
             Responses.send(ctx, keepAlive, false, 405, READ_ONLY, "method not allowed: the management port answers GET and HEAD\n");

@@ -11,12 +11,12 @@ import java.util.Optional;
  * stream up to a bound rather than by its size: a pipe ({@code --config <(envsubst < tmpl)}) has no
  * size, and {@code /dev/zero} reports 0 and never ends, so a size check alone would read forever.
  */
-final class BoundedFile {
+public final class BoundedFile {
     private BoundedFile() {
     }
 
     /** The whole file, or empty when it holds more than {@code maxBytes} (having read one byte past the bound). */
-    static Optional<byte[]> read(Path file, int maxBytes) throws IOException {
+    public static Optional<byte[]> read(Path file, int maxBytes) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             return bytes.length > maxBytes ? Optional.empty() : Optional.of(bytes);

@@ -1,7 +1,10 @@
 package io.authgate.forwardauth;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,6 +14,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,14 +77,29 @@ final class ConfigFile {
     static JsonNode parse(String text, String source) {
         JsonNode tree;
         try {
-            tree = YAML.readTree(text);
+            tree = oneDocument(new WithoutAliases(YAML.getFactory().createParser(text)));
         } catch (JsonProcessingException e) {
             throw new ConfigException("(document)", source + " is not valid YAML: " + problem(e));
+        } catch (IOException e) {
+            // Not reachable for a String source; said as a read error should it ever be.
+            throw new ConfigException("(document)", "cannot read " + source + ": " + e.getMessage());
         }
         if (tree == null || tree.isMissingNode()) {
             throw new ConfigException("(document)", source + " is empty");
         }
         return tree;
+    }
+
+    /** The file's only document: {@code readTree} stops after the first, and what follows a {@code ---} would be dropped silently. */
+    private static JsonNode oneDocument(JsonParser parser) throws IOException {
+        try (parser) {
+            JsonNode tree = YAML.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "holds more than one YAML document (a second one starts here):"
+                        + " write one document", parser.currentTokenLocation());
+            }
+            return tree;
+        }
     }
 
     /**
@@ -98,7 +117,31 @@ final class ConfigFile {
             return problem + " at line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + started;
         }
         String message = e.getOriginalMessage() == null ? "unreadable" : oneLine(e.getOriginalMessage());
-        return message + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        // Jackson's own limits (StreamReadConstraints: nesting depth 1000, ...) come without a location.
+        return message + Optional.ofNullable(e.getLocation()).filter(at -> at.getLineNr() > 0)
+                .map(at -> " at line " + at.getLineNr() + ", column " + at.getColumnNr()).orElse("");
+    }
+
+    /**
+     * Refuses a YAML alias ({@code *name}). Jackson's YAML parser does not expand one: it reads it as
+     * the text of the anchor's name ({@code YAMLParser.nextToken}, the AliasEvent branch,
+     * jackson-dataformat-yaml 2.21), so {@code mode: *m} would be the mode "m" and
+     * {@code audience: *aud} the audience "aud", silently. (So there is no alias bomb to fear either.)
+     */
+    private static final class WithoutAliases extends JsonParserDelegate {
+        WithoutAliases(JsonParser yaml) {
+            super(yaml);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = super.nextToken();
+            if (delegate instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                throw new JsonParseException(this, "alias *" + yaml.getText() + " is not supported (anchors and aliases are not"
+                        + " read: write the value out)", yaml.currentTokenLocation());
+            }
+            return token;
+        }
     }
 
     private static String oneLine(String message) {

@@ -19,6 +19,11 @@ record ConfigSource(Path path, UnaryOperator<JsonNode> adjust) {
 
     /** @throws io.authgate.core.config.ConfigException naming the key, or {@code (document)} for a file that cannot be read */
     AdapterConfig read() {
-        return AdapterConfig.parse(adjust.apply(ConfigFile.read(path)));
+        return parse(ConfigFile.read(path));
+    }
+
+    /** The file's tree, already read (a pipe can be read only once), adjusted and parsed as {@link #read} does. */
+    AdapterConfig parse(JsonNode tree) {
+        return AdapterConfig.parse(adjust.apply(tree));
     }
 }

@@ -8,12 +8,9 @@ import io.authgate.forwardauth.log.DecisionLog;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
@@ -196,10 +193,7 @@ final class DecisionHandler extends SimpleChannelInboundHandler<HttpRequest> {
 
     /** A request Netty could not parse: a clean 4xx, then close (the stream may be out of step). */
     private void badRequest(ChannelHandlerContext ctx, HttpRequest request, long started) {
-        Throwable cause = request.decoderResult().cause();
-        int status = cause instanceof TooLongHttpHeaderException ? 431
-                : cause instanceof TooLongHttpLineException ? 414
-                : cause instanceof TooLongFrameException ? 413 : 400;
+        int status = Responses.unparsable(request.decoderResult().cause());
         refused(request, status, Metrics.Outcome.BAD_REQUEST, started);
         Responses.text(ctx, false, status, "bad request\n");
     }

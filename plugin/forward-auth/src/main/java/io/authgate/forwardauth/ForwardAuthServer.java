@@ -56,6 +56,13 @@ final class ForwardAuthServer implements AutoCloseable {
     static final int MAX_ADMIN_BODY = 64 * 1024;
     /** The management port's own connection cap: a flood of decisions never locks out health checks. */
     static final int ADMIN_MAX_CONNECTIONS = 64;
+    /**
+     * A whole management request is due within this of its connection opening or its previous answer:
+     * else {@link #ADMIN_MAX_CONNECTIONS} clients that never finish one (idle, or a byte every few
+     * seconds, which resets the idle timeout) would keep health checks out for as long as they liked.
+     * Probes and scrapes send their request at once.
+     */
+    static final Duration ADMIN_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** The webhook port's own connection cap: Authgear posts one event per request, a few at once. */
     static final int WEBHOOK_MAX_CONNECTIONS = 64;
     /**
@@ -125,6 +132,8 @@ final class ForwardAuthServer implements AutoCloseable {
         adminChannel = bind("admin_listen", admin, adminLimits, acceptErrors, p -> p
                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                 .addLast(new HttpObjectAggregator(MAX_ADMIN_BODY))
+                .addLast(new WholeRequestDeadline(ADMIN_REQUEST_TIMEOUT, metrics,
+                        Metrics.Closure.ADMIN_REQUEST_TIMEOUT, Metrics.Closure.ADMIN_PIPELINED))
                 .addLast(adminHandler));
     }
 
@@ -132,7 +141,7 @@ final class ForwardAuthServer implements AutoCloseable {
      * Binds the webhook port (after {@link #start}): its own connection cap and per-source cap, bodies
      * capped at {@link WebhookReceiver#MAX_BODY_BYTES} (a larger one is 413, counted, and the connection
      * closed), a whole request due within {@link #WEBHOOK_REQUEST_TIMEOUT}, one request in flight per
-     * connection ({@link WebhookConnection}).
+     * connection ({@link WholeRequestDeadline}).
      */
     void startWebhooks(InetSocketAddress address, ChannelHandler handler) throws InterruptedException, ListenException {
         ConnectionLimits limits = new ConnectionLimits(WEBHOOK_MAX_CONNECTIONS, ConnectionLimits.Refusal.WEBHOOK_MAX_CONNECTIONS,
@@ -147,7 +156,8 @@ final class ForwardAuthServer implements AutoCloseable {
                         super.handleOversizedMessage(ctx, oversized);
                     }
                 })
-                .addLast(new WebhookConnection(WEBHOOK_REQUEST_TIMEOUT, metrics))
+                .addLast(new WholeRequestDeadline(WEBHOOK_REQUEST_TIMEOUT, metrics,
+                        Metrics.Closure.WEBHOOK_REQUEST_TIMEOUT, Metrics.Closure.WEBHOOK_PIPELINED))
                 .addLast(handler));
     }
 

@@ -129,8 +129,9 @@ public final class Main {
                 file = flags.value("--config").map(f -> new ConfigSource(Path.of(f),
                         t -> DemoConfig.withWebhooks(secretFromEnv.apply(DemoConfig.adjust(t)), demoSecret)));
                 if (file.isPresent()) {
-                    List<String> setAside = DemoConfig.setAside(ConfigFile.read(file.get().path()));
-                    config = file.get().read();
+                    JsonNode tree = ConfigFile.read(file.get().path()); // once: a pipe (<(envsubst ...)) reads once
+                    List<String> setAside = DemoConfig.setAside(tree);
+                    config = file.get().parse(tree);
                     out.println("--demo --config " + file.get().path() + ": your rules against the development issuer"
                             + (setAside.isEmpty() ? "" : " (set aside from the file: " + String.join(", ", setAside) + ")"));
                 } else {

@@ -57,10 +57,14 @@ public final class Metrics implements AuthgateEvents {
     /** Why the adapter closed a connection it had admitted. */
     public enum Closure {
         REQUEST_HEAD_TIMEOUT("request_head_timeout"),
-        /** The webhook port: a whole request not in within its deadline ({@link WebhookConnection}). */
+        /** The webhook port: a whole request not in within its deadline ({@link WholeRequestDeadline}). */
         WEBHOOK_REQUEST_TIMEOUT("webhook_request_timeout"),
-        /** The webhook port: a request sent before the previous one was answered ({@link WebhookConnection}). */
-        WEBHOOK_PIPELINED("webhook_pipelined");
+        /** The webhook port: a request sent before the previous one was answered ({@link WholeRequestDeadline}). */
+        WEBHOOK_PIPELINED("webhook_pipelined"),
+        /** The management port: a whole request not in within its deadline ({@link WholeRequestDeadline}). */
+        ADMIN_REQUEST_TIMEOUT("admin_request_timeout"),
+        /** The management port: a request sent before the previous one was answered ({@link WholeRequestDeadline}). */
+        ADMIN_PIPELINED("admin_pipelined");
 
         final String label;
 

@@ -5,6 +5,8 @@ import io.authgate.forwardauth.log.AdapterLog;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,13 @@ final class ReloadOnHangup {
 
     /** Reads the file and applies it, or logs why not; true when the new configuration serves. */
     boolean reloadNow() {
+        Path path = file.path();
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            // A named pipe: opening it waits for a writer, for ever, and this one thread with it (no
+            // later SIGHUP would change anything). A pipe or a device is read once, at start.
+            log.reloadRefused(path, "(document)", path + " is not a regular file (a pipe is read once, at start): restart to read it again");
+            return false;
+        }
         try {
             AdapterConfig next = file.read();
             app.reload(next);

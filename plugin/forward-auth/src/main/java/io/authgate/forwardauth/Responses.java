@@ -9,12 +9,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
@@ -122,5 +125,12 @@ final class Responses {
 
     static void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body) {
         send(ctx, keepAlive, false, status, TEXT, body);
+    }
+
+    /** The 4xx for a request Netty could not parse ({@code decoderResult().cause()}): 431, 414, 413 past a bound, else 400. */
+    static int unparsable(Throwable cause) {
+        return cause instanceof TooLongHttpHeaderException ? 431
+                : cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongFrameException ? 413 : 400;
     }
 }

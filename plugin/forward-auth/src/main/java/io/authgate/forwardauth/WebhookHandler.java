@@ -20,7 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The webhook port: {@code POST /authgear/webhook} with Authgear's JSON event and its
  * {@code x-authgear-body-signature}. The body is capped before this sees it ({@link ForwardAuthServer}:
- * 413), and one request per connection is in flight ({@link WebhookConnection}). The signature is
+ * 413), and one request per connection is in flight ({@link WholeRequestDeadline}). The signature is
  * checked here, on the event loop, so a badly signed request is answered 401 at once and never takes
  * queue room; a signed event is read and published on the receiver's own thread, never the event
  * loop, and answered when the feed has it (200), or could not take it (503, so Authgear may deliver

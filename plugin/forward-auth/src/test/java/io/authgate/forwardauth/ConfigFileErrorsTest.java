@@ -197,4 +197,44 @@ class ConfigFileErrorsTest {
         assertOneLine(r, "(document)");
         assertThat(r.err()).containsPattern(" at line 3(\\D|$)");
     }
+
+    /**
+     * Jackson caps nesting at 1000 levels (StreamReadConstraints) and says so with no location: that
+     * must still be one line and exit 2, not a NullPointerException that ends {@code check} as fatal.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"[", "{a: "})
+    void nestingPastJacksonsDepthLimitIsOneLine(String open) throws IOException {
+        String close = open.equals("[") ? "]" : "}";
+        Run r = runFile(ENDPOINT + "rules: " + open.repeat(5000) + "1" + close.repeat(5000) + "\n");
+        assertOneLine(r, "(document)");
+        assertThat(r.err()).contains("is not valid YAML").contains("nesting depth").doesNotContain("Exception");
+    }
+
+    /**
+     * Jackson's YAML parser reads an alias ({@code *name}) as the text of its anchor's name, not as the
+     * anchored value ({@code YAMLParser.nextToken}, AliasEvent: VALUE_STRING of the anchor), so
+     * {@code mode: *m} would be the mode "m" and {@code audience: *aud} the audience "aud", silently.
+     * Refused, naming the line, rather than read as something the file does not say.
+     */
+    @Test
+    void aYamlAliasIsRefusedNamingItsLine() throws IOException {
+        Run r = runFile(ENDPOINT + "audience: &aud https://api.example.com\nrules:\n  - match: {path_prefix: /a}\n"
+                + "    authgear_endpoint: https://other.authgear.cloud\n    audience: *aud\n");
+        assertOneLine(r, "(document)");
+        assertThat(r.err()).contains("alias *aud").contains("at line 8");
+    }
+
+    /** {@code readTree} stops after the first document: a second one (rules after a {@code ---}) would be dropped silently. */
+    @Test
+    void aSecondYamlDocumentIsRefusedNotDropped() throws IOException {
+        Run r = runFile(ENDPOINT + "---\nrules:\n  - match: {path_prefix: /admin}\n    mode: enforce\n");
+        assertOneLine(r, "(document)");
+        assertThat(r.err()).contains("more than one YAML document").contains("at line 5");
+    }
+
+    @Test
+    void aLeadingDocumentMarkerIsOneDocument() {
+        assertThat(ConfigFile.parse("---\nk: v\n", "test").get("k").textValue()).isEqualTo("v");
+    }
 }

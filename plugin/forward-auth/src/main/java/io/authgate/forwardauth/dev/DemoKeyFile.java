@@ -1,12 +1,15 @@
 package io.authgate.forwardauth.dev;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.authgate.forwardauth.BoundedFile;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +34,8 @@ import java.util.Map;
 public final class DemoKeyFile {
     public static final String ENV = "AUTHGATE_DEMO_FILE";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Far above the ~2 KiB a demo writes; bounded so that {@code --demo-file /dev/zero} ends. */
+    static final int MAX_BYTES = 64 * 1024;
 
     private DemoKeyFile() {
     }
@@ -77,7 +82,7 @@ public final class DemoKeyFile {
     /** The running demo's issuer and key. @throws IllegalArgumentException with a sentence for the user */
     public static DemoTokens read(Path file) {
         try {
-            JsonNode doc = JSON.readTree(Files.readString(file));
+            JsonNode doc = document(file);
             JsonNode issuer = doc == null ? null : doc.get("issuer");
             JsonNode key = doc == null ? null : doc.get("key");
             if (issuer == null || !issuer.isTextual() || key == null || !key.isObject()) {
@@ -96,11 +101,22 @@ public final class DemoKeyFile {
         }
     }
 
+    /** The file's JSON, read up to {@link #MAX_BYTES}. @throws IllegalArgumentException with a sentence for the user */
+    private static JsonNode document(Path file) throws IOException {
+        byte[] bytes = BoundedFile.read(file, MAX_BYTES).orElseThrow(() ->
+                new IllegalArgumentException(file + " is larger than 64 KiB, too large for a demo issuer file"));
+        try {
+            return JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not a demo issuer file (not JSON)");
+        }
+    }
+
     /** Where the running demo receives webhook events. @throws IllegalArgumentException with a sentence for the user */
     public static DemoWebhook readWebhook(Path file) {
         read(file); // the same checks and sentences as mint's
         try {
-            JsonNode webhook = JSON.readTree(Files.readString(file)).get("webhook");
+            JsonNode webhook = document(file).get("webhook");
             if (webhook == null || !webhook.path("url").isTextual() || !webhook.path("secret").isTextual()) {
                 throw new IllegalArgumentException("the demo of " + file + " receives no webhook events (webhook_listen is off)");
             }

@@ -125,6 +125,30 @@ class DemoMintIT {
         assertThat(ask(a, "/admin", fromB).status()).as("another run's key and issuer").isEqualTo(401);
     }
 
+    /**
+     * {@code --demo --config <(envsubst < tmpl)}: a pipe can be read once. The demo read the file twice
+     * (once for what it sets aside, once to run it) and so refused the pipe as empty; one read now.
+     */
+    @Test
+    void ownRulesFromAPipeAreReadOnce() throws Exception {
+        Path fifo = dir.resolve("authgate.yaml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(fifo, OWN_RULES); // blocks until the adapter opens it, as a shell's <(...) does
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        Path demoFile = dir.resolve("demo-issuer.json");
+        AdapterProcess a = AdapterProcess.startWithArgs(dir, List.of("--demo", "--config", fifo.toString(), "--demo-file", demoFile.toString()));
+        adapters.add(a);
+        assertThat(a.log()).contains("your rules against the development issuer").contains("set aside from the file: authgear_endpoint, resolver.url");
+        assertThat(ask(a, "/admin", token(mint(demoFile, "--roles", "admin"))).status()).as("the pipe's rules run: amr_any [mfa]").isEqualTo(401);
+    }
+
     @Test
     void mintRefusesBadOptionsInOneLine() throws Exception {
         Path demoFile = dir.resolve("demo-issuer.json");

@@ -257,6 +257,28 @@ class ReloadIT {
         assertThat(decide(a, "Authorization", "Bearer " + token(issuer)).status()).isEqualTo(200);
     }
 
+    /**
+     * A named pipe in the file's place: opening it for reading waits for a writer, for ever, and the
+     * one reload thread with it, so every later SIGHUP changed nothing. A reload reads regular files
+     * only (a pipe can be read once, at start) and says so.
+     */
+    @Test
+    void aPipeInTheFilesPlaceIsRefusedAndLaterReloadsStillWork() throws Exception {
+        issuer = issuer();
+        AdapterProcess a = adapter("authgear_endpoint: " + issuer.issuer() + "\n" + EPHEMERAL);
+        Path file = dir.resolve("authgate.yaml");
+        Files.delete(file);
+        assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+        hangUp(a);
+        assertThat(awaitLogLine(a, ReloadIT::refused, 1)).contains("authgate.yaml").contains("not a regular file");
+
+        Files.delete(file);
+        config("authgear_endpoint: " + issuer.issuer() + "\n" + EPHEMERAL + "mode: enforce\n");
+        hangUp(a);
+        awaitLogLine(a, ReloadIT::reloaded, 1);
+        assertThat(decide(a).status()).as("the new file serves: enforce").isEqualTo(401);
+    }
+
     @Test
     void aChangedListenAddressIsRefusedNamingTheKey() throws Exception {
         issuer = issuer();

@@ -12,29 +12,36 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One webhook connection's two bounds, between the aggregator and {@link WebhookHandler}:
+ * A connection's two bounds on the webhook and management ports, between the aggregator and the
+ * port's handler ({@link WebhookHandler}, {@link AdminHandler}):
  * <ul>
  * <li>a whole request (head and body) is due within {@code timeout} of the connection opening or of
  *     its previous answer being written. A byte every few seconds (slowloris) resets an idle timeout;
  *     it does not move this one. Past it the connection is closed, unanswered, and counted. An idle
- *     keep-alive connection is closed by the same deadline: Authgear's Go client opens a new one.</li>
+ *     keep-alive connection is closed by the same deadline: Authgear's Go client, Prometheus and a
+ *     kubelet's probe open a new one.</li>
  * <li>one request in flight: a request that arrives before the previous one's answer was written is
- *     pipelining, which Authgear's client never does; the connection is closed and counted, so one
- *     connection holds at most one place on the webhook thread's queue.</li>
+ *     pipelining, which Authgear's client (and a scraper) never does; the connection is closed and
+ *     counted, so one connection holds at most one place on the webhook thread's queue.</li>
  * </ul>
  * Unlike {@link HeadDeadline} (decision port: head only, no body, back-pressure aware), this times the
  * aggregated request, so one timer armed at open and after each answer suffices. Event loop only.
  */
-final class WebhookConnection extends ChannelDuplexHandler {
+final class WholeRequestDeadline extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private final Metrics metrics;
+    private final Metrics.Closure timedOut;
+    private final Metrics.Closure pipelined;
     private ScheduledFuture<?> timer;
     /** A request was passed on and its answer is not yet written. */
     private boolean inFlight;
 
-    WebhookConnection(Duration timeout, Metrics metrics) {
+    /** @param timedOut how a close at the deadline is counted; @param pipelined how one for a pipelined request is */
+    WholeRequestDeadline(Duration timeout, Metrics metrics, Metrics.Closure timedOut, Metrics.Closure pipelined) {
         this.timeoutNanos = timeout.toNanos();
         this.metrics = metrics;
+        this.timedOut = timedOut;
+        this.pipelined = pipelined;
     }
 
     @Override
@@ -57,7 +64,7 @@ final class WebhookConnection extends ChannelDuplexHandler {
         }
         if (inFlight) {
             ReferenceCountUtil.release(msg);
-            metrics.connectionClosed(Metrics.Closure.WEBHOOK_PIPELINED);
+            metrics.connectionClosed(pipelined);
             ctx.close();
             return;
         }
@@ -88,12 +95,12 @@ final class WebhookConnection extends ChannelDuplexHandler {
         try {
             timer = null;
             if (!inFlight && ctx.channel().isActive()) {
-                metrics.connectionClosed(Metrics.Closure.WEBHOOK_REQUEST_TIMEOUT);
+                metrics.connectionClosed(timedOut);
                 ctx.close();
             }
         } catch (Throwable t) {
             // Netty logs and forgets what a scheduled task throws: an Error must still end the process.
-            Fatal.haltIfFatal("checking a webhook request deadline", t);
+            Fatal.haltIfFatal("checking a request deadline", t);
             throw t;
         }
     }
