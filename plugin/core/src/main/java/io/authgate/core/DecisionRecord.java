@@ -1,5 +1,6 @@
 package io.authgate.core;
 
+import io.authgate.core.text.JwtRedaction;
 import io.authgate.core.text.StrictUtf8;
 
 import java.time.Instant;
@@ -12,8 +13,9 @@ import java.util.Optional;
  * One decision as the fronts' decision logs write it (the adapter's {@code decision_log}, the
  * runner's {@code -Dauthgate.decision_log=true}). Only these values, never a token, a cookie or any
  * other header's value: the method, host and path of the request the gateway asked about (the path
- * without its query, which may carry secrets), how it was answered, why, under which rule, for
- * which user, and how long it took.
+ * without its query, which may carry secrets, and with any JWT in it written as {@code [jwt]}: a
+ * reset or magic link can carry one), how it was answered, why, under which rule, for which user,
+ * and how long it took.
  *
  * @param reason why it was denied or had no session (a rejection reason, {@code ambiguous_path}, ...)
  * @param rule   {@code rules[N]}, or {@code default} for the top level; empty when none was chosen
@@ -29,7 +31,7 @@ public record DecisionRecord(Instant time, Optional<String> method, Optional<Str
         out.append("{\"time\":\"").append(time).append("\",\"event\":\"decision\"");
         field(out, "method", method);
         field(out, "host", host);
-        field(out, "path", path);
+        field(out, "path", path.map(JwtRedaction::of));
         out.append(",\"status\":").append(status);
         field(out, "outcome", Optional.of(outcome));
         field(out, "reason", reason);

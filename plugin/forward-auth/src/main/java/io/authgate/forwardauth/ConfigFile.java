@@ -47,8 +47,13 @@ final class ConfigFile {
 
     /** @throws ConfigException on {@code (document)} when the file is missing, unreadable, empty or not YAML */
     static JsonNode read(Path file) {
+        if (file.toString().isEmpty()) {
+            // Path.of("") is the working directory: "is a directory" would puzzle whoever passed an unset variable.
+            throw new ConfigException("(document)", "cannot read the file: its name is empty");
+        }
         if (!Files.exists(file)) {
-            throw new ConfigException("(document)", "cannot read " + file + ": it does not exist");
+            throw new ConfigException("(document)", "cannot read " + file + ": " + (Files.isSymbolicLink(file)
+                    ? "it is a symbolic link that leads nowhere (a loop, or its target is gone)" : "it does not exist"));
         }
         if (Files.isDirectory(file)) {
             throw new ConfigException("(document)", "cannot read " + file + ": it is a directory, not a config file");
@@ -63,7 +68,7 @@ final class ConfigFile {
             bytes = BoundedFile.read(file, MAX_BYTES).orElseThrow(() ->
                     new ConfigException("(document)", file + " is larger than 1 MiB, too large for a configuration file"));
         } catch (IOException e) {
-            throw new ConfigException("(document)", "cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException("(document)", "cannot read " + file + ": " + BoundedFile.problem(e));
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

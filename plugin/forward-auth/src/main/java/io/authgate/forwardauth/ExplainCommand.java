@@ -167,12 +167,16 @@ final class ExplainCommand {
             byte[] bytes = BoundedFile.read(path, MAX_CREDENTIAL_FILE_BYTES).orElseThrow(() ->
                     new CommandFlags.UsageException(fileFlag + " " + path + " is larger than " + MAX_CREDENTIAL_FILE_BYTES + " bytes"));
             // One line: what `echo "$TOKEN" > file` writes, its line end dropped.
-            return Optional.of(new Credential(new String(bytes, StandardCharsets.UTF_8).strip(), "from " + fileFlag + " " + path));
+            String text = new String(bytes, StandardCharsets.UTF_8).strip();
+            if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+                throw new CommandFlags.UsageException(fileFlag + " " + path + " must hold one line (one token or one Cookie value)");
+            }
+            return Optional.of(new Credential(text, "from " + fileFlag + " " + path));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CommandFlags.UsageException("cannot read " + fileFlag + " " + path + ": it does not exist");
         } catch (IOException e) {
             // The exception's message names the file and the problem, never its content.
-            throw new CommandFlags.UsageException("cannot read " + fileFlag + " " + path + ": " + e.getMessage());
+            throw new CommandFlags.UsageException("cannot read " + fileFlag + " " + path + ": " + BoundedFile.problem(e));
         }
     }
 
@@ -247,7 +251,7 @@ final class ExplainCommand {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CommandFlags.UsageException("cannot read --jwks " + jwks + ": it does not exist");
         } catch (IOException e) {
-            throw new CommandFlags.UsageException("cannot read --jwks " + jwks + ": " + e.getMessage());
+            throw new CommandFlags.UsageException("cannot read --jwks " + jwks + ": " + BoundedFile.problem(e));
         }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);

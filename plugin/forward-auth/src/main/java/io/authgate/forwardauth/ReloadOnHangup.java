@@ -69,8 +69,9 @@ final class ReloadOnHangup {
         }
         try {
             AdapterConfig next = file.read();
+            int previousRules = app.config().rules().size();
             app.reload(next);
-            log.configReloaded(file.path(), next.rules().size());
+            log.configReloaded(file.path(), next.rules().size(), previousRules);
             return true;
         } catch (ConfigException e) {
             log.reloadRefused(file.path(), e.key(), e.reason());

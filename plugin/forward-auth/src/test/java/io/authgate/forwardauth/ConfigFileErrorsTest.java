@@ -80,6 +80,35 @@ class ConfigFileErrorsTest {
         }
     }
 
+    @Test
+    void aSymbolicLinkLoopIsSaidToBeOne() throws IOException {
+        Path d = Files.createTempDirectory("authgate-config-loop");
+        Path link = d.resolve("authgate.yaml");
+        try {
+            Files.createSymbolicLink(link, link);
+            Run r = run("--config", link.toString());
+            assertOneLine(r, "(document)");
+            assertThat(r.err()).contains("cannot read " + link + ": it is a symbolic link that leads nowhere (a loop, or its target is gone)");
+        } finally {
+            Files.deleteIfExists(link);
+            Files.delete(d);
+        }
+    }
+
+    @Test
+    void anEmptyPathIsNotTheCurrentDirectory() {
+        Run r = run("check", "");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot read the file: its name is empty").doesNotContain("directory");
+    }
+
+    /** Root reads any file whatever its mode (the tests run as root in CI), so the message is checked on the exception. */
+    @Test
+    void permissionDeniedIsSaidInWords() {
+        assertThat(BoundedFile.problem(new java.nio.file.AccessDeniedException("/etc/authgate.yaml"))).isEqualTo("permission denied");
+        assertThat(BoundedFile.problem(new java.io.IOException("Input/output error"))).isEqualTo("Input/output error");
+    }
+
     /** A config file is small; reading one without a bound would let {@code --config /dev/zero} fill the heap. */
     @Test
     void aFileOverOneMebibyteIsRefusedUnread() throws IOException {

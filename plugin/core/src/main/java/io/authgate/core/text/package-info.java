@@ -1,4 +1,5 @@
 /**
- * Strict text decoding (UTF-8 that refuses malformed input) for tokens and header values. Internal.
+ * Strict text decoding (UTF-8 that refuses malformed input) for tokens and header values, and the
+ * redaction of tokens from text a log writes. Internal.
  */
 package io.authgate.core.text;

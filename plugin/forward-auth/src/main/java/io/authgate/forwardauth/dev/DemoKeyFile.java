@@ -96,7 +96,9 @@ public final class DemoKeyFile {
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no demo is running (" + file + " does not exist): start one with --demo,"
                     + " or name its file with --demo-file");
-        } catch (IOException | ParseException e) {
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + BoundedFile.problem(e));
+        } catch (ParseException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
     }
@@ -122,7 +124,7 @@ public final class DemoKeyFile {
             }
             return new DemoWebhook(java.net.URI.create(webhook.get("url").textValue()), webhook.get("secret").textValue());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read " + file + ": " + BoundedFile.problem(e));
         }
     }
 

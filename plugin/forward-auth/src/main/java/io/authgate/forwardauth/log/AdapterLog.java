@@ -30,8 +30,12 @@ public interface AdapterLog {
     /** Keys loaded or changed, a JWKS source or Authgear's resolver failing, still failing, recovered. */
     void stateChanged(StateChange change);
 
-    /** The configuration file was read again and now serves; {@code rules}: how many rules it has. */
-    void configReloaded(Path file, int rules);
+    /**
+     * The configuration file was read again and now serves; {@code rules}: how many rules it has,
+     * {@code previousRules}: how many the one it replaced had (a file caught half-written that still
+     * parses shows as rules gone).
+     */
+    void configReloaded(Path file, int rules, int previousRules);
 
     /** The configuration file was read again and refused; the running configuration keeps serving. */
     void reloadRefused(Path file, String key, String reason);

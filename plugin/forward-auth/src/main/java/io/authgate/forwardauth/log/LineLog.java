@@ -45,9 +45,9 @@ final class LineLog implements AdapterLog {
     }
 
     @Override
-    public void configReloaded(Path file, int rules) {
-        write(LogLine.info("config_reloaded", "config reloaded from " + file + " (" + rules + " rules)")
-                .with("file", file.toString()).with("rules", rules));
+    public void configReloaded(Path file, int rules, int previousRules) {
+        write(LogLine.info("config_reloaded", "config reloaded from " + file + " (" + rules + " rules, was " + previousRules + ")")
+                .with("file", file.toString()).with("rules", rules).with("previous_rules", previousRules));
     }
 
     @Override

@@ -164,7 +164,8 @@ class ExplainIT {
                 Map.entry(List.of("explain", good.toString(), "--token-file", "/dev/zero"), "--token-file /dev/zero is larger than 65536 bytes"),
                 Map.entry(List.of("explain", good.toString(), "--cookie-file", "/dev/zero"), "--cookie-file /dev/zero is larger than 65536 bytes"),
                 Map.entry(List.of("explain", good.toString(), "--jwks", "/dev/zero"), "--jwks /dev/zero is larger than 1048576 bytes"),
-                Map.entry(List.of("explain", "/dev/zero"), "/dev/zero is larger than 1 MiB"));
+                Map.entry(List.of("explain", "/dev/zero"), "/dev/zero is larger than 1 MiB"),
+                Map.entry(List.of("explain", good.toString(), "--token-file", tokenFile("a.b.c\nd.e.f").toString()), "must hold one line"));
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {
             AdapterProcess.Result r = AdapterProcess.run(c.getKey(), Duration.ofSeconds(60));
             assertThat(r.exitCode()).as("%s: %s", c.getKey(), r.output()).isEqualTo(2);

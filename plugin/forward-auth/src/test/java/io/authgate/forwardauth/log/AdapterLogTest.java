@@ -48,7 +48,7 @@ class AdapterLogTest {
         List<String> lines = lines(LogFormat.TEXT, log -> {
             log.started(SUMMARY);
             log.stateChanged(new StateChange.KeysFailing(JWKS, JwksFailure.DNS, "UnresolvedAddressException"));
-            log.configReloaded(Path.of("/etc/authgate.yaml"), 3);
+            log.configReloaded(Path.of("/etc/authgate.yaml"), 3, 5);
             log.reloadRefused(Path.of("/etc/authgate.yaml"), "rules[0].mode", "must be resolve or enforce");
         });
 
@@ -57,7 +57,7 @@ class AdapterLogTest {
                         + " (/healthz /readyz /metrics); version 1.2.3, issuer https://auth.example.com,"
                         + " jwks discovered from https://auth.example.com/.well-known/openid-configuration, mode enforce, 2 rules, resolver on",
                 "authgate: cannot fetch signing keys from " + JWKS + " (dns): UnresolvedAddressException",
-                "authgate: config reloaded from /etc/authgate.yaml (3 rules)",
+                "authgate: config reloaded from /etc/authgate.yaml (3 rules, was 5)",
                 "authgate: config reload refused, the running configuration keeps serving: /etc/authgate.yaml: rules[0].mode:"
                         + " must be resolve or enforce");
     }
