@@ -3,7 +3,11 @@ package io.authgate.forwardauth;
 import io.authgate.forwardauth.dev.DemoKeyFile;
 import io.authgate.forwardauth.dev.DevelopmentIssuer;
 import io.authgate.forwardauth.dev.DemoTokens;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Set;
  */
 final class MintCommand {
     static final long MAX_EXPIRES_IN = 86_400;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Set<String> FLAGS = Set.of("--sub", "--roles", "--amr", "--expires-in", "--anonymous", "--demo-file");
 
     private MintCommand() {
@@ -38,12 +43,31 @@ final class MintCommand {
             long seconds = flags.number("--expires-in", 3600, 1, MAX_EXPIRES_IN);
             Path file = flags.value("--demo-file").map(Path::of).orElseGet(() -> DemoKeyFile.defaultPath(env));
             DemoTokens tokens = DemoKeyFile.read(file);
+            if (!answers(URI.create(tokens.issuer()))) {
+                throw new CommandFlags.UsageException("no demo answers at " + tokens.issuer() + " (the demo that wrote " + file
+                        + " has stopped): start one with --demo");
+            }
             out.println(tokens.mint(new DemoTokens.Claims(sub, anonymous, !anonymous, flags.list("--roles"), flags.list("--amr")),
                     Duration.ofSeconds(seconds)));
             return 0;
         } catch (CommandFlags.UsageException | IllegalArgumentException e) {
             err.println("authgate mint: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /**
+     * Whether something listens where the demo's issuer was: a demo killed with SIGKILL leaves its file
+     * behind, and a token signed with its key verifies nowhere. The issuer is on loopback, so a refused
+     * connection comes back at once.
+     */
+    private static boolean answers(URI issuer) {
+        int port = issuer.getPort() > 0 ? issuer.getPort() : 80;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(issuer.getHost(), port), (int) CONNECT_TIMEOUT.toMillis());
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -149,6 +149,25 @@ class DemoMintIT {
         assertThat(ask(a, "/admin", token(mint(demoFile, "--roles", "admin"))).status()).as("the pipe's rules run: amr_any [mfa]").isEqualTo(401);
     }
 
+    /**
+     * A demo killed with SIGKILL leaves its file behind; a token signed with its key verifies nowhere,
+     * so mint says so instead of printing it.
+     */
+    @Test
+    void mintAfterTheDemoWasKilledSaysNoDemoAnswers() throws Exception {
+        Path demoFile = dir.resolve("demo-issuer.json");
+        AdapterProcess a = demo(OWN_RULES, demoFile);
+        token(mint(demoFile)); // the demo runs: a token
+        a.process().destroyForcibly().waitFor();
+        assertThat(demoFile).as("SIGKILL leaves the file").exists();
+
+        AdapterProcess.Result r = mint(demoFile);
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
+        assertThat(r.output().strip()).startsWith("authgate mint: no demo answers at http://127.0.0.1:")
+                .contains("(the demo that wrote " + demoFile + " has stopped): start one with --demo")
+                .doesNotContain("\n").doesNotContain("eyJ");
+    }
+
     @Test
     void mintRefusesBadOptionsInOneLine() throws Exception {
         Path demoFile = dir.resolve("demo-issuer.json");
