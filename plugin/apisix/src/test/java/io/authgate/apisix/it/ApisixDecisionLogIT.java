@@ -92,6 +92,23 @@ class ApisixDecisionLogIT {
         }
     }
 
+    /**
+     * APISIX's $uri is decoded, so a client's %C2%85 (NEL, a line break to some log readers) or %C2%9B
+     * (CSI to a terminal honouring C1 controls) reaches the runner as a character: the line escapes it.
+     */
+    @Test
+    void aC1ControlInThePathIsEscapedNotWritten() throws Exception {
+        String path = "/api/a\u0085b\u009b2J";
+        try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
+            assertThat(apisix.call(route(), HttpRequestSpec.get(path).build()).action()).isEqualTo(ReqCallResult.Action.STOP);
+            String log = apisix.log();
+            List<String> lines = log.lines().filter(l -> l.contains("\"event\":\"decision\"")).toList();
+            assertThat(lines).as("one line:\n%s", log).hasSize(1);
+            assertThat(lines.get(0)).doesNotContainPattern("[\\x{80}-\\x{9f}]").contains("\"path\":\"/api/a\\u0085b\\u009b2J\"");
+            assertThat(decisionLines(log).get(0).get("path").textValue()).isEqualTo(path);
+        }
+    }
+
     @Test
     void withoutTheSwitchNoDecisionIsLogged() throws Exception {
         try (ApisixHarness apisix = ApisixHarness.start()) {
