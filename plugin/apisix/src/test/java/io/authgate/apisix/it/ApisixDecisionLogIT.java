@@ -109,6 +109,20 @@ class ApisixDecisionLogIT {
         }
     }
 
+    /**
+     * The runner hands the path over decoded already (flatbuffers reads the string as UTF-8), not one char
+     * per byte as header values: decoding it again would log "/api/\u00c3\u00a9" (the path a client sent as
+     * %C3%83%C2%A9) as "/api/\u00e9", another path.
+     */
+    @Test
+    void thePathIsLoggedAsTheRunnerGaveIt() throws Exception {
+        String path = "/api/\u00c3\u00a9";
+        try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
+            assertThat(apisix.call(route(), HttpRequestSpec.get(path).build()).action()).isEqualTo(ReqCallResult.Action.STOP);
+            assertThat(decisionLines(apisix.log()).get(0).get("path").textValue()).isEqualTo(path);
+        }
+    }
+
     @Test
     void withoutTheSwitchNoDecisionIsLogged() throws Exception {
         try (ApisixHarness apisix = ApisixHarness.start()) {
