@@ -58,7 +58,9 @@ final class DecisionLogger {
             // The core's own denials are their reason (keys_unavailable, ...); any other 5xx is authgate's fault.
             outcome = coreReason.orElse(deny.status() >= 500 ? "internal_error" : "denied");
         }
-        Optional<String> path = Optional.ofNullable(request.getPath()).map(DecisionRecord::headerText);
+        // As the runner gives it: flatbuffers decoded APISIX's bytes as UTF-8 already (headers, not the path,
+        // come one char per byte), so decoding again would turn a path such as /api/\u00c3\u00a9 into another.
+        Optional<String> path = Optional.ofNullable(request.getPath());
         LOG.info(new DecisionRecord(Instant.now(), Optional.of(request.getMethod().name()), Optional.empty(), path, status, outcome, reason,
                 Optional.empty(), userId, nanos).json());
     }

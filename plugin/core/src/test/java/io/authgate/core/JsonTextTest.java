@@ -33,6 +33,26 @@ class JsonTextTest {
         assertThat(JSON.readValue(literal, String.class)).isEqualTo(value);
     }
 
+    /**
+     * C1 controls (U+0080-U+009F) are control characters too: U+0085 (NEL) ends a line for Python's
+     * splitlines and some log viewers, U+009B is CSI to a terminal that honours C1 (a client's path could
+     * move the cursor of an operator's tail -f). A client puts them in APISIX's decoded $uri with %C2%85.
+     */
+    @Test
+    void c1ControlCharactersAreEscaped() throws Exception {
+        StringBuilder all = new StringBuilder("/p");
+        for (char c = 0x80; c <= 0x9f; c++) {
+            all.append(c);
+        }
+        String value = all.toString();
+
+        String literal = literal(value);
+
+        assertThat(literal).as("no raw C1 control in %s", literal).doesNotContainPattern("[\\x{80}-\\x{9f}]")
+                .startsWith("\"/p\\u0080\\u0081").contains("\\u0085").contains("\\u009b").endsWith("\\u009f\"");
+        assertThat(JSON.readValue(literal, String.class)).isEqualTo(value);
+    }
+
     @Test
     void nonAsciiIsWrittenAsItIs() throws Exception {
         String value = "/caf\u00e9/\u7ba1\u7406\u8005/\uD83D\uDE00";

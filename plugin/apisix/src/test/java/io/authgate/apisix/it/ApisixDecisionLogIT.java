@@ -92,6 +92,37 @@ class ApisixDecisionLogIT {
         }
     }
 
+    /**
+     * APISIX's $uri is decoded, so a client's %C2%85 (NEL, a line break to some log readers) or %C2%9B
+     * (CSI to a terminal honouring C1 controls) reaches the runner as a character: the line escapes it.
+     */
+    @Test
+    void aC1ControlInThePathIsEscapedNotWritten() throws Exception {
+        String path = "/api/a\u0085b\u009b2J";
+        try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
+            assertThat(apisix.call(route(), HttpRequestSpec.get(path).build()).action()).isEqualTo(ReqCallResult.Action.STOP);
+            String log = apisix.log();
+            List<String> lines = log.lines().filter(l -> l.contains("\"event\":\"decision\"")).toList();
+            assertThat(lines).as("one line:\n%s", log).hasSize(1);
+            assertThat(lines.get(0)).doesNotContainPattern("[\\x{80}-\\x{9f}]").contains("\"path\":\"/api/a\\u0085b\\u009b2J\"");
+            assertThat(decisionLines(log).get(0).get("path").textValue()).isEqualTo(path);
+        }
+    }
+
+    /**
+     * The runner hands the path over decoded already (flatbuffers reads the string as UTF-8), not one char
+     * per byte as header values: decoding it again would log "/api/\u00c3\u00a9" (the path a client sent as
+     * %C3%83%C2%A9) as "/api/\u00e9", another path.
+     */
+    @Test
+    void thePathIsLoggedAsTheRunnerGaveIt() throws Exception {
+        String path = "/api/\u00c3\u00a9";
+        try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
+            assertThat(apisix.call(route(), HttpRequestSpec.get(path).build()).action()).isEqualTo(ReqCallResult.Action.STOP);
+            assertThat(decisionLines(apisix.log()).get(0).get("path").textValue()).isEqualTo(path);
+        }
+    }
+
     @Test
     void withoutTheSwitchNoDecisionIsLogged() throws Exception {
         try (ApisixHarness apisix = ApisixHarness.start()) {
