@@ -1,6 +1,7 @@
 package io.authgate.apisix;
 
 import io.authgate.core.DecisionRecord;
+import io.authgate.core.LogLineQueue;
 import io.authgate.core.RejectionRecorder;
 import io.authgate.core.RequestTrace;
 import io.authgate.core.headers.IdentityHeaderNames;
@@ -21,15 +22,30 @@ import java.util.Optional;
  * (APISIX's route chose the configuration) and {@code host}: APISIX hands the runner
  * {@code $upstream_host} in place of the client's Host (ext-plugin's request encoding), which would
  * read as the client's. The path is APISIX's ({@code ngx.var.uri}: decoded, no query).
+ *
+ * <p>Lines are handed to SLF4J by a thread of their own ({@link LogLineQueue}): log4j2's console
+ * appender writes on the thread that logs, decisions are made on the runner's event loops, and the
+ * runner's stdout is a pipe that APISIX's privileged agent drains in a Lua timer
+ * ({@code setup_runner} in {@code ext-plugin/init.lua}); with the pipe full, logging on the event
+ * loop stopped the runner answering after about 127 decisions. Past the queue's bound lines are
+ * dropped and counted, and a line says how many.
  */
 final class DecisionLogger {
     static final String SWITCH = "authgate.decision_log";
     private static final Logger LOG = LoggerFactory.getLogger("io.authgate.decisions");
 
-    private final boolean enabled;
+    /** Lines wait here for their own thread, never the event loop's (see above); empty: the log is off. */
+    private final Optional<LogLineQueue> lines;
 
     DecisionLogger(boolean enabled) {
-        this.enabled = enabled;
+        this.lines = enabled ? Optional.of(startQueue()) : Optional.empty();
+    }
+
+    private static LogLineQueue startQueue() {
+        LogLineQueue queue = LogLineQueue.start("authgate-decision-log", LOG::info, () -> { });
+        queue.dropNote(n -> "{\"time\":\"" + Instant.now() + "\",\"event\":\"decision_log_lines_dropped\",\"dropped\":" + n
+                + ",\"message\":\"" + n + " decision line(s) dropped: the runner's output did not keep up\"}");
+        return queue;
     }
 
     static DecisionLogger fromSystemProperty() {
@@ -37,11 +53,14 @@ final class DecisionLogger {
     }
 
     boolean enabled() {
-        return enabled;
+        return lines.isPresent();
     }
 
     /** @param trace the request's {@link RejectionRecorder}, which says why its token was refused */
     void record(HttpRequest request, Decision decision, RequestTrace trace, long nanos) {
+        if (lines.isEmpty()) {
+            return;
+        }
         String outcome;
         int status;
         Optional<String> coreReason = DecisionRecord.coreReason(decision);
@@ -61,7 +80,7 @@ final class DecisionLogger {
         // As the runner gives it: flatbuffers decoded APISIX's bytes as UTF-8 already (headers, not the path,
         // come one char per byte), so decoding again would turn a path such as /api/\u00c3\u00a9 into another.
         Optional<String> path = Optional.ofNullable(request.getPath());
-        LOG.info(new DecisionRecord(Instant.now(), Optional.of(request.getMethod().name()), Optional.empty(), path, status, outcome, reason,
+        lines.get().write(new DecisionRecord(Instant.now(), Optional.of(request.getMethod().name()), Optional.empty(), path, status, outcome, reason,
                 Optional.empty(), userId, nanos).json());
     }
 }

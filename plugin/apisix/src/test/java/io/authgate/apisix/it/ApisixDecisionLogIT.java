@@ -3,6 +3,7 @@ package io.authgate.apisix.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authgate.testkit.AuthgearClaims;
+import io.authgate.testkit.TemporaryDirectories;
 import io.authgate.testkit.TestIssuer;
 import io.authgate.testkit.TokenMinter;
 import io.authgate.testkit.TokenRecipe;
@@ -10,6 +11,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +50,17 @@ class ApisixDecisionLogIT {
         return "{\"authgear_endpoint\":\"" + issuer.issuer() + "\",\"mode\":\"enforce\"}";
     }
 
+    /** The runner's log once it holds {@code n} decision lines: they are written by a thread of their own, after the answer. */
+    private static String logWith(ApisixHarness apisix, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String log = apisix.log();
+        while (decisionLines(log).size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            log = apisix.log();
+        }
+        return log;
+    }
+
     private static List<JsonNode> decisionLines(String log) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (String line : log.lines().filter(l -> l.contains("\"event\":\"decision\"")).toList()) {
@@ -67,7 +85,7 @@ class ApisixDecisionLogIT {
             ReqCallResult rejected = apisix.call(route(), HttpRequestSpec.get("/admin").header("Authorization", "Bearer " + expired).build());
             assertThat(rejected.action()).isEqualTo(ReqCallResult.Action.STOP);
 
-            String log = apisix.log();
+            String log = logWith(apisix, 3);
             List<JsonNode> lines = decisionLines(log);
             assertThat(lines).as("one per decision:\n%s", log).hasSize(3);
             JsonNode session = lines.get(0);
@@ -101,7 +119,7 @@ class ApisixDecisionLogIT {
         String path = "/api/a\u0085b\u009b2J";
         try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
             assertThat(apisix.call(route(), HttpRequestSpec.get(path).build()).action()).isEqualTo(ReqCallResult.Action.STOP);
-            String log = apisix.log();
+            String log = logWith(apisix, 1);
             List<String> lines = log.lines().filter(l -> l.contains("\"event\":\"decision\"")).toList();
             assertThat(lines).as("one line:\n%s", log).hasSize(1);
             assertThat(lines.get(0)).doesNotContainPattern("[\\x{80}-\\x{9f}]").contains("\"path\":\"/api/a\\u0085b\\u009b2J\"");
@@ -119,7 +137,70 @@ class ApisixDecisionLogIT {
         String path = "/api/\u00c3\u00a9";
         try (ApisixHarness apisix = ApisixHarness.start(List.of("-Dauthgate.decision_log=true"))) {
             assertThat(apisix.call(route(), HttpRequestSpec.get(path).build()).action()).isEqualTo(ReqCallResult.Action.STOP);
-            assertThat(decisionLines(apisix.log()).get(0).get("path").textValue()).isEqualTo(path);
+            assertThat(decisionLines(logWith(apisix, 1)).get(0).get("path").textValue()).isEqualTo(path);
+        }
+    }
+
+    /**
+     * APISIX's privileged agent drains the runner's stdout in a Lua timer ({@code setup_runner} in
+     * {@code ext-plugin/init.lua}); when that stalls, or a terminal or journald does, the pipe fills
+     * (64 KiB). log4j2's console appender writes on the thread that logs, and decisions are logged on
+     * the runner's event loops: the runner stopped answering after about 127 decisions. Decision lines
+     * now go through a bounded queue written by a thread of their own; past the bound they are dropped
+     * and counted, and a line says how many once the output takes lines again.
+     */
+    @Test
+    void anOutputNobodyReadsNeverHoldsADecision() throws Exception {
+        Path dir = TemporaryDirectories.create("authgate-stalled-stdout");
+        Path socket = dir.resolve("runner.sock");
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Files.createSymbolicLink(plugins.resolve("authgate.jar"), RunnerProcess.pluginJar().toAbsolutePath());
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dauthgate.decision_log=true", "-Dlogging.config=" + ApisixHarness.repoFile("runner-config/log4j2.xml"),
+                "-Dloader.path=" + plugins, "-jar", RunnerProcess.runnerJar().toAbsolutePath().toString())
+                .redirectErrorStream(true);
+        builder.environment().put("APISIX_LISTEN_ADDRESS", "unix:" + socket);
+        builder.environment().put("APISIX_CONF_EXPIRE_TIME", "3600");
+        Process runner = builder.start();
+        try {
+            InputStream output = runner.getInputStream();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+                output.skip(output.available()); // read while it starts, then never again
+                Thread.sleep(50);
+            }
+            assertThat(socket).as("the runner listens").exists();
+            Thread.sleep(500);
+            output.skip(output.available());
+
+            String token = new TokenMinter(issuer.issuer()).mint(TokenRecipe.VALID, System.currentTimeMillis() / 1000);
+            try (ApisixExtPluginClient client = new ApisixExtPluginClient(socket, Duration.ofSeconds(5))) {
+                long conf = client.prepareConf("r", List.of(Map.entry("AuthgearResolver", route())));
+                // 2000 lines of ~4 KB: a hundred times what the pipe holds, and past the queue's 4 Mi characters.
+                for (int i = 0; i < 2000; i++) {
+                    ReqCallResult r = client.call(conf, HttpRequestSpec.get("/api/" + "x".repeat(4000))
+                            .header("Authorization", "Bearer " + token).build());
+                    assertThat(r.action()).as("decision %d, with nobody reading the runner's output", i).isEqualTo(ReqCallResult.Action.REWRITE);
+                }
+            }
+
+            // Reading again: the lines kept, then one saying how many were dropped.
+            ByteArrayOutputStream read = new ByteArrayOutputStream();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!read.toString(StandardCharsets.UTF_8).contains("decision_log_lines_dropped") && System.nanoTime() < until) {
+                int n = output.available();
+                if (n > 0) {
+                    read.write(output.readNBytes(n));
+                } else {
+                    Thread.sleep(50);
+                }
+            }
+            String text = read.toString(StandardCharsets.UTF_8);
+            assertThat(text).as("the drop is said").contains("\"event\":\"decision_log_lines_dropped\"");
+            assertThat(text).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+        } finally {
+            runner.destroyForcibly().waitFor();
+            TemporaryDirectories.delete(dir);
         }
     }
 
@@ -128,6 +209,7 @@ class ApisixDecisionLogIT {
         try (ApisixHarness apisix = ApisixHarness.start()) {
             assertThat(apisix.call(route(), HttpRequestSpec.get("/admin").header("Host", "api.example.com").build()).action())
                     .isEqualTo(ReqCallResult.Action.STOP);
+            Thread.sleep(500); // a line would be written by then (it is within milliseconds with the switch)
             assertThat(apisix.log()).contains("route configured").doesNotContain("\"event\":\"decision\"");
         }
     }

@@ -1,5 +1,6 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.LogLineQueue;
 import io.authgate.core.StateChange;
 
 import java.io.PrintStream;
@@ -8,14 +9,14 @@ import java.nio.file.Path;
 /**
  * The adapter's operational log: one line per event on stdout, plain text or JSON lines
  * ({@code log_format}). Thread-safe; never blocks its caller (lines are written by a thread of its
- * own, see {@link LineWriter}). Nothing it writes carries a token, a cookie or a header value other
+ * own, see {@link LogLineQueue}). Nothing it writes carries a token, a cookie or a header value other
  * than the decision log's method, host and path.
  */
 public interface AdapterLog {
 
     /** The log in this format, one line per event on {@code out} (the adapter passes stdout). */
     static AdapterLog to(LogFormat format, PrintStream out) {
-        return new LineLog(format, LineWriter.start(out));
+        return new LineLog(format, LogLineQueue.start("authgate-log", out::println, out::flush));
     }
 
     /** The one start-up line: what runs, against which issuer, where. */

@@ -1,19 +1,20 @@
 package io.authgate.forwardauth.log;
 
+import io.authgate.core.LogLineQueue;
 import io.authgate.core.StateChange;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-/** {@link AdapterLog} as lines of one {@link LogFormat} through a {@link LineWriter}. */
+/** {@link AdapterLog} as lines of one {@link LogFormat} through a {@link LogLineQueue}. */
 final class LineLog implements AdapterLog {
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(1);
 
     private final LogFormat format;
-    private final LineWriter writer;
+    private final LogLineQueue writer;
 
-    LineLog(LogFormat format, LineWriter writer) {
+    LineLog(LogFormat format, LogLineQueue writer) {
         this.format = format;
         this.writer = writer;
         writer.dropNote(n -> LogLine.warn("log_lines_dropped", n + " log line(s) dropped: stdout did not keep up")

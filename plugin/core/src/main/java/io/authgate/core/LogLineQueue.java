@@ -1,57 +1,65 @@
-package io.authgate.forwardauth.log;
+package io.authgate.core;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * Writes log lines on a thread of its own, so that a slow stdout (a full pipe, a stalled journald)
- * never blocks an event loop. Bounded: at most {@link #CAPACITY} lines and {@link #MAX_QUEUED_CHARS}
+ * Writes log lines on a thread of its own, so that a slow output (a full pipe, a stalled journald,
+ * APISIX's privileged agent not draining the runner's stdout) never blocks an event loop: the
+ * adapter's log on stdout, the runner's decision log into SLF4J (whose console appender writes on
+ * the thread that logs). Bounded: at most {@link #CAPACITY} lines and {@link #MAX_QUEUED_CHARS}
  * characters wait (a decision line carries a client's path, up to the 64 KiB header limit); past
  * either a line is dropped and counted, and once the stream takes lines again a note says how many
  * were lost.
  */
-final class LineWriter {
-    static final int CAPACITY = 8192;
+public final class LogLineQueue {
+    public static final int CAPACITY = 8192;
     /** 4 Mi characters, at most 8 MiB of heap: small beside the README's 256 MiB. */
-    static final long MAX_QUEUED_CHARS = 4L << 20;
+    public static final long MAX_QUEUED_CHARS = 4L << 20;
 
     private final BlockingQueue<String> queue;
-    private final PrintStream out;
+    private final Consumer<String> out;
+    private final Runnable flushOut;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong queuedChars = new AtomicLong();
-    private volatile LongFunction<String> dropNote = n -> "authgate: " + n + " log line(s) dropped: stdout did not keep up";
+    private volatile LongFunction<String> dropNote = n -> "authgate: " + n + " log line(s) dropped: the output did not keep up";
 
-    private LineWriter(PrintStream out, int capacity) {
+    private LogLineQueue(Consumer<String> out, Runnable flushOut, int capacity) {
         this.out = out;
+        this.flushOut = flushOut;
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
-    static LineWriter start(PrintStream out) {
-        return start(out, CAPACITY);
+    /**
+     * @param out      writes one line (and may block: only this queue's thread calls it)
+     * @param flushOut pushes what {@code out} buffers, for {@link #flush}
+     */
+    public static LogLineQueue start(String threadName, Consumer<String> out, Runnable flushOut) {
+        return start(threadName, out, flushOut, CAPACITY);
     }
 
-    static LineWriter start(PrintStream out, int capacity) {
-        LineWriter writer = new LineWriter(out, capacity);
-        Thread thread = new Thread(writer::run, "authgate-log");
+    public static LogLineQueue start(String threadName, Consumer<String> out, Runnable flushOut, int capacity) {
+        LogLineQueue writer = new LogLineQueue(out, flushOut, capacity);
+        Thread thread = new Thread(writer::run, threadName);
         thread.setDaemon(true); // flush() on the way out; a daemon never holds the process up
         thread.start();
         return writer;
     }
 
     /** How the note about dropped lines reads, for the log's format. */
-    void dropNote(LongFunction<String> note) {
+    public void dropNote(LongFunction<String> note) {
         this.dropNote = note;
     }
 
     /** Queues a line; never waits. */
-    void write(String line) {
+    public void write(String line) {
         if (queuedChars.addAndGet(line.length()) <= MAX_QUEUED_CHARS && queue.offer(line)) {
             accepted.incrementAndGet();
         } else {
@@ -61,17 +69,17 @@ final class LineWriter {
     }
 
     /** Characters of the lines waiting to be written. */
-    long queuedChars() {
+    public long queuedChars() {
         return queuedChars.get();
     }
 
     /** Lines dropped since start because the queue was full. */
-    long dropped() {
+    public long dropped() {
         return dropped.get();
     }
 
     /** Waits (at most {@code timeout}) until every line queued before this call is written. */
-    void flush(Duration timeout) {
+    public void flush(Duration timeout) {
         long target = accepted.get();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (written.get() < target && System.nanoTime() < deadline) {
@@ -82,7 +90,7 @@ final class LineWriter {
                 return;
             }
         }
-        out.flush();
+        flushOut.run();
     }
 
     private void run() {
@@ -96,12 +104,12 @@ final class LineWriter {
             }
             long lost = dropped.get();
             if (lost > reported) {
-                out.println(dropNote.apply(lost - reported));
+                out.accept(dropNote.apply(lost - reported));
                 reported = lost;
             }
             if (line != null) {
                 queuedChars.addAndGet(-line.length());
-                out.println(line);
+                out.accept(line);
                 written.incrementAndGet();
             }
         }

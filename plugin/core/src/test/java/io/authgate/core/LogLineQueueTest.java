@@ -1,4 +1,4 @@
-package io.authgate.forwardauth.log;
+package io.authgate.core;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A stdout that does not take lines never holds up whoever logs: the queue is bounded, and drops are counted and said. */
-class LineWriterTest {
+class LogLineQueueTest {
 
     /** A stream that blocks every write until released: a full pipe, a stalled journald. */
     private static final class StalledStream extends OutputStream {
@@ -45,11 +45,15 @@ class LineWriterTest {
         }
     }
 
+    private static LogLineQueue start(PrintStream out, int capacity) {
+        return LogLineQueue.start("authgate-log-test", out::println, out::flush, capacity);
+    }
+
     @Test
     void atTheBoundLinesAreDroppedWithoutWaitingAndTheDropIsSaidOnceTheStreamTakesLinesAgain() throws Exception {
         StalledStream stream = new StalledStream();
         int capacity = 16;
-        LineWriter writer = LineWriter.start(new PrintStream(stream, true, StandardCharsets.UTF_8), capacity);
+        LogLineQueue writer = start(new PrintStream(stream, true, StandardCharsets.UTF_8), capacity);
 
         long started = System.nanoTime();
         // One line may already sit in the writer thread, blocked in the stream; the queue takes `capacity` more.
@@ -71,7 +75,7 @@ class LineWriterTest {
         // The writer says the drops it has counted before each line it writes; it may have taken a line
         // (and said the drops so far) before blocking, so the count can come in more than one notice.
         java.util.regex.Matcher notices = java.util.regex.Pattern
-                .compile("(?m)^authgate: (\\d+) log line\\(s\\) dropped: stdout did not keep up$").matcher(text);
+                .compile("(?m)^authgate: (\\d+) log line\\(s\\) dropped: the output did not keep up$").matcher(text);
         long said = 0;
         while (notices.find()) {
             said += Long.parseLong(notices.group(1));
@@ -87,13 +91,13 @@ class LineWriterTest {
         // A decision-log line carries the forwarded path, up to the adapter's 64 KiB header limit (and
         // JSON escaping makes it longer): 8192 of them would be half a GiB at a 256 MiB heap.
         StalledStream stream = new StalledStream();
-        LineWriter writer = LineWriter.start(new PrintStream(stream, true, StandardCharsets.UTF_8));
+        LogLineQueue writer = start(new PrintStream(stream, true, StandardCharsets.UTF_8), LogLineQueue.CAPACITY);
         String line = "x".repeat(64 * 1024);
-        for (int i = 0; i < LineWriter.CAPACITY; i++) {
+        for (int i = 0; i < LogLineQueue.CAPACITY; i++) {
             writer.write(line);
         }
-        assertThat(writer.queuedChars()).isLessThanOrEqualTo(LineWriter.MAX_QUEUED_CHARS);
-        assertThat(writer.dropped()).isGreaterThan(LineWriter.CAPACITY - LineWriter.MAX_QUEUED_CHARS / line.length() - 2L);
+        assertThat(writer.queuedChars()).isLessThanOrEqualTo(LogLineQueue.MAX_QUEUED_CHARS);
+        assertThat(writer.dropped()).isGreaterThan(LogLineQueue.CAPACITY - LogLineQueue.MAX_QUEUED_CHARS / line.length() - 2L);
         stream.release.countDown();
         writer.flush(Duration.ofSeconds(10));
         assertThat(writer.queuedChars()).isZero();
@@ -102,7 +106,7 @@ class LineWriterTest {
     @Test
     void flushWaitsForTheLinesQueuedBeforeIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LineWriter writer = LineWriter.start(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        LogLineQueue writer = start(new PrintStream(bytes, true, StandardCharsets.UTF_8), LogLineQueue.CAPACITY);
         for (int i = 0; i < 100; i++) {
             writer.write("line " + i);
         }
