@@ -286,12 +286,15 @@ public final class Authgate implements AutoCloseable {
      */
     public void retainOnly(Collection<AuthgateConfig> inUse) {
         Set<IssuerKey> issuersInUse = new HashSet<>();
+        Set<KeysKey> keySourcesInUse = new HashSet<>();
         Set<RemoteKey> remotesInUse = new HashSet<>();
         for (AuthgateConfig c : inUse) {
             issuersInUse.add(IssuerKey.of(c));
+            keySourcesInUse.add(KeysKey.of(c));
             c.resolver().ifPresent(settings -> remotesInUse.add(new RemoteKey(settings, c.issuer())));
         }
         issuers.keySet().retainAll(issuersInUse);
+        keySources.keySet().retainAll(keySourcesInUse);
         remotes.keySet().retainAll(remotesInUse);
         // ready() answers for what is in use: a forgotten issuer's keys no longer count.
         Set<CachedJwks> keysInUse = new HashSet<>();

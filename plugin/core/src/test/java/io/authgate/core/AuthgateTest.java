@@ -165,6 +165,21 @@ class AuthgateTest {
         assertThat(authgate.issuer(withResolver)).as("same issuer and key settings as kept").isSameAs(keptIssuer);
     }
 
+    /**
+     * Key settings no configuration in use has any more are forgotten too: each distinct {@code jwks}
+     * setting a reload (or an APISIX route value) ever named kept its key set for good.
+     */
+    @Test
+    void retainOnlyForgetsTheKeySourcesNoLongerInUse() {
+        AuthgateConfig kept = config("");
+        AuthgateConfig dropped = config(",\"jwks\":{\"ttl_seconds\":601}");
+        Authgate.Issuer droppedIssuer = authgate.issuer(dropped);
+
+        authgate.retainOnly(java.util.List.of(kept));
+
+        assertThat(authgate.issuer(dropped).keys()).as("a key set of its own, made anew").isNotSameAs(droppedIssuer.keys());
+    }
+
     @Test
     void readyAnswersOnlyForTheConfigurationsRetained() {
         AuthgateConfig serving = config("");
