@@ -1,8 +1,6 @@
 package io.authgate.apisix;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.authgate.core.Authgate;
 import io.authgate.core.Denials;
 import io.authgate.core.WebhookReceiver;
@@ -29,8 +27,9 @@ final class WebhookRoutes {
 
     private final Authgate authgate;
     private final UnaryOperator<JsonNode> secretFromEnvironment;
-    /** A receiver, or the error the value has (kept too, so it is logged once). */
-    private final Cache<String, Optional<WebhookReceiver>> byValue = Caffeine.newBuilder().maximumSize(1_000).build();
+    /** A receiver, or empty for a value in error (kept too, so it is logged once). */
+    private final RouteValueCache<Optional<WebhookReceiver>> byValue = new RouteValueCache<>(this::build, e -> Optional.empty(), LOG,
+            "every webhook on this route is answered 500 until it is fixed");
 
     WebhookRoutes(Authgate authgate, Map<String, String> env) {
         this.authgate = authgate;
@@ -39,7 +38,7 @@ final class WebhookRoutes {
 
     /** @return the route's receiver; empty when its value is not a valid configuration (logged once) */
     Optional<WebhookReceiver> forValue(String value) {
-        return byValue.get(value == null ? "" : value, this::build);
+        return byValue.forValue(value);
     }
 
     private Optional<WebhookReceiver> build(String value) {

@@ -18,7 +18,7 @@ class RouteGatesTest {
     void aValueOverSixtyFourKibibytesIsRefusedUnparsed() {
         RouteGates gates = new RouteGates(Authgate.create(AuthgateEvents.NONE));
         // Valid JSON, so only its size can refuse it.
-        String value = ENDPOINT + ",\"_padding\":\"" + "x".repeat(64 * 1024) + "\"}";
+        String value = ENDPOINT + ",\"_padding\":\"" + "x".repeat(RouteValueCache.MAX_VALUE_CHARS) + "\"}";
 
         RouteGate gate = gates.forValue(value);
 

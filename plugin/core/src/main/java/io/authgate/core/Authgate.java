@@ -208,11 +208,11 @@ public final class Authgate implements AutoCloseable {
      */
     public WebhookReceiver webhookReceiver(AuthgateConfig config) {
         WebhookSignature signature = signatureOf(config);
-        RevocationSink here = new RevocationSink(watermarks(config));
+        Watermarks marks = watermarks(config);
+        RevocationSink here = new RevocationSink(marks);
         feeds.follow(config.issuer(), config.revocation().redis(), here);
         String issuer = config.issuer();
-        return new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), () -> feeds.up(issuer),
-                watermarks(config), events);
+        return new WebhookReceiver(signature, body -> feeds.publish(issuer, here, body), () -> feeds.up(issuer), marks, events);
     }
 
     /**

@@ -1,13 +1,14 @@
 package io.authgate.forwardauth;
 
+import io.authgate.core.AtMostOncePer;
+import io.authgate.forwardauth.log.AdapterLog;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.authgate.forwardauth.log.AdapterLog;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a listening socket does when accept(2) fails, typically because the process is out of file
@@ -22,11 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 @ChannelHandler.Sharable
 final class AcceptErrors extends ChannelInboundHandlerAdapter {
     static final long RETRY_MILLIS = 100;
-    private static final long SAY_AT_MOST_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Metrics metrics;
     private final AdapterLog log;
-    private final AtomicLong lastSaid = new AtomicLong(System.nanoTime() - SAY_AT_MOST_EVERY_NANOS);
+    /** Made with the handler, at start: nothing is loaded later, when descriptors may have run out. */
+    private final AtMostOncePer said = new AtMostOncePer(Duration.ofMinutes(1));
 
     AcceptErrors(Metrics metrics, AdapterLog log) {
         this.metrics = metrics;
@@ -37,20 +38,13 @@ final class AcceptErrors extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Fatal.haltIfFatal("accepting connections", cause);
         metrics.acceptFailed();
-        say(cause);
+        if (said.now()) {
+            log.acceptFailing(String.valueOf(cause.getMessage()), RETRY_MILLIS);
+        }
         ChannelConfig config = ctx.channel().config();
         if (config.isAutoRead()) {
             config.setAutoRead(false);
             ctx.channel().eventLoop().schedule(() -> config.setAutoRead(true), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
-    }
-
-    private void say(Throwable cause) {
-        long now = System.nanoTime();
-        long last = lastSaid.get();
-        if (now - last < SAY_AT_MOST_EVERY_NANOS || !lastSaid.compareAndSet(last, now)) {
-            return;
-        }
-        log.acceptFailing(String.valueOf(cause.getMessage()), RETRY_MILLIS);
     }
 }
